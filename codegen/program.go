@@ -1,0 +1,71 @@
+package codegen
+
+import (
+	"github.com/cilium/ebpf"
+
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// Program is the compiled script: plain data, no kernel objects. The runtime
+// loads Spec, attaches each Probe's program to its targets, decodes ring
+// buffer records with Events and prints Maps.
+type Program struct {
+	Spec       *ebpf.CollectionSpec
+	Probes     []*Probe
+	Maps       []*Map   // script maps, sorted by name
+	Events     []*Event // indexed by Event.ID
+	ProbeNames []string // probe id → full probe name (the "probe" builtin)
+	RingBuf    string   // name of the output ring buffer map in Spec.Maps
+	StackMap   string   // name of the stack trace map, "" if none
+	Strftime   []string // strftime format id → format
+	// ErrorsMap names a per-CPU array of u64 counters, one per entry of Maps
+	// (same index), counting updates that failed because the map was full.
+	// "" if the program never updates a map.
+	ErrorsMap string
+}
+
+// Probe is one BPF program and where to attach it.
+type Probe struct {
+	Program  string   // key into Spec.Programs
+	Provider string   // canonical provider: BEGIN END tracepoint interval profile software ...
+	Targets  []string // full probe names to attach Program to
+	Cookies  []uint64 // per-target BPF cookie (the probe id), same length as Targets
+}
+
+// Map is a script map as the runtime reads and prints it.
+type Map struct {
+	Name     string      // "@x"
+	SpecName string      // key into Spec.Maps
+	Key      *types.Type // nil for a scalar (one-entry array)
+	Value    *types.Type // aggregation kind or plain value type
+	PerCPU   bool        // values are per-CPU and must be reduced
+}
+
+// EventKind says what a ring-buffer record asks the runtime to do.
+type EventKind int
+
+const (
+	EvPrintf      EventKind = iota // Format with Args
+	EvPrint                        // print(value): one Arg
+	EvPrintMap                     // print(@m, top, div): Map, Top, Div
+	EvClear                        // clear(@m)
+	EvZero                         // zero(@m)
+	EvTime                         // time(Format)
+	EvCat                          // cat(Format, Args...)
+	EvJoin                         // join(argv, Format=delim): Arg is an array of strings
+	EvSystem                       // system(Format, Args...)
+	EvExit                         // exit([code]): optional int Arg
+	EvPrintNonMap                  // print of a non-map value
+)
+
+// Event describes one call site that writes a ring-buffer record. A record is
+// a u64 ID followed by the Args laid out as types.NewTuple(Args...) would be.
+type Event struct {
+	ID     int
+	Kind   EventKind
+	Format string        // printf/system/cat format, time format, join delimiter
+	Args   []*types.Type // argument types, in order
+	Map    string        // EvPrintMap, EvClear, EvZero: the map's name
+	Top    int64         // EvPrintMap
+	Div    int64         // EvPrintMap
+}

@@ -1,0 +1,315 @@
+package lang
+
+// This file declares the exported AST. Every node carries its source span
+// (field At, method Span). The AST is immutable once Parse returns it: the
+// checker and codegen keep their results in side tables keyed by node.
+
+// Node is implemented by every AST node.
+type Node interface {
+	Span() Span
+}
+
+// node is embedded in every AST node and gives it a span.
+type node struct {
+	At Span
+}
+
+// Span returns the node's source range.
+func (n *node) Span() Span { return n.At }
+
+// Expr is an expression node.
+type Expr interface {
+	Node
+	exprNode()
+}
+
+// Stmt is a statement node.
+type Stmt interface {
+	Node
+	stmtNode()
+}
+
+// File is a parsed script.
+type File struct {
+	node
+	Name     string            // "<cmdline>", "stdin" or the script's path
+	Src      string            // the full source text
+	Includes []*Include        // #include lines, in order (accepted, not read)
+	Defines  map[string]string // #define NAME VALUE, already substituted in the AST
+	Structs  []*StructDecl     // C struct/union declarations, in order
+	Probes   []*Probe          // probe blocks, in order
+}
+
+// Include is an "#include <...>" or "#include "..."" line.
+type Include struct {
+	node
+	Path string // without the <> or ""
+}
+
+// StructDecl is a C struct (or union) declaration written in the script:
+// "struct foo { int a; char b[16]; struct bar *c; }". Layout is computed by
+// the checker with C rules.
+type StructDecl struct {
+	node
+	Union  bool
+	Name   string // without "struct "
+	Fields []*StructField
+}
+
+// StructField is one member of a StructDecl.
+type StructField struct {
+	node
+	Name string
+	Type *TypeExpr
+}
+
+// Probe is one probe block: attach points, optional predicate, body.
+type Probe struct {
+	node
+	Attach []*AttachPoint
+	Pred   Expr // nil without a predicate
+	Body   *Block
+}
+
+// AttachPoint is one attach point as written, split at unquoted ':'.
+// Provider is the canonical provider name ("tracepoint" for "t", "BEGIN"
+// for "begin", ...). Parts are the remaining fields with quotes removed;
+// they may contain '*' wildcards and "$N" positional parameters, which the
+// checker substitutes. "kprobe:f+0x10" keeps "f+0x10" as one part.
+type AttachPoint struct {
+	node
+	Raw      string   // the text as written, e.g. `t:syscalls:sys_enter_*`
+	Provider string   // canonical: BEGIN END tracepoint rawtracepoint kprobe kretprobe uprobe uretprobe usdt profile interval software hardware watchpoint kfunc kretfunc iter
+	Parts    []string // fields after the provider
+}
+
+// Block is a braced list of statements.
+type Block struct {
+	node
+	Stmts []Stmt
+}
+
+// ExprStmt is an expression used as a statement (a call, i++).
+type ExprStmt struct {
+	node
+	X Expr
+}
+
+// AssignStmt is "target op value". Op is "=" or a compound operator such
+// as "+=". Target is a *MapExpr, a *Var, or (for "$x.field =" style) other
+// lvalues the checker rejects with a message.
+type AssignStmt struct {
+	node
+	Target Expr
+	Op     string
+	Value  Expr
+}
+
+// VarDecl is "let $x [: type] [= value]".
+type VarDecl struct {
+	node
+	Var   *Var
+	Type  *TypeExpr // nil when not written
+	Value Expr      // nil when not written
+}
+
+// IfStmt is "if (cond) then [else else]". Else is nil, a *Block or an *IfStmt.
+type IfStmt struct {
+	node
+	Cond Expr
+	Then *Block
+	Else Stmt
+}
+
+// UnrollStmt is "unroll (count) body".
+type UnrollStmt struct {
+	node
+	Count Expr
+	Body  *Block
+}
+
+// WhileStmt is "while (cond) body".
+type WhileStmt struct {
+	node
+	Cond Expr
+	Body *Block
+}
+
+// ForStmt is "for ($kv : @map) body" (Map set) or "for ($i : lo..hi) body"
+// (Lo and Hi set).
+type ForStmt struct {
+	node
+	Var  *Var
+	Map  *MapExpr
+	Lo   Expr
+	Hi   Expr
+	Body *Block
+}
+
+// JumpKind says which jump a JumpStmt is.
+type JumpKind int
+
+const (
+	Break JumpKind = iota
+	Continue
+	Return
+)
+
+// JumpStmt is break, continue or return.
+type JumpStmt struct {
+	node
+	Kind JumpKind
+}
+
+func (*Block) stmtNode()      {}
+func (*ExprStmt) stmtNode()   {}
+func (*AssignStmt) stmtNode() {}
+func (*VarDecl) stmtNode()    {}
+func (*IfStmt) stmtNode()     {}
+func (*UnrollStmt) stmtNode() {}
+func (*WhileStmt) stmtNode()  {}
+func (*ForStmt) stmtNode()    {}
+func (*JumpStmt) stmtNode()   {}
+
+// IntLit is an integer or character literal. Text is the spelling.
+type IntLit struct {
+	node
+	Value uint64
+	Text  string
+}
+
+// StrLit is a string literal with escapes already decoded.
+type StrLit struct {
+	node
+	Value string
+}
+
+// Ident is a bare identifier: a builtin (pid, comm, args, retval, arg0,
+// kstack, ...), or a name used as an argument (e.g. perf in kstack(perf),
+// or an enum-like constant).
+type Ident struct {
+	node
+	Name string
+}
+
+// Var is a scratch variable "$name".
+type Var struct {
+	node
+	Name string // with the '$'
+}
+
+// Positional is "$1".."$N" (N >= 1) or "$#" (Count set, N == 0).
+type Positional struct {
+	node
+	N     int
+	Count bool
+}
+
+// MapExpr is "@name", "@name[k]", "@name[k1, k2]", "@" or "@[k]".
+// Name keeps the '@' ("@" for the anonymous map). Keys is empty for a
+// scalar map.
+type MapExpr struct {
+	node
+	Name string
+	Keys []Expr
+}
+
+// Call is "name(args...)". For calls taking a type (sizeof(uint8),
+// offsetof(struct x, f)) the type appears as a *TypeExpr argument.
+type Call struct {
+	node
+	Name   string
+	Args   []Expr
+	NameAt Span // span of the name alone
+}
+
+// Binary is "x op y" for + - * / % << >> & | ^ && || == != < <= > >=.
+type Binary struct {
+	node
+	Op   string
+	X, Y Expr
+}
+
+// Unary is "op x" for - ! ~ * (deref) & (address of).
+type Unary struct {
+	node
+	Op string
+	X  Expr
+}
+
+// IncDec is "x++", "x--", "++x" or "--x".
+type IncDec struct {
+	node
+	Op   string // "++" or "--"
+	Post bool
+	X    Expr
+}
+
+// Ternary is "cond ? then : else".
+type Ternary struct {
+	node
+	Cond, Then, Else Expr
+}
+
+// Field is "x.name" or "x->name" (Arrow set).
+type Field struct {
+	node
+	X     Expr
+	Name  string
+	Arrow bool
+}
+
+// TupleIndex is "x.N" on a tuple.
+type TupleIndex struct {
+	node
+	X     Expr
+	Index int
+}
+
+// Index is "x[i]" on an array or pointer.
+type Index struct {
+	node
+	X, Index Expr
+}
+
+// Cast is "(type)x".
+type Cast struct {
+	node
+	Type *TypeExpr
+	X    Expr
+}
+
+// Tuple is "(a, b, ...)" with at least two elements.
+type Tuple struct {
+	node
+	Elems []Expr
+}
+
+// TypeExpr is a written type: "uint32", "int8", "struct task_struct *",
+// "char[16]", "unsigned long". Name is the base name normalised to single
+// spaces ("struct task_struct", "unsigned long", "uint8"); Ptr counts '*';
+// Array is the element count of a trailing "[N]" (0 for none).
+type TypeExpr struct {
+	node
+	Name  string
+	Ptr   int
+	Array int
+}
+
+func (*IntLit) exprNode()     {}
+func (*StrLit) exprNode()     {}
+func (*Ident) exprNode()      {}
+func (*Var) exprNode()        {}
+func (*Positional) exprNode() {}
+func (*MapExpr) exprNode()    {}
+func (*Call) exprNode()       {}
+func (*Binary) exprNode()     {}
+func (*Unary) exprNode()      {}
+func (*IncDec) exprNode()     {}
+func (*Ternary) exprNode()    {}
+func (*Field) exprNode()      {}
+func (*TupleIndex) exprNode() {}
+func (*Index) exprNode()      {}
+func (*Cast) exprNode()       {}
+func (*Tuple) exprNode()      {}
+func (*TypeExpr) exprNode()   {}

@@ -1,0 +1,78 @@
+// Package check type-checks a parsed script: it resolves scratch variables
+// and maps, infers and unifies types across probes, checks every builtin and
+// function call against its signature, checks what is valid in which probe,
+// and expands attach points through a Resolver. Results go into an Info of
+// side tables keyed by AST node; the AST is never changed.
+package check
+
+import (
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// Resolver answers the kernel facts the checker needs. The probes package
+// implements it against the running kernel; tests use fixtures. Every method
+// must be safe to call with names that do not exist (return an error that
+// says so).
+type Resolver interface {
+	// Expand returns the full names ("tracepoint:sched:sched_switch") of the
+	// concrete probes that provider:parts... names, wildcards expanded, in a
+	// stable order. No match is an error.
+	Expand(provider string, parts []string) ([]string, error)
+	// Args returns the type of "args" for a concrete probe (a Struct whose
+	// fields have offsets into the probe's context record), or nil, nil when
+	// the provider has no args.
+	Args(probe string) (*types.Type, error)
+	// Struct returns a kernel struct or union by name ("task_struct"), from BTF.
+	Struct(name string) (*types.Type, error)
+}
+
+// Config configures a check. A nil *Config means the defaults.
+type Config struct {
+	Resolver Resolver // nil: attach points are not expanded, "args" is an error
+	Params   []string // positional parameters $1..$N
+	StrLen   int      // bytes of a string value, NUL included; 0 means 64
+	Unsafe   bool     // allow system(), signal(), override()
+}
+
+// Info holds the results of a check, keyed by AST node.
+type Info struct {
+	// Types is the type of every expression.
+	Types map[lang.Expr]*types.Type
+	// Consts holds the value of every expression that is a compile-time
+	// integer constant (literals, positional ints, sizeof, folded arithmetic).
+	Consts map[lang.Expr]int64
+	// Maps describes every map used, by name ("@x", "@" for the anonymous map).
+	Maps map[string]*Map
+	// Probes has one entry per probe block of the file, in order.
+	Probes []*Probe
+	// Structs holds the C structs declared in the script, by name.
+	Structs map[string]*types.Type
+	// Params are the positional parameters.
+	Params []string
+	// StrLen is the string size in force.
+	StrLen int
+}
+
+// Map is a global map's key and value type.
+type Map struct {
+	Name  string
+	Key   *types.Type // nil for a scalar map; a Tuple for a multi-key map
+	Value *types.Type // an aggregation kind, or a plain value type
+	First lang.Span   // first use, for messages
+}
+
+// Probe is a checked probe block.
+type Probe struct {
+	Node    *lang.Probe
+	Targets []*Target              // concrete attach points, wildcards expanded
+	Vars    map[string]*types.Type // scratch variables by name ("$x")
+}
+
+// Target is one concrete attach point of a probe block.
+type Target struct {
+	Point    *lang.AttachPoint // what was written
+	Provider string            // canonical provider name
+	Name     string            // full probe name: "tracepoint:sched:sched_switch", "BEGIN", "interval:ms:100"
+	Args     *types.Type       // the "args" struct of this target, or nil
+}
