@@ -1,0 +1,230 @@
+package main
+
+// This file parses gtrace's command line. It uses the standard flag package,
+// with two bpftrace habits added on top: combined short flags ("-lv",
+// "-ve 'prog'", "-kk") and flags after positional arguments
+// ("gtrace script.gt -q" and "gtrace -e prog 1 2").
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// options are the parsed command line.
+type options struct {
+	programs   []string // -e, may repeat
+	file       string   // script path, "-" for stdin
+	params     []string // positional parameters $1..$N
+	list       bool     // -l
+	verbose    bool     // -v
+	quiet      bool     // -q
+	dump       string   // -d ast|types|asm
+	format     string   // -f text|json
+	output     string   // -o FILE
+	cmd        string   // -c CMD
+	pid        int      // -p PID
+	dryRun     bool
+	unsafe     bool
+	version    bool
+	help       bool
+	info       bool
+	noWarnings bool
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, " ") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// errUsage asks the caller to print the usage text.
+var errUsage = errors.New("usage")
+
+// valueFlags are the one-letter flags that take a value.
+const valueFlags = "edfocpBI"
+
+func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.FlagSet {
+	fs := flag.NewFlagSet("gtrace", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Var((*stringList)(&o.programs), "e", "`program` text to run")
+	fs.BoolVar(&o.list, "l", false, "list probes matching the optional `pattern` argument")
+	fs.BoolVar(&o.verbose, "v", false, "verbose: the raw verifier log on load errors")
+	fs.BoolVar(&o.quiet, "q", false, "quiet: no \"Attaching N probes...\" line")
+	fs.StringVar(&o.dump, "d", "", "print the checked program as `ast|types|asm` and exit")
+	fs.StringVar(&o.format, "f", "text", "output `format`: text or json")
+	fs.StringVar(&o.output, "o", "", "write output to `file` instead of stdout")
+	fs.StringVar(&o.cmd, "c", "", "run `command`, trace while it lives, set cpid")
+	fs.StringVar(pid, "p", "", "trace only process `pid`")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "load the programs into the verifier, attach nothing")
+	fs.BoolVar(&o.unsafe, "unsafe", false, "allow system(), signal() and override()")
+	fs.BoolVar(&o.version, "version", false, "print the version")
+	fs.BoolVar(&o.version, "V", false, "print the version")
+	fs.BoolVar(&o.help, "h", false, "print this help")
+	fs.BoolVar(&o.help, "help", false, "print this help")
+	fs.BoolVar(&o.info, "info", false, "print what this kernel supports")
+	fs.BoolVar(&o.noWarnings, "no-warnings", false, "do not print warnings")
+	fs.BoolFunc("k", "accepted for bpftrace compatibility", func(string) error { *kk++; return nil })
+	fs.Var(ignored, "B", "accepted for bpftrace compatibility (`mode`)")
+	fs.Var(ignored, "I", "accepted for bpftrace compatibility (`dir`)")
+	fs.Var(ignored, "include", "accepted for bpftrace compatibility (`file`)")
+	fs.Bool("usdt-file-activation", false, "accepted for bpftrace compatibility")
+	fs.Bool("b", false, "accepted for bpftrace compatibility")
+	return fs
+}
+
+// parseArgs parses args into options. Errors are for the user: errUsage
+// means "print the usage text".
+func parseArgs(args []string) (*options, error) {
+	o := &options{}
+	var pid string
+	var kk int
+	var ignored stringList
+	fs := newFlagSet(o, &pid, &kk, &ignored)
+	rest, err := parseInterspersed(fs, splitShortFlags(fs, args))
+	if err != nil {
+		return nil, err
+	}
+	if o.help || o.version || o.info {
+		return o, nil
+	}
+	if pid != "" {
+		if o.pid, err = parsePID(pid); err != nil {
+			return nil, err
+		}
+	}
+	if o.format != "text" && o.format != "json" {
+		return nil, fmt.Errorf("Invalid output format %q\nValid formats: text, json", o.format)
+	}
+	switch o.dump {
+	case "", "ast", "types", "asm":
+	default:
+		return nil, fmt.Errorf("invalid -d value %q: want ast, types or asm", o.dump)
+	}
+	switch {
+	case o.list:
+		o.params = rest
+	case len(o.programs) > 0:
+		o.params = rest
+	case len(rest) > 0:
+		o.file, o.params = rest[0], rest[1:]
+	}
+	return o, nil
+}
+
+// parsePID validates a -p argument as bpftrace does.
+func parsePID(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || strings.HasPrefix(s, "+") || strings.HasPrefix(s, "-") {
+		return 0, fmt.Errorf("pid '%s' is not a valid decimal number", s)
+	}
+	if n < 1 || n > 4194304 {
+		return 0, fmt.Errorf("pid '%s' out of valid pid range [1,4194304]", s)
+	}
+	return n, nil
+}
+
+// parseInterspersed parses flags anywhere in args, as GNU getopt does; the
+// non-flag arguments are returned in order. Everything after "--" is a
+// non-flag argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errUsage
+			}
+			return nil, fmt.Errorf("%v: %w", err, errUsage)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(rest, tail...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+// splitShortFlags rewrites combined one-letter flags the way getopt reads
+// them: "-lv" → "-l -v", "-ve prog" → "-v -e prog", "-kk" → "-k -k",
+// "-p123" → "-p 123". Arguments that name a defined flag are left alone.
+func splitShortFlags(fs *flag.FlagSet, args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' || strings.Contains(a, "=") || fs.Lookup(a[1:]) != nil {
+			out = append(out, a)
+			if len(a) == 2 && strings.IndexByte(valueFlags, a[1]) >= 0 && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+			continue
+		}
+		out = append(out, splitCluster(fs, a[1:])...)
+	}
+	return out
+}
+
+func splitCluster(fs *flag.FlagSet, cluster string) []string {
+	var out []string
+	for j := 0; j < len(cluster); j++ {
+		c := string(cluster[j])
+		if fs.Lookup(c) == nil {
+			return append(out, "-"+cluster[j:]) // let flag report it
+		}
+		if strings.Contains(valueFlags, c) {
+			out = append(out, "-"+c)
+			if j+1 < len(cluster) {
+				out = append(out, cluster[j+1:])
+			}
+			return out
+		}
+		out = append(out, "-"+c)
+	}
+	return out
+}
+
+const usage = `USAGE:
+    gtrace [options] filename [args...]
+    gtrace [options] - [args...]
+    gtrace [options] -e 'program' [args...]
+    gtrace                          (interactive prompt)
+
+OPTIONS:
+    -e 'program'   run this program
+    -l [pattern]   list probes (add -v to show tracepoint arguments)
+    -c 'CMD'       run CMD, trace while it runs, set cpid
+    -p PID         trace only process PID
+    -f FORMAT      output format: text (default) or json
+    -o FILE        write output to FILE
+    -q             quiet: no "Attaching N probes..." line
+    -v             verbose: show the raw verifier log on load errors
+    -d ast|types|asm
+                   print the parsed, checked or compiled program and exit
+    --dry-run      load the programs into the verifier, attach nothing
+    --unsafe       allow system(), signal() and override()
+    --info         print what this kernel supports
+    -h, --help     show this help
+    -V, --version  print the version
+
+ENVIRONMENT:
+    GTRACE_STRLEN  bytes of a string value (default 64)
+
+EXAMPLES:
+    gtrace -l 'tracepoint:syscalls:*'
+    gtrace -e 'tracepoint:syscalls:sys_enter_openat { printf("%s %s\n", comm, str(args->filename)); }'
+    gtrace -e 'tracepoint:syscalls:sys_enter_read { @bytes[comm] = hist(args->count); }'
+`

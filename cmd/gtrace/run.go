@@ -1,0 +1,228 @@
+package main
+
+// This file is gtrace's top level: read the script, parse, check, compile,
+// and either print a dump or run it.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"github.com/gtrace/gtrace/codegen"
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/check"
+	"github.com/gtrace/gtrace/probes"
+	"github.com/gtrace/gtrace/runtime"
+)
+
+// version is gtrace's version. The parenthesis names the bpftrace release
+// whose language and output gtrace matches.
+const version = "gtrace v0.1.0 (bpftrace v0.17.0 compatible)"
+
+// run is gtrace's main: it returns the process exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args)
+	if err != nil {
+		return usageError(stderr, err)
+	}
+	switch {
+	case o.help:
+		fmt.Fprint(stdout, usage)
+		return 0
+	case o.version:
+		fmt.Fprintln(stdout, version)
+		return 0
+	case o.info:
+		return printInfo(stdout, stderr)
+	case o.list:
+		return list(o, stdout, stderr)
+	}
+	name, src, err := readScript(o, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
+		return 1
+	}
+	return compileAndRun(o, name, src, stdout, stderr)
+}
+
+func usageError(stderr io.Writer, err error) int {
+	if errors.Is(err, errUsage) {
+		if msg := err.Error(); msg != errUsage.Error() {
+			fmt.Fprintf(stderr, "ERROR: %s\n", msg[:len(msg)-len(": usage")])
+		}
+		fmt.Fprint(stderr, usage)
+		return 1
+	}
+	fmt.Fprintf(stderr, "ERROR: %v\n", err)
+	return 1
+}
+
+// readScript returns the script's display name and text.
+func readScript(o *options, stdin io.Reader) (name, src string, err error) {
+	switch {
+	case len(o.programs) > 0:
+		src = o.programs[0]
+		for _, p := range o.programs[1:] {
+			src += "\n" + p
+		}
+		return "<cmdline>", src, nil
+	case o.file == "-":
+		b, err := io.ReadAll(stdin)
+		return "stdin", string(b), err
+	case o.file != "":
+		b, err := os.ReadFile(o.file)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = fmt.Errorf("failed to open file '%s': %s", o.file, describeErrno(pe.Err))
+			}
+			return "", "", err
+		}
+		return o.file, string(b), nil
+	}
+	return "", "", fmt.Errorf("no program given: use -e 'program' or a script file (gtrace -h for help)")
+}
+
+// describeErrno spells an errno the way strerror(3) does.
+func describeErrno(err error) string {
+	var en syscall.Errno
+	if errors.As(err, &en) {
+		s := en.Error()
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return err.Error()
+}
+
+// strLen returns the string size from GTRACE_STRLEN (default 64).
+func strLen() (int, error) {
+	v := os.Getenv("GTRACE_STRLEN")
+	if v == "" {
+		return 64, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 8 || n > 4096 {
+		return 0, fmt.Errorf("GTRACE_STRLEN=%q: want a number of bytes from 8 to 4096", v)
+	}
+	return n, nil
+}
+
+// compileAndRun takes a script through the whole pipeline.
+func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
+	f, err := lang.Parse(name, src)
+	if err != nil {
+		fmt.Fprint(stderr, lang.FormatError(err))
+		return 1
+	}
+	if o.dump == "ast" {
+		fmt.Fprint(stdout, lang.Dump(f))
+		return 0
+	}
+	n, err := strLen()
+	if err != nil {
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
+		return 1
+	}
+	reg := probes.New(&probes.Options{Stderr: stderr})
+	conf := &check.Config{Resolver: reg, Params: o.params, StrLen: n, Unsafe: o.unsafe}
+	info, err := conf.Check(f)
+	if err != nil {
+		fmt.Fprint(stderr, lang.FormatError(err))
+		return 1
+	}
+	if o.dump == "types" {
+		fmt.Fprint(stdout, check.Dump(f, info))
+		return 0
+	}
+	prog, err := codegen.Compile(f, info, nil)
+	if err != nil {
+		fmt.Fprint(stderr, lang.FormatError(err))
+		return 1
+	}
+	if o.dump == "asm" {
+		fmt.Fprint(stdout, prog.Listing())
+		return 0
+	}
+	return execute(o, prog, reg, stdout, stderr)
+}
+
+// execute loads and runs a compiled program until it exits, is interrupted,
+// or its -c command ends.
+func execute(o *options, prog *codegen.Program, reg *probes.Registry, stdout, stderr io.Writer) int {
+	out := stdout
+	if o.output != "" {
+		fh, err := os.Create(o.output)
+		if err != nil {
+			fmt.Fprintf(stderr, "ERROR: %v\n", err)
+			return 1
+		}
+		defer fh.Close()
+		out = fh
+	}
+	opts := &runtime.Options{
+		Stdout: out, Stderr: stderr, JSON: o.format == "json", Quiet: o.quiet,
+		Verbose: o.verbose, DryRun: o.dryRun, Attacher: reg, PID: o.pid,
+	}
+	if o.cmd != "" {
+		opts.Cmd = []string{"/bin/sh", "-c", o.cmd}
+	}
+	s, err := runtime.Load(prog, opts)
+	if err != nil {
+		fmt.Fprint(stderr, lang.FormatError(err))
+		return 1
+	}
+	defer s.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code, err := s.Run(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
+		return 1
+	}
+	return code
+}
+
+// list prints the probes matching the -l pattern, with their arguments
+// under -v.
+func list(o *options, stdout, stderr io.Writer) int {
+	pattern := "*"
+	if len(o.params) > 0 {
+		pattern = o.params[0]
+	}
+	if err := validListPattern(pattern); err != nil {
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
+		return 1
+	}
+	reg := probes.New(&probes.Options{Stderr: stderr})
+	names, err := reg.List(pattern)
+	if err != nil {
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
+		return 1
+	}
+	for _, n := range names {
+		fmt.Fprintln(stdout, n)
+		if o.verbose {
+			if d, err := reg.Describe(n); err == nil {
+				fmt.Fprint(stdout, d)
+			}
+		}
+	}
+	return 0
+}
+
+// validListPattern rejects characters no probe name can contain.
+func validListPattern(p string) error {
+	for _, r := range p {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case r == '*' || r == '?' || r == ':' || r == '_' || r == '-' || r == '.' || r == '/' || r == '+' || r == '$' || r == '[' || r == ']' || r == '@':
+		default:
+			return fmt.Errorf("invalid character %q in search expression", r)
+		}
+	}
+	return nil
+}

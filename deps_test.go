@@ -1,0 +1,109 @@
+// This file enforces the import direction of DESIGN.md, as
+// go/build/deps_test.go does for the standard library: for every package of
+// the module, the set of gtrace packages it may import (directly or not) is
+// written down below, and `go list -deps` must agree.
+package gtrace_test
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/gtrace/gtrace"
+
+// allowed maps a package (relative to the module, with "/..." covering its
+// subpackages) to the module packages it may depend on, transitively.
+// Third-party rules: only cmd/gtrace may import readline; lang (and below)
+// may not import cilium/ebpf.
+var allowed = []struct {
+	pkg       string
+	may       []string
+	forbidden []string // third-party import path prefixes
+}{
+	{"lang", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
+	{"lang/types", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
+	{"lang/check", []string{"lang", "lang/types"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
+	{"codegen/...", []string{"lang", "lang/types", "lang/check"}, []string{"github.com/chzyer/readline"}},
+	{"probes/...", []string{"lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
+	{"runtime/format", []string{"lang/types"}, []string{"github.com/chzyer/readline"}},
+	{"runtime", []string{"lang", "lang/types", "lang/check", "codegen/...", "probes/...", "runtime/format"}, []string{"github.com/chzyer/readline"}},
+	{"internal/...", []string{"lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
+	{"cmd/gtrace", []string{"..."}, nil},
+	{"examples", []string{"..."}, nil},
+	{"bench", []string{"..."}, nil},
+}
+
+func matches(pattern, rel string) bool {
+	if pattern == "..." {
+		return true
+	}
+	if base, ok := strings.CutSuffix(pattern, "/..."); ok {
+		return rel == base || strings.HasPrefix(rel, base+"/")
+	}
+	return rel == pattern
+}
+
+type listed struct {
+	ImportPath string
+	Deps       []string
+}
+
+func TestImportDirection(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	seen := 0
+	for dec.More() {
+		var p listed
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		if p.ImportPath == module {
+			continue
+		}
+		seen++
+		checkPackage(t, rel, p.Deps)
+	}
+	if seen == 0 {
+		t.Fatal("go list found no packages")
+	}
+}
+
+func checkPackage(t *testing.T, rel string, deps []string) {
+	t.Helper()
+	for _, rule := range allowed {
+		if !matches(rule.pkg, rel) {
+			continue
+		}
+		for _, d := range deps {
+			if dr, ok := strings.CutPrefix(d, module+"/"); ok {
+				if !allowedDep(rule.may, dr) && !matches(rule.pkg, dr) {
+					t.Errorf("%s imports %s, which DESIGN.md does not allow", rel, dr)
+				}
+				continue
+			}
+			for _, f := range rule.forbidden {
+				if d == f || strings.HasPrefix(d, f+"/") {
+					t.Errorf("%s imports %s, which DESIGN.md does not allow", rel, d)
+				}
+			}
+		}
+		return
+	}
+	t.Errorf("package %s has no rule in deps_test.go: add one", rel)
+}
+
+func allowedDep(may []string, dep string) bool {
+	for _, m := range may {
+		if matches(m, dep) || matches(path.Clean(m), dep) {
+			return true
+		}
+	}
+	return false
+}
