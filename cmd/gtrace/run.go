@@ -1,3 +1,5 @@
+//go:build gtracefull
+
 package main
 
 // This file is gtrace's top level: read the script, parse, check, compile,
@@ -32,7 +34,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case o.help:
-		fmt.Fprint(stdout, usage)
+		io.WriteString(stdout, usage)
 		return 0
 	case o.version:
 		fmt.Fprintln(stdout, version)
