@@ -1,0 +1,295 @@
+// This file implements printf() (and the formats of cat() and system()).
+
+package format
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// spec is one conversion of a printf format: %[flags][width][.prec][len]verb.
+type spec struct {
+	minus, zero, plus, space, hash bool
+	width, prec                    int // prec -1: none
+	bits                           int // from the length modifier: 0 (none), 8, 16, 64
+	verb                           string
+}
+
+// Printf formats a printf record as bpftrace does. rec holds the args laid
+// out as types.NewTuple(args...). Conversions: %d %i %u %x %X %o %c %s %p %%,
+// %r %rx %rh for buffers; flags - 0 + space #; width; precision; length
+// modifiers hh h l ll j z t. An integer is widened by its own type's sign
+// and converted at the modifier's width (none: 32 bits), as C does. %s of a
+// non-string prints its text (Value). A conversion without an argument, or
+// an unknown one, is copied as it is. It returns an error only when rec is
+// shorter than the args' layout (and then formats what it can).
+func Printf(env *Env, format string, args []*types.Type, rec []byte) (string, error) {
+	var err error
+	tup := types.NewTuple(args...)
+	if len(rec) < tup.Size {
+		err = fmt.Errorf("printf record is %d bytes, want %d", len(rec), tup.Size)
+	}
+	offs := tup.Offsets()
+	var sb strings.Builder
+	next := 0
+	for i := 0; i < len(format); {
+		c := format[i]
+		if c != '%' {
+			j := strings.IndexByte(format[i:], '%')
+			if j < 0 {
+				j = len(format) - i
+			}
+			sb.WriteString(format[i : i+j])
+			i += j
+			continue
+		}
+		if strings.HasPrefix(format[i:], "%%") {
+			sb.WriteByte('%')
+			i += 2
+			continue
+		}
+		sp, n := parseSpec(format[i:])
+		if n == 0 || next >= len(args) {
+			sb.WriteByte('%')
+			i++
+			continue
+		}
+		t := args[next]
+		sb.WriteString(formatArg(env, sp, t, field(rec, offs[next], t.Size)))
+		next++
+		i += n
+	}
+	return sb.String(), err
+}
+
+// parseSpec parses the conversion at the start of s ("%..."); n is its
+// length, 0 if it is not a conversion.
+func parseSpec(s string) (sp spec, n int) {
+	sp.prec = -1
+	i := 1
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case '-':
+			sp.minus = true
+		case '0':
+			sp.zero = true
+		case '+':
+			sp.plus = true
+		case ' ':
+			sp.space = true
+		case '#':
+			sp.hash = true
+		default:
+			goto width
+		}
+	}
+width:
+	i, sp.width = digits(s, i)
+	if i < len(s) && s[i] == '.' {
+		i, sp.prec = digits(s, i+1)
+	}
+	i, sp.bits = lengthMod(s, i)
+	if i >= len(s) {
+		return sp, 0
+	}
+	switch v := s[i]; v {
+	case 'd', 'i', 'u', 'x', 'X', 'o', 'c', 's', 'p':
+		sp.verb = string(v)
+		return sp, i + 1
+	case 'r':
+		sp.verb = "r"
+		if i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'h') {
+			sp.verb += s[i+1 : i+2]
+			return sp, i + 2
+		}
+		return sp, i + 1
+	}
+	return sp, 0
+}
+
+func digits(s string, i int) (int, int) {
+	v := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if v < 1<<20 {
+			v = v*10 + int(s[i]-'0')
+		}
+	}
+	return i, v
+}
+
+func lengthMod(s string, i int) (int, int) {
+	for _, m := range []struct {
+		mod  string
+		bits int
+	}{{"hh", 8}, {"h", 16}, {"ll", 64}, {"l", 64}, {"j", 64}, {"z", 64}, {"t", 64}} {
+		if strings.HasPrefix(s[i:], m.mod) {
+			return i + len(m.mod), m.bits
+		}
+	}
+	return i, 0
+}
+
+func formatArg(env *Env, sp spec, t *types.Type, b []byte) string {
+	isInt := t.Kind == types.Int || t.Kind == types.Pointer
+	switch sp.verb {
+	case "d", "i", "u", "x", "X", "o", "c":
+		if isInt {
+			return formatInt(sp, argInt(t, b))
+		}
+	case "p":
+		if isInt {
+			return formatPtr(sp, uint64(argInt(t, b)))
+		}
+	case "r", "rx", "rh":
+		if t.Kind == types.Buffer {
+			return padStr(sp, bufText(b, sp.verb[len(sp.verb)-1]))
+		}
+	}
+	return formatStr(sp, printfText(env, t, b))
+}
+
+// argInt is an int or pointer argument widened to 64 bits by its sign.
+func argInt(t *types.Type, b []byte) int64 {
+	if t.Kind == types.Pointer {
+		return int64(u64(b))
+	}
+	return intVal(t, b)
+}
+
+// printfText is the text %s prints for a value: stacks indented 8 spaces,
+// ints in decimal, buffers as %r.
+func printfText(env *Env, t *types.Type, b []byte) string {
+	if t.Kind == types.Pointer {
+		return strconv.FormatUint(u64(b), 10)
+	}
+	return valueText(env, t, b, false, 8)
+}
+
+// formatInt converts v as C's printf does for an int argument at sp.bits.
+func formatInt(sp spec, v int64) string {
+	if sp.verb == "c" {
+		return formatChar(sp, byte(v))
+	}
+	signed := sp.verb == "d" || sp.verb == "i"
+	var neg bool
+	var mag uint64
+	switch bits := sp.bits; {
+	case bits == 64:
+		mag = uint64(v)
+	case bits == 0:
+		mag = uint64(uint32(v))
+		if signed {
+			v = int64(int32(v))
+		}
+	case bits == 16:
+		mag = uint64(uint16(v))
+		if signed {
+			v = int64(int16(v))
+		}
+	default:
+		mag = uint64(uint8(v))
+		if signed {
+			v = int64(int8(v))
+		}
+	}
+	if signed {
+		neg = v < 0
+		mag = uint64(v)
+		if neg {
+			mag = -mag
+		}
+	}
+	return intField(sp, mag, neg, signed)
+}
+
+func intField(sp spec, mag uint64, neg, signed bool) string {
+	base, prefix := 10, ""
+	switch sp.verb {
+	case "x", "X":
+		base = 16
+		if sp.hash && mag != 0 {
+			prefix = "0" + sp.verb
+		}
+	case "o":
+		base = 8
+	}
+	ds := strconv.FormatUint(mag, base)
+	if sp.verb == "X" {
+		ds = strings.ToUpper(ds)
+	}
+	if sp.prec == 0 && mag == 0 {
+		ds = ""
+	}
+	if len(ds) < sp.prec {
+		ds = strings.Repeat("0", sp.prec-len(ds)) + ds
+	}
+	if sp.verb == "o" && sp.hash && !strings.HasPrefix(ds, "0") {
+		ds = "0" + ds
+	}
+	switch {
+	case neg:
+		prefix = "-"
+	case signed && sp.plus:
+		prefix = "+"
+	case signed && sp.space:
+		prefix = " "
+	}
+	if sp.zero && !sp.minus && sp.prec < 0 {
+		if n := sp.width - len(prefix) - len(ds); n > 0 {
+			ds = strings.Repeat("0", n) + ds
+		}
+	}
+	return padStr(sp, prefix+ds)
+}
+
+// formatChar prints %c. A NUL byte ends the C string bpftrace built, so
+// nothing after it shows, not even left-justified padding.
+func formatChar(sp spec, c byte) string {
+	if c == 0 {
+		if sp.minus {
+			return ""
+		}
+		return strings.Repeat(" ", max(sp.width-1, 0))
+	}
+	return padStr(sp, string([]byte{c}))
+}
+
+// formatPtr prints %p as glibc does: "(nil)" for 0, else 0x and hex.
+func formatPtr(sp spec, v uint64) string {
+	if v == 0 {
+		return padStr(spec{minus: sp.minus, width: sp.width}, "(nil)")
+	}
+	sp.hash, sp.verb = true, "x"
+	return intField(sp, v, false, false)
+}
+
+func formatStr(sp spec, s string) string {
+	if sp.prec >= 0 && sp.prec < len(s) {
+		s = s[:sp.prec]
+	}
+	return padStr(sp, s)
+}
+
+// padStr pads s with spaces to the spec's width, on the left unless "-".
+func padStr(sp spec, s string) string {
+	n := sp.width - len(s)
+	if n <= 0 {
+		return s
+	}
+	if sp.minus {
+		return s + strings.Repeat(" ", n)
+	}
+	return strings.Repeat(" ", n) + s
+}
+
+// PrintValue returns what print(value) prints for a non-map value: its text
+// and a newline, or {"type": "value", "data": ...}.
+func PrintValue(env *Env, t *types.Type, b []byte) string {
+	if env.json() {
+		return Record("value", ValueJSON(env, t, b))
+	}
+	return Value(env, t, b) + "\n"
+}
