@@ -1,0 +1,342 @@
+package check
+
+// This file holds the signature table of builtin variables and functions,
+// grouped by theme. codegen/builtins.go has one emitter per entry, with the
+// same names in the same order.
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// Value types of builtins that are not plain integers or strings.
+var (
+	commType     = types.NewString(16)
+	usernameType = &types.Type{Kind: types.Username, Size: 8}
+	probeType    = &types.Type{Kind: types.Probe, Size: 8}
+	ksymType     = &types.Type{Kind: types.Ksym, Size: 8}
+	usymType     = &types.Type{Kind: types.Usym, Size: 16}
+	inetType     = &types.Type{Kind: types.Inet, Size: 24}
+	macType      = &types.Type{Kind: types.MacAddr, Size: 6}
+	timeType     = &types.Type{Kind: types.Timestamp, Size: 16}
+	cgroupType   = &types.Type{Kind: types.Cgroup, Size: 8}
+	errnoType    = &types.Type{Kind: types.Errno, Size: 8}
+)
+
+// DefaultStackLimit is the frame limit of kstack and ustack without one.
+const DefaultStackLimit = 127
+
+// NewStack returns a kstack (user false) or ustack type.
+func NewStack(user bool, mode string, limit int) *types.Type {
+	if user {
+		return &types.Type{Kind: types.UStack, Size: 16, Stack: &types.StackSpec{Mode: mode, Limit: limit}}
+	}
+	return &types.Type{Kind: types.KStack, Size: 8, Stack: &types.StackSpec{Mode: mode, Limit: limit}}
+}
+
+// Provider sets for validity checks.
+var (
+	argProviders    = []string{"kprobe", "uprobe", "usdt", "rawtracepoint"}
+	retProviders    = []string{"kretprobe", "uretprobe", "kretfunc"}
+	funcProviders   = []string{"kprobe", "kretprobe", "uprobe", "uretprobe", "kfunc", "kretfunc"}
+	argsProviders   = []string{"tracepoint", "rawtracepoint", "kfunc", "kretfunc", "uprobe", "uretprobe", "iter"}
+	regProviders    = []string{"kprobe", "kretprobe", "uprobe", "uretprobe", "usdt", "profile", "software", "hardware"}
+	uaddrProviders  = []string{"uprobe", "uretprobe", "usdt"}
+	overrideProvs   = []string{"kprobe"}
+	pathProviders   = []string{"kfunc", "kretfunc", "iter"}
+	builtinIdentSet = []string{
+		"pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "numaid", "cgroup", "rand", "jiffies",
+		"cpid", "comm", "username", "curtask", "ctx", "probe", "func", "retval", "args", "kstack", "ustack",
+	}
+)
+
+var argNRE = regexp.MustCompile(`^s?arg([0-9]+)$`)
+
+// ident checks a builtin variable.
+func (ch *checker) ident(id *lang.Ident) *types.Type {
+	switch id.Name {
+	case "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "numaid", "cgroup", "rand", "jiffies", "cpid":
+		return types.Uint64
+	case "comm":
+		return commType
+	case "username":
+		return usernameType
+	case "curtask":
+		return ch.curtask()
+	case "ctx":
+		return types.NewPointer(types.Uint8, false)
+	case "probe":
+		return probeType
+	case "func":
+		return ch.funcBuiltin(id)
+	case "retval":
+		if !ch.allowedBuiltin(id, retProviders, "the retval builtin can only be used with kretprobe, uretprobe and kretfunc probes") {
+			return nil
+		}
+		return types.Uint64
+	case "args":
+		a := ch.argsType(id)
+		if a == nil {
+			return nil
+		}
+		return a[0]
+	case "kstack":
+		return NewStack(false, "bpftrace", DefaultStackLimit)
+	case "ustack":
+		return NewStack(true, "bpftrace", DefaultStackLimit)
+	}
+	if m := argNRE.FindStringSubmatch(id.Name); m != nil {
+		return ch.argN(id)
+	}
+	ch.errorHint(id, ch.suggest(id.Name, builtinIdentSet), "unknown identifier %s", id.Name)
+	return nil
+}
+
+func (ch *checker) curtask() *types.Type {
+	if r := ch.conf.resolver(); r != nil {
+		if t, err := r.Struct("task_struct"); err == nil && t != nil {
+			return types.NewPointer(t, false)
+		}
+	}
+	return types.Uint64
+}
+
+func (ch *checker) funcBuiltin(id *lang.Ident) *types.Type {
+	if !ch.allowedBuiltin(id, funcProviders, "the func builtin can not be used with "+ch.providers[0]+" probes") {
+		return nil
+	}
+	for _, p := range ch.providers {
+		if p == "uprobe" || p == "uretprobe" {
+			return usymType
+		}
+	}
+	return ksymType
+}
+
+func (ch *checker) argN(id *lang.Ident) *types.Type {
+	if contains(ch.providers, "tracepoint") {
+		ch.errorHint(id, []string{"use args->NAME, e.g. args->" + ch.firstArgsField()},
+			"%s is not valid in tracepoint probes, use args", id.Name)
+		return nil
+	}
+	if !ch.allowedBuiltin(id, argProviders, "the "+id.Name+" builtin can only be used with kprobe, uprobe, usdt and rawtracepoint probes") {
+		return nil
+	}
+	if id.Name[0] == 's' {
+		return types.Int64
+	}
+	return types.Uint64
+}
+
+func (ch *checker) firstArgsField() string {
+	for _, t := range ch.targets[ch.probeIdx] {
+		if t.Args != nil && len(t.Args.Fields) > 0 {
+			return t.Args.Fields[len(t.Args.Fields)-1].Name
+		}
+	}
+	return "field"
+}
+
+// allowedBuiltin reports whether every provider of the current probe is in
+// allowed, and reports msg at n otherwise.
+func (ch *checker) allowedBuiltin(n lang.Node, allowed []string, msg string) bool {
+	for _, p := range ch.providers {
+		if !contains(allowed, p) {
+			ch.errorf(n, "%s", msg)
+			return false
+		}
+	}
+	return true
+}
+
+// funcSig is one builtin function's signature.
+type funcSig struct {
+	name     string
+	min, max int      // arity; max < 0 means variadic
+	where    []string // providers where it is allowed; nil means anywhere
+	unsafe   bool
+	check    func(ch *checker, c *lang.Call) *types.Type
+}
+
+// funcTable returns the builtin functions, by theme. It is a function
+// rather than a package variable because the entries refer back to the
+// checker, which looks them up.
+func funcTable() []funcSig {
+	return []funcSig{
+		// Output.
+		{name: "printf", min: 1, max: -1, check: (*checker).printfCall},
+		{name: "print", min: 1, max: 3, check: (*checker).printCall},
+		{name: "time", min: 0, max: 1, check: (*checker).timeCall},
+		{name: "join", min: 1, max: 2, check: (*checker).joinCall},
+		{name: "cat", min: 1, max: -1, check: (*checker).printfCall},
+		{name: "system", min: 1, max: -1, unsafe: true, check: (*checker).printfCall},
+		// Time.
+		{name: "strftime", min: 2, max: 2, check: (*checker).strftimeCall},
+		// Strings and buffers.
+		{name: "str", min: 1, max: 2, check: (*checker).strCall},
+		{name: "buf", min: 1, max: 2, check: (*checker).bufCall},
+		{name: "strncmp", min: 3, max: 3, check: (*checker).strncmpCall},
+		{name: "strcontains", min: 2, max: 2, check: (*checker).strcontainsCall},
+		{name: "strerror", min: 1, max: 1, check: fixed(errnoType, argInt)},
+		{name: "path", min: 1, max: 1, where: pathProviders, check: (*checker).pathCall},
+		// Symbols and addresses.
+		{name: "ksym", min: 1, max: 1, check: fixed(ksymType, argInt)},
+		{name: "usym", min: 1, max: 1, check: fixed(usymType, argInt)},
+		{name: "kaddr", min: 1, max: 1, check: fixed(types.Uint64, argStrLit)},
+		{name: "uaddr", min: 1, max: 1, where: uaddrProviders, check: fixed(types.NewPointer(types.Uint64, true), argStrLit)},
+		{name: "reg", min: 1, max: 1, where: regProviders, check: (*checker).regCall},
+		{name: "uptr", min: 1, max: 1, check: (*checker).ptrCall},
+		{name: "kptr", min: 1, max: 1, check: (*checker).ptrCall},
+		// Networking.
+		{name: "ntop", min: 1, max: 2, check: (*checker).ntopCall},
+		{name: "pton", min: 1, max: 1, check: (*checker).ptonCall},
+		{name: "macaddr", min: 1, max: 1, check: fixed(macType, argAddr)},
+		// Integers and types.
+		{name: "bswap", min: 1, max: 1, check: (*checker).bswapCall},
+		{name: "sizeof", min: 1, max: 1, check: (*checker).sizeofCall},
+		{name: "offsetof", min: 2, max: 2, check: (*checker).offsetofCall},
+		// Cgroups.
+		{name: "cgroupid", min: 1, max: 1, check: fixed(types.Uint64, argStrLit)},
+		{name: "cgroup_path", min: 1, max: 2, check: fixed(cgroupType, argInt, argStrLit)},
+		// Stacks.
+		{name: "kstack", min: 0, max: 2, check: (*checker).stackCall},
+		{name: "ustack", min: 0, max: 2, check: (*checker).stackCall},
+		// Maps.
+		{name: "delete", min: 1, max: 2, check: (*checker).deleteCall},
+		{name: "clear", min: 1, max: 1, check: (*checker).wholeMapCall},
+		{name: "zero", min: 1, max: 1, check: (*checker).wholeMapCall},
+		{name: "len", min: 1, max: 1, check: (*checker).lenCall},
+		{name: "has_key", min: 2, max: 2, check: (*checker).hasKeyCall},
+		// Aggregations: only as the value of a map assignment (see aggregate).
+		{name: "count", min: 0, max: 0, check: (*checker).misplacedAgg},
+		{name: "sum", min: 1, max: 1, check: (*checker).misplacedAgg},
+		{name: "min", min: 1, max: 1, check: (*checker).misplacedAgg},
+		{name: "max", min: 1, max: 1, check: (*checker).misplacedAgg},
+		{name: "avg", min: 1, max: 1, check: (*checker).misplacedAgg},
+		{name: "stats", min: 1, max: 1, check: (*checker).misplacedAgg},
+		{name: "hist", min: 1, max: 2, check: (*checker).misplacedAgg},
+		{name: "lhist", min: 4, max: 4, check: (*checker).misplacedAgg},
+		// Control.
+		{name: "exit", min: 0, max: 1, check: fixed(types.Void, argInt)},
+		{name: "signal", min: 1, max: 1, unsafe: true, check: (*checker).signalCall},
+		{name: "override", min: 1, max: 1, unsafe: true, where: overrideProvs, check: fixed(types.Void, argInt)},
+	}
+}
+
+// lookupFunc returns the signature of the builtin function name, or nil.
+func lookupFunc(name string) *funcSig {
+	for _, f := range funcTable() {
+		if f.name == name {
+			return &f
+		}
+	}
+	return nil
+}
+
+// FuncNames returns the names of all builtin functions, sorted.
+func FuncNames() []string {
+	var names []string
+	for _, f := range funcTable() {
+		names = append(names, f.name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// call checks a function call against its signature.
+func (ch *checker) call(c *lang.Call) *types.Type {
+	sig := lookupFunc(c.Name)
+	if sig == nil {
+		ch.args(c)
+		ch.errorAt(c.NameAt, ch.suggest(c.Name, FuncNames()), "unknown function "+c.Name+"()")
+		return nil
+	}
+	if sig.unsafe && !ch.conf.unsafe() {
+		ch.errorHint(c, []string{"run with --unsafe to allow it"}, "%s() is unsafe; use --unsafe", c.Name)
+	}
+	if sig.where != nil && !ch.allowedBuiltin(c, sig.where, c.Name+"() can not be used in "+ch.providers[0]+" probes") {
+		ch.args(c)
+		return nil
+	}
+	if len(c.Args) < sig.min || (sig.max >= 0 && len(c.Args) > sig.max) {
+		ch.args(c)
+		ch.errorf(c, "%s() %s, got %d", c.Name, arityText(sig.min, sig.max), len(c.Args))
+		return nil
+	}
+	return ch.record(c, sig.check(ch, c))
+}
+
+func arityText(lo, hi int) string {
+	switch {
+	case hi < 0:
+		return "takes at least " + plural(lo, "argument")
+	case lo == hi:
+		return "takes " + plural(lo, "argument")
+	}
+	return "takes " + strconv.Itoa(lo) + " to " + plural(hi, "argument")
+}
+
+// args checks every argument of c as an expression.
+func (ch *checker) args(c *lang.Call) []*types.Type {
+	ts := make([]*types.Type, len(c.Args))
+	for i, a := range c.Args {
+		ts[i] = ch.expr(a)
+	}
+	return ts
+}
+
+// argKind is a simple argument requirement for fixed().
+type argKind int
+
+const (
+	argInt    argKind = iota // an integer or pointer
+	argStrLit                // a string literal
+	argAddr                  // an integer, pointer or array (an address or the bytes)
+)
+
+// fixed builds a check for a function with a fixed result and simple args.
+func fixed(result *types.Type, kinds ...argKind) func(*checker, *lang.Call) *types.Type {
+	return func(ch *checker, c *lang.Call) *types.Type {
+		ok := true
+		for i, a := range c.Args {
+			k := kinds[min(i, len(kinds)-1)]
+			ok = ch.argOf(c, i, a, k) && ok
+		}
+		if !ok {
+			return nil
+		}
+		return result
+	}
+}
+
+// argOf checks argument i of c against k.
+func (ch *checker) argOf(c *lang.Call, i int, a lang.Expr, k argKind) bool {
+	if k == argStrLit {
+		if _, ok := a.(*lang.StrLit); !ok {
+			ch.expr(a)
+			ch.errorf(a, "%s() expects a string literal as argument %d", c.Name, i+1)
+			return false
+		}
+		ch.expr(a)
+		return true
+	}
+	t := ch.expr(a)
+	if t == nil {
+		return false
+	}
+	if isNumeric(t) || (k == argAddr && t.Kind == types.Array) {
+		return true
+	}
+	ch.errorf(a, "%s() expects an integer as argument %d, not %s", c.Name, i+1, t)
+	return false
+}
+
+func (ch *checker) misplacedAgg(c *lang.Call) *types.Type {
+	ch.args(c)
+	ch.errorf(c, "%s() should be directly assigned to a map", c.Name)
+	return nil
+}

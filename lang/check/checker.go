@@ -1,0 +1,221 @@
+package check
+
+// This file implements the checker's entry point, its per-run state and the
+// two-pass driver.
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// defaultStrLen is the string size used when Config.StrLen is 0.
+const defaultStrLen = 64
+
+// Check type-checks f. It returns the side tables of the check, or a
+// lang.ErrorList of positioned errors. A nil *Config means the defaults.
+// Check never panics: an internal failure becomes an error at the file.
+func (c *Config) Check(f *lang.File) (info *Info, err error) {
+	if f == nil {
+		return nil, fmt.Errorf("check: nil file")
+	}
+	ch := newChecker(c, f)
+	defer func() {
+		if r := recover(); r != nil {
+			info = nil
+			err = lang.ErrorList{lang.NewError(f, f.Span(), fmt.Sprintf("internal checker error: %v", r))}
+		}
+	}()
+	return ch.run()
+}
+
+func (c *Config) strLen() int {
+	if c == nil || c.StrLen <= 0 {
+		return defaultStrLen
+	}
+	return c.StrLen
+}
+
+func (c *Config) resolver() Resolver {
+	if c == nil {
+		return nil
+	}
+	return c.Resolver
+}
+
+func (c *Config) params() []string {
+	if c == nil {
+		return nil
+	}
+	return c.Params
+}
+
+func (c *Config) unsafe() bool { return c != nil && c.Unsafe }
+
+// checker holds all state of one Check run. Map types and scratch variable
+// types persist across the two passes; everything else is rebuilt by each
+// pass.
+type checker struct {
+	conf *Config
+	file *lang.File
+	info *Info
+	errs lang.ErrorList
+
+	final bool // the last pass: record errors and types
+
+	maps      map[string]*mapState
+	vars      []map[string]*types.Type // per probe block, persistent
+	targets   [][]*Target              // per probe block, from expandProbes
+	structs   map[string]*types.Type   // script structs
+	kstructs  map[string]*types.Type   // resolver structs, cached
+	kstructOK map[string]bool
+
+	// per probe block, per pass
+	probeIdx  int
+	providers []string        // distinct providers of the current block
+	assigned  map[string]bool // scratch variables assigned so far
+	loops     int             // loop nesting depth
+}
+
+// mapState is what the checker knows of a map across all probes.
+type mapState struct {
+	name     string
+	key      *types.Type
+	keyAt    lang.Span
+	value    *types.Type
+	valueAt  lang.Span
+	first    lang.Span
+	written  bool // assigned somewhere in the program
+	keyArity int  // number of keys, -1 until known
+}
+
+func newChecker(c *Config, f *lang.File) *checker {
+	return &checker{
+		conf:      c,
+		file:      f,
+		maps:      map[string]*mapState{},
+		structs:   map[string]*types.Type{},
+		kstructs:  map[string]*types.Type{},
+		kstructOK: map[string]bool{},
+	}
+}
+
+func (ch *checker) newInfo() *Info {
+	return &Info{
+		Types:   map[lang.Expr]*types.Type{},
+		Consts:  map[lang.Expr]int64{},
+		Maps:    map[string]*Map{},
+		Structs: ch.structs,
+		Params:  ch.conf.params(),
+		StrLen:  ch.conf.strLen(),
+	}
+}
+
+// run checks the struct declarations and attach points once, then the probe
+// bodies twice: the first pass learns the type of every map and variable
+// (a map may be read in a probe before the probe that assigns it), the
+// second reports errors against the complete picture.
+func (ch *checker) run() (*Info, error) {
+	ch.info = ch.newInfo()
+	ch.final = true
+	ch.declareStructs()
+	ch.expandProbes()
+	headErrs := ch.errs
+	ch.vars = make([]map[string]*types.Type, len(ch.file.Probes))
+	for i := range ch.vars {
+		ch.vars[i] = map[string]*types.Type{}
+	}
+	ch.final = false
+	ch.errs = nil
+	ch.bodies()
+	ch.final = true
+	ch.errs = append(lang.ErrorList(nil), headErrs...)
+	ch.info = ch.newInfo()
+	ch.bodies()
+	ch.fillInfo()
+	if err := ch.errs.Err(); err != nil {
+		return nil, err
+	}
+	return ch.info, nil
+}
+
+func (ch *checker) bodies() {
+	for i, p := range ch.file.Probes {
+		ch.probeBody(i, p)
+	}
+}
+
+// fillInfo copies map and probe results into Info.
+func (ch *checker) fillInfo() {
+	for name, m := range ch.maps {
+		if m.value == nil && !m.written {
+			continue
+		}
+		ch.info.Maps[name] = &Map{Name: name, Key: m.key, Value: m.value, First: m.first}
+	}
+	for i, p := range ch.file.Probes {
+		vars := map[string]*types.Type{}
+		for k, v := range ch.vars[i] {
+			vars[k] = v
+		}
+		ch.info.Probes = append(ch.info.Probes, &Probe{Node: p, Targets: ch.targets[i], Vars: vars})
+	}
+}
+
+// errorf reports an error at n's span during the final pass.
+func (ch *checker) errorf(n lang.Node, format string, args ...any) {
+	ch.errorAt(n.Span(), nil, fmt.Sprintf(format, args...))
+}
+
+// errorHint reports an error with hints during the final pass.
+func (ch *checker) errorHint(n lang.Node, hints []string, format string, args ...any) {
+	ch.errorAt(n.Span(), hints, fmt.Sprintf(format, args...))
+}
+
+func (ch *checker) errorAt(s lang.Span, hints []string, msg string) {
+	if !ch.final {
+		return
+	}
+	ch.errs.Add(lang.NewError(ch.file, s, msg, hints...))
+}
+
+// record stores t as e's type during the final pass and returns it.
+func (ch *checker) record(e lang.Expr, t *types.Type) *types.Type {
+	if ch.final && t != nil {
+		ch.info.Types[e] = t
+	}
+	return t
+}
+
+// constant stores v as e's constant value.
+func (ch *checker) constant(e lang.Expr, v int64) {
+	ch.info.Consts[e] = v
+}
+
+func (ch *checker) constOf(e lang.Expr) (int64, bool) {
+	v, ok := ch.info.Consts[e]
+	return v, ok
+}
+
+// param returns positional parameter n (1-based) and whether it was given.
+func (ch *checker) param(n int) (string, bool) {
+	ps := ch.conf.params()
+	if n < 1 || n > len(ps) {
+		return "", false
+	}
+	return ps[n-1], true
+}
+
+// paramInt parses a positional parameter as bpftrace does: decimal, hex or
+// octal integers; anything else is not a number.
+func paramInt(s string) (int64, bool) {
+	if v, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return v, true
+	}
+	if v, err := strconv.ParseUint(s, 0, 64); err == nil {
+		return int64(v), true
+	}
+	return 0, false
+}

@@ -1,0 +1,480 @@
+package check
+
+// This file implements the typechecking of expressions.
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// expr checks e and returns its type, or nil after an error (callers stay
+// quiet about nil operands so that one mistake gives one message).
+func (ch *checker) expr(e lang.Expr) *types.Type {
+	var t *types.Type
+	switch e := e.(type) {
+	case *lang.IntLit:
+		ch.constant(e, int64(e.Value))
+		t = types.Int64
+	case *lang.StrLit:
+		t = types.NewString(len(e.Value) + 1)
+	case *lang.Ident:
+		t = ch.ident(e)
+	case *lang.Var:
+		t = ch.varUse(e)
+	case *lang.Positional:
+		t = ch.positional(e)
+	case *lang.MapExpr:
+		return ch.mapRead(e)
+	case *lang.Call:
+		return ch.call(e)
+	case *lang.Binary:
+		t = ch.binary(e)
+	case *lang.Unary:
+		t = ch.unary(e)
+	case *lang.IncDec:
+		t = ch.incDec(e)
+	case *lang.Ternary:
+		t = ch.ternary(e)
+	case *lang.Field:
+		t = ch.field(e)
+	case *lang.TupleIndex:
+		t = ch.tupleIndex(e)
+	case *lang.Index:
+		t = ch.index(e)
+	case *lang.Cast:
+		t = ch.cast(e)
+	case *lang.Tuple:
+		t = ch.tuple(e)
+	case *lang.TypeExpr:
+		ch.errorf(e, "a type (%s) cannot be used as a value", typeExprString(e))
+	case nil:
+		return nil
+	default:
+		ch.errorf(e, "unsupported expression")
+	}
+	return ch.record(e, t)
+}
+
+// varUse checks a read of a scratch variable.
+func (ch *checker) varUse(v *lang.Var) *types.Type {
+	if !ch.assigned[v.Name] {
+		var names []string
+		for n := range ch.assigned {
+			names = append(names, n)
+		}
+		ch.errorHint(v, ch.suggest(v.Name, names), "undefined variable %s", v.Name)
+		return nil
+	}
+	return ch.record(v, ch.vars[ch.probeIdx][v.Name])
+}
+
+// positional checks $N and $#. A numeric parameter is an integer constant;
+// a missing one reads as 0, as in bpftrace. Text parameters are only
+// allowed inside str(), which handles them itself.
+func (ch *checker) positional(p *lang.Positional) *types.Type {
+	if p.Count {
+		ch.constant(p, int64(len(ch.conf.params())))
+		return types.Int64
+	}
+	s, ok := ch.param(p.N)
+	if !ok {
+		ch.constant(p, 0)
+		return types.Int64
+	}
+	v, isInt := paramInt(s)
+	if !isInt {
+		ch.errorHint(p, []string{fmt.Sprintf("use str($%d) for a text parameter", p.N)},
+			"positional parameter $%d is not a number: %q", p.N, s)
+		return nil
+	}
+	ch.constant(p, v)
+	return types.Int64
+}
+
+// arithType is the result of integer arithmetic in bpftrace 0.17: 64 bits,
+// unsigned when either operand is unsigned.
+func arithType(a, b *types.Type) *types.Type {
+	if !a.Signed || !b.Signed {
+		return types.Uint64
+	}
+	return types.Int64
+}
+
+var comparisons = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true}
+
+func (ch *checker) binary(b *lang.Binary) *types.Type {
+	x, y := ch.expr(b.X), ch.expr(b.Y)
+	if x == nil || y == nil {
+		return nil
+	}
+	var t *types.Type
+	switch {
+	case b.Op == "&&" || b.Op == "||":
+		t = ch.logical(b, x, y)
+	case comparisons[b.Op]:
+		t = ch.compare(b, x, y)
+	default:
+		t = ch.arith(b, x, y)
+	}
+	if t != nil && t.IsInt() {
+		ch.foldBinary(b, t)
+	}
+	return t
+}
+
+func (ch *checker) logical(b *lang.Binary, x, y *types.Type) *types.Type {
+	for _, p := range []struct {
+		e lang.Expr
+		t *types.Type
+	}{{b.X, x}, {b.Y, y}} {
+		if !isCondType(p.t) {
+			ch.errorf(p.e, "the %s operator needs integer operands, not %s", b.Op, p.t)
+			return nil
+		}
+	}
+	return types.Int64
+}
+
+func (ch *checker) compare(b *lang.Binary, x, y *types.Type) *types.Type {
+	switch {
+	case isNumeric(x) && isNumeric(y):
+		return arithType(numType(x), numType(y))
+	case x.Kind == types.String && y.Kind == types.String:
+		if b.Op != "==" && b.Op != "!=" {
+			ch.errorf(b, "strings can only be compared with == and !=, not %s", b.Op)
+			return nil
+		}
+		return types.Int64
+	case x.Kind == types.Buffer && y.Kind == types.Buffer && (b.Op == "==" || b.Op == "!="):
+		return types.Int64
+	}
+	ch.errorf(b, "type mismatch for '%s': comparing %s with %s", b.Op, x, y)
+	return nil
+}
+
+// isNumeric reports whether t takes part in integer arithmetic.
+func isNumeric(t *types.Type) bool { return t.IsInt() || t.Kind == types.Pointer }
+
+// numType is the integer type standing for t in arithmetic.
+func numType(t *types.Type) *types.Type {
+	if t.Kind == types.Pointer {
+		return types.Uint64
+	}
+	return t
+}
+
+func (ch *checker) arith(b *lang.Binary, x, y *types.Type) *types.Type {
+	if !isNumeric(x) || !isNumeric(y) {
+		ch.errorf(b, "type mismatch for '%s': %s and %s", b.Op, x, y)
+		return nil
+	}
+	if x.Kind == types.Pointer || y.Kind == types.Pointer {
+		return ch.pointerArith(b, x, y)
+	}
+	if (b.Op == "/" || b.Op == "%") && ch.isConst(b.Y, 0) {
+		ch.errorf(b.Y, "division by zero")
+		return nil
+	}
+	return arithType(x, y)
+}
+
+// pointerArith allows ptr+int, int+ptr, ptr-int and ptr-ptr.
+func (ch *checker) pointerArith(b *lang.Binary, x, y *types.Type) *types.Type {
+	switch {
+	case x.Kind == types.Pointer && y.IsInt() && (b.Op == "+" || b.Op == "-"):
+		return x
+	case x.IsInt() && y.Kind == types.Pointer && b.Op == "+":
+		return y
+	case x.Kind == types.Pointer && y.Kind == types.Pointer && b.Op == "-":
+		return types.Int64
+	}
+	return arithType(numType(x), numType(y))
+}
+
+func (ch *checker) isConst(e lang.Expr, v int64) bool {
+	c, ok := ch.constOf(e)
+	return ok && c == v
+}
+
+// foldBinary records b's value when both operands are constants.
+func (ch *checker) foldBinary(b *lang.Binary, t *types.Type) {
+	x, ok1 := ch.constOf(b.X)
+	y, ok2 := ch.constOf(b.Y)
+	if !ok1 || !ok2 {
+		return
+	}
+	if v, ok := foldOp(b.Op, x, y, !t.Signed); ok {
+		ch.constant(b, v)
+	}
+}
+
+func foldOp(op string, x, y int64, unsigned bool) (int64, bool) {
+	ux, uy := uint64(x), uint64(y)
+	b2i := func(b bool) int64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	switch op {
+	case "+":
+		return x + y, true
+	case "-":
+		return x - y, true
+	case "*":
+		return x * y, true
+	case "/", "%":
+		return foldDiv(op, x, y, unsigned)
+	case "<<":
+		return int64(ux << (uy & 63)), true
+	case ">>":
+		if unsigned {
+			return int64(ux >> (uy & 63)), true
+		}
+		return x >> (uy & 63), true
+	case "&":
+		return x & y, true
+	case "|":
+		return x | y, true
+	case "^":
+		return x ^ y, true
+	case "&&":
+		return b2i(x != 0 && y != 0), true
+	case "||":
+		return b2i(x != 0 || y != 0), true
+	case "==":
+		return b2i(x == y), true
+	case "!=":
+		return b2i(x != y), true
+	}
+	if unsigned {
+		return b2i(map[string]bool{"<": ux < uy, "<=": ux <= uy, ">": ux > uy, ">=": ux >= uy}[op]), true
+	}
+	return b2i(map[string]bool{"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]), true
+}
+
+func foldDiv(op string, x, y int64, unsigned bool) (int64, bool) {
+	if y == 0 || (!unsigned && x == math.MinInt64 && y == -1) {
+		return 0, false
+	}
+	if unsigned {
+		if op == "/" {
+			return int64(uint64(x) / uint64(y)), true
+		}
+		return int64(uint64(x) % uint64(y)), true
+	}
+	if op == "/" {
+		return x / y, true
+	}
+	return x % y, true
+}
+
+func (ch *checker) unary(u *lang.Unary) *types.Type {
+	x := ch.expr(u.X)
+	if x == nil {
+		return nil
+	}
+	switch u.Op {
+	case "-", "~":
+		if !x.IsInt() {
+			ch.errorf(u, "the %s operator needs an integer, not %s", u.Op, x)
+			return nil
+		}
+		t := arithType(x, x)
+		if v, ok := ch.constOf(u.X); ok {
+			if u.Op == "-" {
+				ch.constant(u, -v)
+			} else {
+				ch.constant(u, ^v)
+			}
+		}
+		return t
+	case "!":
+		if !isCondType(x) {
+			ch.errorf(u, "the ! operator needs an integer, not %s", x)
+			return nil
+		}
+		if v, ok := ch.constOf(u.X); ok {
+			ch.constant(u, map[bool]int64{true: 1, false: 0}[v == 0])
+		}
+		return types.Uint64
+	case "*":
+		return ch.deref(u, x)
+	}
+	ch.errorf(u, "the %s operator is not supported", u.Op)
+	return nil
+}
+
+func (ch *checker) deref(u *lang.Unary, x *types.Type) *types.Type {
+	switch {
+	case x.Kind == types.Pointer:
+		if x.Elem == nil || x.Elem.Kind == types.None {
+			ch.errorf(u, "cannot dereference a void pointer")
+			return nil
+		}
+		return fieldValueType(x.Elem)
+	case x.IsInt():
+		return types.Uint64
+	}
+	ch.errorf(u, "cannot dereference a value of type %s", x)
+	return nil
+}
+
+// incDec checks x++ and friends on variables and maps.
+func (ch *checker) incDec(e *lang.IncDec) *types.Type {
+	switch x := e.X.(type) {
+	case *lang.Var:
+		t := ch.varUse(x)
+		if t != nil && !isNumeric(t) {
+			ch.errorf(e, "the %s operator can not be used on expressions of type %s", e.Op, t)
+			return nil
+		}
+		return t
+	case *lang.MapExpr:
+		st := ch.mapState(x)
+		st.written = true
+		ch.mapKeys(x, st)
+		if st.value != nil && !st.value.IsInt() {
+			ch.errorf(e, "the %s operator can not be used on expressions of type %s", e.Op, st.value)
+			return nil
+		}
+		ch.setMapValue(x, st, types.Int64)
+		return types.Int64
+	}
+	ch.expr(e.X)
+	ch.errorf(e, "the %s operator can only be used on maps and variables", e.Op)
+	return nil
+}
+
+func (ch *checker) ternary(e *lang.Ternary) *types.Type {
+	ch.cond(e.Cond, "the ternary")
+	a, b := ch.expr(e.Then), ch.expr(e.Else)
+	if a == nil || b == nil {
+		return nil
+	}
+	var t *types.Type
+	switch {
+	case a.IsInt() && b.IsInt():
+		t = arithType(a, b)
+	case a.Kind == types.None && b.Kind == types.None:
+		t = types.Void
+	default:
+		u, ok := unify(a, b)
+		if !ok {
+			ch.errorf(e, "ternary operator branches have different types: %s and %s", a, b)
+			return nil
+		}
+		t = u
+	}
+	if c, ok := ch.constOf(e.Cond); ok {
+		pick := e.Else
+		if c != 0 {
+			pick = e.Then
+		}
+		if v, ok := ch.constOf(pick); ok {
+			ch.constant(e, v)
+		}
+	}
+	return t
+}
+
+func (ch *checker) tuple(e *lang.Tuple) *types.Type {
+	elems := make([]*types.Type, len(e.Elems))
+	for i, x := range e.Elems {
+		t := ch.valueExpr(x)
+		if t == nil {
+			return nil
+		}
+		elems[i] = t
+	}
+	return types.NewTuple(elems...)
+}
+
+func (ch *checker) tupleIndex(e *lang.TupleIndex) *types.Type {
+	x := ch.expr(e.X)
+	if x == nil {
+		return nil
+	}
+	if x.Kind != types.Tuple {
+		ch.errorf(e, "cannot index a value of type %s with .%d: not a tuple", x, e.Index)
+		return nil
+	}
+	if e.Index < 0 || e.Index >= len(x.Elems) {
+		ch.errorf(e, "tuple index %d is out of range for a tuple of %d elements", e.Index, len(x.Elems))
+		return nil
+	}
+	return x.Elems[e.Index]
+}
+
+func (ch *checker) index(e *lang.Index) *types.Type {
+	x, i := ch.expr(e.X), ch.expr(e.Index)
+	if x == nil || i == nil {
+		return nil
+	}
+	if !i.IsInt() {
+		ch.errorf(e.Index, "an index must be an integer, not %s", i)
+		return nil
+	}
+	switch x.Kind {
+	case types.Array:
+		if n, ok := ch.constOf(e.Index); ok && (n < 0 || n >= int64(x.Len)) {
+			ch.errorf(e, "the index %d is out of bounds for array of size %d", n, x.Len)
+			return nil
+		}
+		return fieldValueType(x.Elem)
+	case types.Pointer:
+		if x.Elem == nil || x.Elem.Kind == types.None {
+			ch.errorf(e, "cannot index a void pointer")
+			return nil
+		}
+		return fieldValueType(x.Elem)
+	case types.String:
+		if n, ok := ch.constOf(e.Index); ok && (n < 0 || n >= int64(x.Size)) {
+			ch.errorf(e, "the index %d is out of bounds for %s", n, x)
+			return nil
+		}
+		return types.Int8
+	}
+	ch.errorf(e, "cannot index a value of type %s", x)
+	return nil
+}
+
+func (ch *checker) cast(e *lang.Cast) *types.Type {
+	to := ch.typeExpr(e.Type)
+	x := ch.expr(e.X)
+	if to == nil || x == nil {
+		return nil
+	}
+	switch {
+	case to.IsInt() && isNumeric(x):
+		if v, ok := ch.constOf(e.X); ok {
+			ch.constant(e, truncate(v, to))
+		}
+		return to
+	case to.Kind == types.Pointer && isNumeric(x):
+		return to
+	case to.Kind == types.Array && x.IsInt() && to.Size == x.Size:
+		return to
+	case to.Kind == types.Array && x.Kind == types.Array && to.Size == x.Size:
+		return to
+	}
+	ch.errorf(e, "cannot cast %s to %s", x, to)
+	return nil
+}
+
+// truncate converts v to the integer type t, as a C cast does.
+func truncate(v int64, t *types.Type) int64 {
+	bits := uint(t.Size * 8)
+	if bits >= 64 {
+		return v
+	}
+	mask := uint64(1)<<bits - 1
+	u := uint64(v) & mask
+	if t.Signed && u&(1<<(bits-1)) != 0 {
+		return int64(u | ^mask)
+	}
+	return int64(u)
+}

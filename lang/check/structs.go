@@ -1,0 +1,285 @@
+package check
+
+// This file implements written types, C struct layout and member access.
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// cTypes maps C and gtrace integer type names to types.
+var cTypes = map[string]*types.Type{
+	"int8": types.Int8, "int16": types.Int16, "int32": types.Int32, "int64": types.Int64,
+	"uint8": types.Uint8, "uint16": types.Uint16, "uint32": types.Uint32, "uint64": types.Uint64,
+	"char": types.Int8, "signed char": types.Int8, "unsigned char": types.Uint8,
+	"short": types.Int16, "short int": types.Int16, "signed short": types.Int16,
+	"unsigned short": types.Uint16, "unsigned short int": types.Uint16,
+	"int": types.Int32, "signed int": types.Int32, "signed": types.Int32,
+	"unsigned": types.Uint32, "unsigned int": types.Uint32,
+	"long": types.Int64, "long int": types.Int64, "signed long": types.Int64,
+	"unsigned long": types.Uint64, "unsigned long int": types.Uint64,
+	"long long": types.Int64, "long long int": types.Int64, "signed long long": types.Int64,
+	"unsigned long long": types.Uint64, "unsigned long long int": types.Uint64,
+	"bool": types.Uint8, "_Bool": types.Uint8,
+	"u8": types.Uint8, "u16": types.Uint16, "u32": types.Uint32, "u64": types.Uint64,
+	"s8": types.Int8, "s16": types.Int16, "s32": types.Int32, "s64": types.Int64,
+	"__u8": types.Uint8, "__u16": types.Uint16, "__u32": types.Uint32, "__u64": types.Uint64,
+	"__s8": types.Int8, "__s16": types.Int16, "__s32": types.Int32, "__s64": types.Int64,
+	"uint8_t": types.Uint8, "uint16_t": types.Uint16, "uint32_t": types.Uint32, "uint64_t": types.Uint64,
+	"int8_t": types.Int8, "int16_t": types.Int16, "int32_t": types.Int32, "int64_t": types.Int64,
+	"size_t": types.Uint64, "ssize_t": types.Int64, "uintptr_t": types.Uint64, "intptr_t": types.Int64,
+	"pid_t": types.Int32, "uid_t": types.Uint32, "gid_t": types.Uint32, "umode_t": types.Uint16,
+	"dev_t": types.Uint32, "loff_t": types.Int64, "off_t": types.Int64, "time_t": types.Int64,
+	"__be16": types.Uint16, "__be32": types.Uint32, "__le16": types.Uint16, "__le32": types.Uint32,
+	"sector_t": types.Uint64, "gfp_t": types.Uint32, "fmode_t": types.Uint32,
+}
+
+func typeExprString(t *lang.TypeExpr) string {
+	s := t.Name
+	if t.Ptr > 0 {
+		s += " " + strings.Repeat("*", t.Ptr)
+	}
+	if t.Array > 0 {
+		s += fmt.Sprintf("[%d]", t.Array)
+	}
+	return s
+}
+
+// typeExpr resolves a written type.
+func (ch *checker) typeExpr(te *lang.TypeExpr) *types.Type {
+	t := ch.baseType(te)
+	if t == nil {
+		return nil
+	}
+	for i := 0; i < te.Ptr; i++ {
+		t = types.NewPointer(t, false)
+	}
+	if te.Array > 0 {
+		if t.Kind == types.None {
+			ch.errorf(te, "array of void")
+			return nil
+		}
+		t = newArray(t, te.Array)
+	}
+	if t.Kind == types.None && te.Ptr == 0 && te.Array == 0 {
+		ch.errorf(te, "void is not a value type")
+		return nil
+	}
+	return ch.record(te, t)
+}
+
+func newArray(elem *types.Type, n int) *types.Type {
+	return &types.Type{Kind: types.Array, Elem: elem, Len: n, Size: elem.Size * n}
+}
+
+func (ch *checker) baseType(te *lang.TypeExpr) *types.Type {
+	name := te.Name
+	if name == "void" {
+		return types.Void
+	}
+	if t := cTypes[name]; t != nil {
+		return t
+	}
+	for _, prefix := range []string{"struct ", "union "} {
+		if n, ok := strings.CutPrefix(name, prefix); ok {
+			return ch.lookupStruct(te, n, te.Ptr > 0)
+		}
+	}
+	if t := ch.structs[name]; t != nil {
+		return t
+	}
+	names := make([]string, 0, len(cTypes))
+	for n := range cTypes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	ch.errorHint(te, ch.suggest(name, names), "unknown type %s", name)
+	return nil
+}
+
+// lookupStruct finds a struct declared in the script, then in the kernel.
+func (ch *checker) lookupStruct(at lang.Node, name string, viaPointer bool) *types.Type {
+	if t := ch.structs[name]; t != nil {
+		return t
+	}
+	if t, ok := ch.kstructs[name]; ok {
+		return t
+	}
+	r := ch.conf.resolver()
+	if r == nil {
+		ch.errorf(at, "unknown struct %s", name)
+		return nil
+	}
+	t, err := r.Struct(name)
+	if err != nil || t == nil {
+		if ch.final {
+			msg := fmt.Sprintf("unknown struct %s", name)
+			if err != nil {
+				msg = fmt.Sprintf("unknown struct %s: %v", name, err)
+			}
+			ch.errorAt(at.Span(), nil, msg)
+		}
+		return nil
+	}
+	ch.kstructs[name] = t
+	return t
+}
+
+// declareStructs lays out the script's struct declarations with C rules.
+// Every struct is created first so that pointers may refer to any of them.
+func (ch *checker) declareStructs() {
+	for _, d := range ch.file.Structs {
+		if ch.structs[d.Name] != nil {
+			ch.errorf(d, "struct %s is declared twice", d.Name)
+			continue
+		}
+		ch.structs[d.Name] = &types.Type{Kind: types.Struct, Name: d.Name, Union: d.Union}
+	}
+	done := map[string]bool{}
+	for _, d := range ch.file.Structs {
+		ch.layoutStruct(d, ch.structs[d.Name], done)
+		done[d.Name] = true
+	}
+}
+
+func (ch *checker) layoutStruct(d *lang.StructDecl, t *types.Type, done map[string]bool) {
+	off, align := 0, 1
+	for _, f := range d.Fields {
+		if t.FieldByName(f.Name) != nil {
+			ch.errorf(f, "field %s is declared twice in struct %s", f.Name, d.Name)
+			continue
+		}
+		ft := ch.typeExpr(f.Type)
+		if ft == nil {
+			continue
+		}
+		if ft.Kind == types.Struct && f.Type.Ptr == 0 && ch.structs[ft.Name] == ft && !done[ft.Name] {
+			ch.errorf(f, "field %s has incomplete type struct %s", f.Name, ft.Name)
+			continue
+		}
+		a := ft.Align()
+		align = max(align, a)
+		if d.Union {
+			t.Fields = append(t.Fields, &types.Field{Name: f.Name, Type: ft})
+			off = max(off, ft.Size)
+			continue
+		}
+		off = (off + a - 1) / a * a
+		t.Fields = append(t.Fields, &types.Field{Name: f.Name, Offset: off, Type: ft})
+		off += ft.Size
+	}
+	t.Size = (off + align - 1) / align * align
+}
+
+// fieldValueType is the type of reading a member of type t: a char array
+// reads as a string, as in bpftrace.
+func fieldValueType(t *types.Type) *types.Type {
+	if t.Kind == types.Array && t.Elem.IsInt() && t.Elem.Size == 1 && t.Elem.Signed {
+		return types.NewString(t.Len)
+	}
+	return t
+}
+
+// field checks "x.name" and "x->name".
+func (ch *checker) field(e *lang.Field) *types.Type {
+	if id, ok := e.X.(*lang.Ident); ok && id.Name == "args" {
+		return ch.argsField(e, id)
+	}
+	x := ch.expr(e.X)
+	if x == nil {
+		return nil
+	}
+	st := x
+	switch {
+	case e.Arrow && x.Kind == types.Pointer && x.Elem.Kind == types.Struct:
+		st = x.Elem
+	case e.Arrow:
+		ch.errorf(e, "can not access field '%s' with -> on a value of type %s", e.Name, x)
+		return nil
+	case x.Kind == types.Pointer && x.Elem.Kind == types.Struct:
+		ch.errorHint(e, []string{"use -> on a pointer"}, "can not access field '%s' on a pointer of type %s", e.Name, x)
+		return nil
+	case x.Kind != types.Struct:
+		ch.errorf(e, "can not access field '%s' on a value of type %s", e.Name, x)
+		return nil
+	}
+	return ch.member(e, st, e.Name)
+}
+
+func (ch *checker) member(at lang.Node, st *types.Type, name string) *types.Type {
+	f := st.FieldByName(name)
+	if f == nil {
+		ch.errorHint(at, ch.suggest(name, fieldNames(st)), "%s has no field named %s", st, name)
+		return nil
+	}
+	return fieldValueType(f.Type)
+}
+
+func fieldNames(st *types.Type) []string {
+	names := make([]string, len(st.Fields))
+	for i, f := range st.Fields {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// argsField checks args->f: the field must exist in the args of every
+// target of the probe; its type is taken from the first.
+func (ch *checker) argsField(e *lang.Field, id *lang.Ident) *types.Type {
+	args := ch.argsType(id)
+	if args == nil {
+		return nil
+	}
+	ch.record(id, args[0])
+	var t *types.Type
+	for i, a := range args {
+		f := a.FieldByName(e.Name)
+		if f == nil {
+			target := ch.targets[ch.probeIdx][i].Name
+			ch.errorHint(e, ch.suggest(e.Name, fieldNames(a)), "%s has no args field named %s", target, e.Name)
+			return nil
+		}
+		if t == nil {
+			t = fieldValueType(f.Type)
+		}
+	}
+	return t
+}
+
+// argsType returns the args struct of every target of the current probe,
+// asking the resolver once per target.
+func (ch *checker) argsType(id *lang.Ident) []*types.Type {
+	if !ch.allowedBuiltin(id, argsProviders, "the args builtin can only be used with tracepoint, rawtracepoint, kfunc and uprobe probes") {
+		return nil
+	}
+	r := ch.conf.resolver()
+	targets := ch.targets[ch.probeIdx]
+	if r == nil {
+		ch.errorf(id, "args is not available without a probe resolver")
+		return nil
+	}
+	out := make([]*types.Type, 0, len(targets))
+	for _, t := range targets {
+		if t.Args == nil {
+			a, err := r.Args(t.Name)
+			if err != nil {
+				ch.errorf(id, "args of %s: %v", t.Name, err)
+				return nil
+			}
+			t.Args = a
+		}
+		if t.Args == nil {
+			ch.errorf(id, "%s has no args", t.Name)
+			return nil
+		}
+		out = append(out, t.Args)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
