@@ -1,0 +1,237 @@
+package probes
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// Options configures a Registry. A nil *Options means the defaults.
+type Options struct {
+	// TracefsRoot is the tracefs directory to read. "" means the running
+	// kernel's: /sys/kernel/tracing (or /sys/kernel/debug/tracing), which is
+	// mounted when it is not (a line on Stderr says so).
+	TracefsRoot string
+	// Stderr receives notices such as the tracefs mount. nil discards them.
+	Stderr io.Writer
+	// BTFPath is a BTF file to read kernel types from. "" means the running
+	// kernel's (/sys/kernel/btf/vmlinux).
+	BTFPath string
+	// CPUs lists the CPUs profile and software probes attach to. nil means
+	// the online CPUs.
+	CPUs []int
+}
+
+// Provider is one kind of probe. The canonical provider name is Name();
+// full probe names start with it.
+type Provider interface {
+	// Name is the canonical provider name ("tracepoint").
+	Name() string
+	// Expand returns the full names of the probes parts names, wildcards
+	// expanded, sorted. No match is a *NotFoundError.
+	Expand(parts []string) ([]string, error)
+	// Args returns the type of "args" for a full probe name, or nil.
+	Args(probe string) (*types.Type, error)
+	// ProgramType is the BPF program type attached to this provider's probes.
+	ProgramType() ebpf.ProgramType
+	// Attach attaches prog to a full probe name. Close the returned Closer
+	// to detach.
+	Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error)
+	// List returns the full names that "gtrace -l" shows, sorted.
+	List() ([]string, error)
+	// Describe returns the "gtrace -lv" text of a full probe name.
+	Describe(probe string) (string, error)
+}
+
+// Registry answers questions about probes and attaches them. It implements
+// check.Resolver. It is safe for concurrent use.
+type Registry struct {
+	k         *kernel
+	providers map[string]Provider
+	order     []string // provider names in listing order
+}
+
+// New returns a Registry. It touches the kernel only when asked something.
+func New(opts *Options) *Registry {
+	if opts == nil {
+		opts = &Options{}
+	}
+	k := &kernel{opts: *opts}
+	r := &Registry{k: k, providers: map[string]Provider{}}
+	for _, p := range []Provider{
+		specialProvider{"BEGIN"},
+		specialProvider{"END"},
+		&hwswProvider{k: k, name: "hardware", events: hardwareEvents},
+		&intervalProvider{k: k},
+		&profileProvider{k: k},
+		&rawTracepointProvider{k: k},
+		&hwswProvider{k: k, name: "software", events: softwareEvents},
+		&tracepointProvider{k: k},
+	} {
+		r.providers[p.Name()] = p
+		r.order = append(r.order, p.Name())
+	}
+	return r
+}
+
+// aliases maps every provider spelling to its canonical name.
+var aliases = map[string]string{
+	"BEGIN": "BEGIN", "begin": "BEGIN", "END": "END", "end": "END",
+	"tracepoint": "tracepoint", "t": "tracepoint",
+	"rawtracepoint": "rawtracepoint", "rt": "rawtracepoint",
+	"interval": "interval", "i": "interval",
+	"profile": "profile", "p": "profile",
+	"software": "software", "s": "software",
+	"hardware": "hardware", "h": "hardware",
+	"kprobe": "kprobe", "k": "kprobe", "kretprobe": "kretprobe", "kr": "kretprobe",
+	"uprobe": "uprobe", "u": "uprobe", "uretprobe": "uretprobe", "ur": "uretprobe",
+	"usdt": "usdt", "U": "usdt", "kfunc": "kfunc", "f": "kfunc",
+	"kretfunc": "kretfunc", "fr": "kretfunc", "iter": "iter", "it": "iter",
+	"watchpoint": "watchpoint", "w": "watchpoint",
+}
+
+// provider returns the provider called name (any spelling).
+func (r *Registry) provider(name string) (Provider, error) {
+	canon, ok := aliases[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown probe type %q", name)
+	}
+	p, ok := r.providers[canon]
+	if !ok {
+		return nil, notSupported("%s probes are not supported yet", canon)
+	}
+	return p, nil
+}
+
+// providerOf returns the provider of a full probe name.
+func (r *Registry) providerOf(probe string) (Provider, error) {
+	name, _, _ := strings.Cut(probe, ":")
+	return r.provider(name)
+}
+
+// Expand returns the full names of the probes that provider:parts... names,
+// wildcards expanded, sorted. No match is a *NotFoundError.
+func (r *Registry) Expand(provider string, parts []string) ([]string, error) {
+	p, err := r.provider(provider)
+	if err != nil {
+		return nil, err
+	}
+	return p.Expand(parts)
+}
+
+// Args returns the type of "args" for a full probe name: a Struct for
+// tracepoints, nil, nil for providers without args.
+func (r *Registry) Args(probe string) (*types.Type, error) {
+	p, err := r.providerOf(probe)
+	if err != nil {
+		return nil, err
+	}
+	return p.Args(probe)
+}
+
+// ProgramType returns the BPF program type of a provider's programs.
+func (r *Registry) ProgramType(provider string) (ebpf.ProgramType, error) {
+	p, err := r.provider(provider)
+	if err != nil {
+		return ebpf.UnspecifiedProgram, err
+	}
+	return p.ProgramType(), nil
+}
+
+// Attach attaches prog to the full probe name, with cookie as its BPF
+// cookie (bpf_get_attach_cookie). The returned Closer detaches it; it is
+// safe to call concurrently with other Closers, and more than once.
+// BEGIN and END are not attached: the runtime runs them itself.
+func (r *Registry) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
+	p, err := r.providerOf(probe)
+	if err != nil {
+		return nil, err
+	}
+	c, err := p.Attach(prog, probe, cookie)
+	if err != nil {
+		return nil, fmt.Errorf("attach %s: %w", probe, err)
+	}
+	return c, nil
+}
+
+// List returns the probes "gtrace -l [pattern]" prints, sorted. The pattern
+// may use '*' and '?', may use a provider alias ("t:sched:*"), and may leave
+// the provider out ("sched:sched_switch" lists tracepoint:sched:sched_switch).
+// Raw tracepoints are listed only when the pattern names their provider.
+func (r *Registry) List(pattern string) ([]string, error) {
+	if pattern == "" {
+		pattern = "*"
+	}
+	if prov, rest, ok := strings.Cut(pattern, ":"); ok {
+		if canon, known := aliases[prov]; known {
+			return r.listProvider(canon, canon+":"+rest)
+		}
+	}
+	names, err := r.listAll(pattern)
+	if err != nil || len(names) > 0 || strings.HasPrefix(pattern, "*") {
+		return names, err
+	}
+	return r.listAll("*:" + pattern)
+}
+
+func (r *Registry) listProvider(canon, pattern string) ([]string, error) {
+	p, ok := r.providers[canon]
+	if !ok {
+		return nil, notSupported("%s probes are not supported yet", canon)
+	}
+	names, err := p.List()
+	if err != nil {
+		return nil, err
+	}
+	return filter(pattern, names), nil
+}
+
+func (r *Registry) listAll(pattern string) ([]string, error) {
+	var all []string
+	var errs []error
+	for _, name := range r.order {
+		if name == "rawtracepoint" {
+			continue
+		}
+		names, err := r.providers[name].List()
+		errs = append(errs, err)
+		all = append(all, filter(pattern, names)...)
+	}
+	sort.Strings(all)
+	if len(all) == 0 {
+		return nil, errors.Join(errs...)
+	}
+	return all, nil
+}
+
+// Describe returns what "gtrace -lv" prints for a full probe name: the name,
+// and for tracepoints one "    TYPE NAME" line per field.
+func (r *Registry) Describe(probe string) (string, error) {
+	p, err := r.providerOf(probe)
+	if err != nil {
+		return "", err
+	}
+	return p.Describe(probe)
+}
+
+// kernel holds the kernel facts the providers share, read lazily.
+type kernel struct {
+	opts Options
+
+	mu      sync.Mutex
+	root    string // tracefs directory, "" until found
+	rootErr error
+	events  []string // "category:event", sorted
+	formats map[string]*tpFormat
+	structs map[string]*types.Type
+	btf     *btf.Spec
+	btfErr  error
+}
