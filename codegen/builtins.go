@@ -1,0 +1,484 @@
+package codegen
+
+// This file holds one emitter per builtin variable and function, grouped
+// by theme in the order of the checker's table: process, time, context,
+// stacks, strings, symbols, maps, output.
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// bpf_get_stackid flag for user stacks.
+const bpfUserStack = 1 << 8
+
+// x86_64 struct pt_regs offsets.
+var ptRegs = map[string]int{
+	"r15": 0, "r14": 8, "r13": 16, "r12": 24, "bp": 32, "rbp": 32, "bx": 40, "rbx": 40,
+	"r11": 48, "r10": 56, "r9": 64, "r8": 72, "ax": 80, "rax": 80, "cx": 88, "rcx": 88,
+	"dx": 96, "rdx": 96, "si": 104, "rsi": 104, "di": 112, "rdi": 112, "orig_ax": 120,
+	"ip": 128, "rip": 128, "cs": 136, "flags": 144, "sp": 152, "rsp": 152, "ss": 160,
+}
+
+// C calling convention argument registers.
+var sysvArgs = []string{"di", "si", "dx", "cx", "r8", "r9"}
+
+// ident computes a scalar builtin variable into R0.
+func (g *gen) ident(e *lang.Ident) {
+	switch e.Name {
+	case "pid":
+		g.call(asm.FnGetCurrentPidTgid)
+		g.emit(asm.RSh.Imm(asm.R0, 32))
+	case "tid":
+		g.call(asm.FnGetCurrentPidTgid)
+		g.emit(asm.Mov.Reg32(asm.R0, asm.R0))
+	case "uid", "username":
+		g.call(asm.FnGetCurrentUidGid)
+		g.emit(asm.Mov.Reg32(asm.R0, asm.R0))
+	case "gid":
+		g.call(asm.FnGetCurrentUidGid)
+		g.emit(asm.RSh.Imm(asm.R0, 32))
+	case "nsecs":
+		g.call(asm.FnKtimeGetNs)
+	case "elapsed":
+		g.elapsed()
+	case "cpu":
+		g.call(asm.FnGetSmpProcessorId)
+	case "numaid":
+		g.call(asm.FnGetNumaNodeId)
+	case "curtask":
+		g.call(asm.FnGetCurrentTask)
+	case "rand":
+		g.call(asm.FnGetPrandomU32)
+	case "cgroup":
+		g.call(asm.FnGetCurrentCgroupId)
+	case "jiffies":
+		g.call(asm.FnJiffies64)
+	case "cpid":
+		g.global(GlobalCpid)
+	case "probe", "func":
+		g.probeID()
+	case "ctx":
+		g.emit(asm.Mov.Reg(asm.R0, regCtx))
+	case "retval":
+		g.reg(e, "ax")
+	case "kstack":
+		g.stackID(e, false)
+	default:
+		if n, ok := argN(e.Name); ok {
+			g.arg(e, n)
+			return
+		}
+		g.fail(e, "builtin %s is not supported here", e.Name)
+	}
+}
+
+func argN(name string) (int, bool) {
+	if !strings.HasPrefix(name, "arg") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(name[3:])
+	return n, err == nil && n >= 0
+}
+
+// arg reads argument n of the probed function or raw tracepoint.
+func (g *gen) arg(e lang.Node, n int) {
+	switch g.fn.grp.provider {
+	case "rawtracepoint":
+		g.emit(asm.LoadMem(asm.R0, regCtx, int16(8*n), asm.DWord))
+	case "kprobe", "uprobe":
+		if n >= len(sysvArgs) {
+			g.fail(e, "arg%d is not in a register", n)
+		}
+		g.reg(e, sysvArgs[n])
+	default:
+		g.fail(e, "arg%d is not available for %s probes", n, g.fn.grp.provider)
+	}
+}
+
+// reg reads a saved register from pt_regs.
+func (g *gen) reg(e lang.Node, name string) {
+	switch g.fn.grp.provider {
+	case "kprobe", "kretprobe", "uprobe", "uretprobe", "usdt":
+	default:
+		g.fail(e, "registers are not available for %s probes", g.fn.grp.provider)
+	}
+	off, ok := ptRegs[name]
+	if !ok {
+		g.fail(e, "unknown register %q", name)
+	}
+	g.emit(asm.LoadMem(asm.R0, regCtx, int16(off), asm.DWord))
+}
+
+// global loads a u64 from the globals map at off.
+func (g *gen) global(off int) {
+	g.useGlob = true
+	m := g.mark()
+	k := g.alloc(8)
+	g.emit(asm.StoreImm(k.base, int16(k.off), 0, asm.DWord))
+	g.lookup(GlobalsName, k)
+	g.release(m)
+	done := g.newLabel()
+	g.emit(asm.JEq.Imm(asm.R0, 0, done), asm.LoadMem(asm.R0, asm.R0, int16(off), asm.DWord))
+	g.label(done)
+}
+
+// elapsed is nanoseconds since the runtime's start time.
+func (g *gen) elapsed() {
+	m := g.mark()
+	t := g.alloc(8)
+	g.call(asm.FnKtimeGetNs)
+	g.storeInt(t, asm.R0, 8)
+	g.global(GlobalStartNs)
+	g.loadInt(asm.R1, t, types.Uint64)
+	g.emit(asm.Sub.Reg(asm.R1, asm.R0), asm.Mov.Reg(asm.R0, asm.R1))
+	g.release(m)
+}
+
+// probeID is the probe id: the attach cookie when one program serves many
+// targets, a constant otherwise.
+func (g *gen) probeID() {
+	grp := g.fn.grp
+	if grp.cookie {
+		g.emit(asm.Mov.Reg(asm.R1, regCtx))
+		g.call(asm.FnGetAttachCookie)
+		return
+	}
+	g.loadConst(asm.R0, int64(g.probeIDs[grp.targets[0].Name]))
+}
+
+// stackID captures a stack into the stack map; R0 = its id.
+func (g *gen) stackID(e lang.Node, user bool) {
+	g.useStack = true
+	g.emit(asm.Mov.Reg(asm.R1, regCtx))
+	g.mapPtr(asm.R2, stackName)
+	flags := int32(0)
+	if user {
+		flags = bpfUserStack
+	}
+	g.emit(asm.Mov.Imm(asm.R3, flags))
+	g.call(asm.FnGetStackid)
+}
+
+// identTo writes a memory-valued builtin variable at dst.
+func (g *gen) identTo(e *lang.Ident, dst loc) {
+	t := g.typeOf(e)
+	switch e.Name {
+	case "comm":
+		g.comm(dst, t.Size)
+	case "ustack":
+		g.ustack(e, dst)
+	default:
+		g.fail(e, "builtin %s is not supported here", e.Name)
+	}
+}
+
+func (g *gen) comm(dst loc, size int) {
+	n := min(size, 16)
+	g.addr(asm.R1, dst)
+	g.emit(asm.Mov.Imm(asm.R2, int32(n)))
+	g.call(asm.FnGetCurrentComm)
+	g.zeroRange(dst, n, size)
+}
+
+// ustack writes {u64 stack id; u64 pid}.
+func (g *gen) ustack(e lang.Node, dst loc) {
+	g.stackID(e, true)
+	g.storeInt(dst, asm.R0, 8)
+	g.call(asm.FnGetCurrentPidTgid)
+	g.emit(asm.RSh.Imm(asm.R0, 32))
+	g.storeInt(dst.at(8), asm.R0, 8)
+}
+
+// callInt computes a scalar-valued function call into R0.
+func (g *gen) callInt(c *lang.Call) {
+	switch c.Name {
+	case "kstack":
+		g.stackID(c, false)
+	case "ksym", "strerror", "kptr", "uptr", "username":
+		g.intExpr(c.Args[0])
+	case "reg":
+		g.reg(c, g.strArg(c, 0))
+	case "has_key":
+		g.hasKey(c)
+	case "strncmp":
+		g.strncmp(c)
+	case "strcontains":
+		g.strcontains(c)
+	case "bswap":
+		g.intExpr(c.Args[0])
+		t := g.typeOf(c.Args[0])
+		g.emit(asm.HostTo(asm.BE, asm.R0, sizeOf(t.Size)))
+	case "signal":
+		g.intExpr(c.Args[0])
+		g.emit(asm.Mov.Reg(asm.R1, asm.R0))
+		g.call(asm.FnSendSignal)
+	case "len":
+		g.mapLen(c)
+	default:
+		g.fail(c, "function %s is not supported here", c.Name)
+	}
+}
+
+// strArg returns argument i of c, which must be a string literal.
+func (g *gen) strArg(c *lang.Call, i int) string {
+	if i >= len(c.Args) {
+		g.fail(c, "%s needs %d arguments", c.Name, i+1)
+	}
+	s, ok := c.Args[i].(*lang.StrLit)
+	if !ok {
+		g.fail(c.Args[i], "%s needs a string literal", c.Name)
+	}
+	return s.Value
+}
+
+// callTo writes a memory-valued function result at dst.
+func (g *gen) callTo(c *lang.Call, dst loc) {
+	t := g.typeOf(c)
+	switch c.Name {
+	case "str":
+		g.str(c, t, dst)
+	case "ustack":
+		g.ustack(c, dst)
+	case "usym":
+		g.intExpr(c.Args[0])
+		g.storeInt(dst, asm.R0, 8)
+		g.call(asm.FnGetCurrentPidTgid)
+		g.emit(asm.RSh.Imm(asm.R0, 32))
+		g.storeInt(dst.at(8), asm.R0, 8)
+	case "strftime":
+		g.strftime(c, dst)
+	case "ntop":
+		g.ntop(c, dst)
+	case "buf":
+		g.buf(c, t, dst)
+	case "macaddr":
+		src, done := g.ref(c.Args[0])
+		g.copyMem(dst, src, 6)
+		done()
+	default:
+		g.fail(c, "function %s is not supported here", c.Name)
+	}
+}
+
+// str reads a NUL-terminated string from a pointer.
+func (g *gen) str(c *lang.Call, t *types.Type, dst loc) {
+	x := c.Args[0]
+	xt := g.typeOf(x)
+	if xt.Kind == types.String {
+		g.exprAs(x, t, dst)
+		if len(c.Args) > 1 {
+			g.strTruncate(c.Args[1], t, dst)
+		}
+		return
+	}
+	g.zero(dst, t.Size)
+	m := g.mark()
+	size := g.strSize(c, t)
+	if xt.DataLoc {
+		// __data_loc: offset in the low 16 bits, relative to the record.
+		g.intExpr(x)
+		g.emit(asm.And.Imm(asm.R0, 0xffff), asm.Add.Reg(asm.R0, regCtx))
+		g.emit(asm.Mov.Reg(asm.R3, asm.R0))
+		g.strRead(dst, t.Size, size, false)
+		g.release(m)
+		return
+	}
+	g.intExpr(x)
+	g.emit(asm.Mov.Reg(asm.R3, asm.R0))
+	g.strRead(dst, t.Size, size, g.userPtr(xt))
+	g.release(m)
+}
+
+// strSize puts the read size, limited by the optional length argument, in
+// a stack slot and returns it (nil for the full type size).
+func (g *gen) strSize(c *lang.Call, t *types.Type) *loc {
+	if len(c.Args) < 2 {
+		return nil
+	}
+	if n, ok := g.constOf(c.Args[1]); ok {
+		n = max(min(n+1, int64(t.Size)), 1)
+		l := g.alloc(8)
+		g.emit(asm.StoreImm(l.base, int16(l.off), n, asm.DWord))
+		return &l
+	}
+	l := g.alloc(8)
+	g.intExpr(c.Args[1])
+	big, done := g.newLabel(), g.newLabel()
+	g.emit(asm.Add.Imm(asm.R0, 1), asm.JGT.Imm(asm.R0, int32(t.Size), big), asm.JSLT.Imm(asm.R0, 1, big), asm.Ja.Label(done))
+	g.label(big)
+	g.emit(asm.Mov.Imm(asm.R0, int32(t.Size)))
+	g.label(done)
+	g.storeInt(l, asm.R0, 8)
+	return &l
+}
+
+// strRead calls probe_read_{user,kernel}_str(dst, size, R3).
+func (g *gen) strRead(dst loc, full int, size *loc, user bool) {
+	g.addr(asm.R1, dst)
+	if size == nil {
+		g.emit(asm.Mov.Imm(asm.R2, int32(full)))
+	} else {
+		g.emit(asm.LoadMem(asm.R2, size.base, int16(size.off), asm.DWord))
+	}
+	if user {
+		g.call(asm.FnProbeReadUserStr)
+	} else {
+		g.call(asm.FnProbeReadKernelStr)
+	}
+}
+
+// strTruncate cuts a string value to n characters.
+func (g *gen) strTruncate(n lang.Expr, t *types.Type, dst loc) {
+	v, ok := g.constOf(n)
+	if ok && v >= 0 && int(v) < t.Size {
+		g.emit(asm.StoreImm(dst.base, int16(dst.off+int(v)), 0, asm.Byte))
+		g.zeroRange(dst, int(v), t.Size)
+	}
+}
+
+// strncmp(a, b, n): 0 when the first n bytes match.
+func (g *gen) strncmp(c *lang.Call) {
+	n, ok := g.constOf(c.Args[2])
+	if !ok {
+		g.fail(c.Args[2], "strncmp needs a constant length")
+	}
+	m := g.mark()
+	a, da := g.ref(c.Args[0])
+	b, db := g.ref(c.Args[1])
+	eq, ne, done := g.newLabel(), g.newLabel(), g.newLabel()
+	g.strCmpMem(a, g.typeOf(c.Args[0]).Size, b, g.typeOf(c.Args[1]).Size, int(n), eq, ne)
+	db()
+	da()
+	g.release(m)
+	g.label(eq)
+	g.emit(asm.Mov.Imm(asm.R0, 0), asm.Ja.Label(done))
+	g.label(ne)
+	g.emit(asm.Mov.Imm(asm.R0, 1))
+	g.label(done)
+}
+
+// strcontains(h, n): 1 when n occurs in h. A bounded double loop, unrolled.
+func (g *gen) strcontains(c *lang.Call) {
+	m := g.mark()
+	h, dh := g.ref(c.Args[0])
+	nd, dn := g.ref(c.Args[1])
+	hs, ns := g.typeOf(c.Args[0]).Size, g.typeOf(c.Args[1]).Size
+	yes, no, done := g.newLabel(), g.newLabel(), g.newLabel()
+	if lit, ok := c.Args[1].(*lang.StrLit); ok {
+		ns = len(truncNul(lit.Value)) + 1
+	}
+	// The empty needle is found everywhere.
+	g.loadByte(asm.R1, nd)
+	g.emit(asm.JEq.Imm(asm.R1, 0, yes))
+	for i := 0; i < hs; i++ {
+		next := g.newLabel()
+		g.loadByte(asm.R1, h.at(i))
+		g.emit(asm.JEq.Imm(asm.R1, 0, no))
+		for j := 0; j < ns-1 && i+j < hs; j++ {
+			g.loadByte(asm.R2, nd.at(j))
+			g.emit(asm.JEq.Imm(asm.R2, 0, yes))
+			g.loadByte(asm.R1, h.at(i+j))
+			g.emit(asm.JNE.Reg(asm.R1, asm.R2, next))
+		}
+		if i+ns-1 < hs {
+			g.loadByte(asm.R2, nd.at(ns-1))
+			g.emit(asm.JEq.Imm(asm.R2, 0, yes))
+		}
+		g.label(next)
+	}
+	g.jump(no)
+	dn()
+	dh()
+	g.release(m)
+	g.label(yes)
+	g.emit(asm.Mov.Imm(asm.R0, 1), asm.Ja.Label(done))
+	g.label(no)
+	g.emit(asm.Mov.Imm(asm.R0, 0))
+	g.label(done)
+}
+
+// strftime writes {u64 format id; u64 nsecs}.
+func (g *gen) strftime(c *lang.Call, dst loc) {
+	f := g.strArg(c, 0)
+	id := -1
+	for i, s := range g.prog.Strftime {
+		if s == f {
+			id = i
+		}
+	}
+	if id < 0 {
+		id = len(g.prog.Strftime)
+		g.prog.Strftime = append(g.prog.Strftime, f)
+	}
+	g.emit(asm.StoreImm(dst.base, int16(dst.off), int64(id), asm.DWord))
+	g.intExpr(c.Args[1])
+	g.storeInt(dst.at(8), asm.R0, 8)
+}
+
+// Address families for ntop.
+const (
+	afInet  = 2
+	afInet6 = 10
+)
+
+// ntop writes {u64 af; [16]byte addr}.
+func (g *gen) ntop(c *lang.Call, dst loc) {
+	g.zero(dst, 24)
+	addr := c.Args[len(c.Args)-1]
+	at := g.typeOf(addr)
+	if len(c.Args) == 2 {
+		g.intExpr(c.Args[0])
+		g.storeInt(dst, asm.R0, 8)
+	} else {
+		af := int64(afInet)
+		if at.Size == 16 {
+			af = afInet6
+		}
+		g.emit(asm.StoreImm(dst.base, int16(dst.off), af, asm.DWord))
+	}
+	if scalar(at) {
+		g.intExpr(addr)
+		g.storeInt(dst.at(8), asm.R0, min(at.Size, 8))
+		return
+	}
+	src, done := g.ref(addr)
+	g.copyMem(dst.at(8), src, min(at.Size, 16))
+	done()
+}
+
+// buf writes {u8 len; data} read from a pointer.
+func (g *gen) buf(c *lang.Call, t *types.Type, dst loc) {
+	g.zero(dst, t.Size)
+	n := t.Size - 1
+	if len(c.Args) > 1 {
+		if v, ok := g.constOf(c.Args[1]); ok && v >= 0 && int(v) < n {
+			n = int(v)
+		}
+	}
+	if n <= 0 {
+		return
+	}
+	g.emit(asm.StoreImm(dst.base, int16(dst.off), int64(n), asm.Byte))
+	x := c.Args[0]
+	if xt := g.typeOf(x); !scalar(xt) {
+		src, done := g.ref(x)
+		g.copyMem(dst.at(1), src, min(n, xt.Size))
+		done()
+		return
+	}
+	g.intExpr(x)
+	g.emit(asm.Mov.Reg(asm.R3, asm.R0))
+	g.addr(asm.R1, dst.at(1))
+	g.emit(asm.Mov.Imm(asm.R2, int32(n)))
+	if g.userPtr(g.typeOf(x)) {
+		g.call(asm.FnProbeReadUser)
+	} else {
+		g.call(asm.FnProbeReadKernel)
+	}
+}

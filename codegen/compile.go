@@ -1,0 +1,360 @@
+package codegen
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/check"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// Config configures a compilation. A nil *Config means the defaults.
+type Config struct {
+	MapMax      int // maximum keys per map; 0 means 4096
+	RingBufSize int // bytes of the output ring buffer (a power of two); 0 means 1 MiB
+	StackMax    int // entries of the stack trace map; 0 means 4096
+}
+
+func (c *Config) mapMax() int {
+	if c == nil || c.MapMax <= 0 {
+		return 4096
+	}
+	return c.MapMax
+}
+
+func (c *Config) ringBufSize() int {
+	if c == nil || c.RingBufSize <= 0 {
+		return 1 << 20
+	}
+	return c.RingBufSize
+}
+
+func (c *Config) stackMax() int {
+	if c == nil || c.StackMax <= 0 {
+		return 4096
+	}
+	return c.StackMax
+}
+
+// Names of the maps every program may share.
+const (
+	ringBufName = "ringbuf"
+	stackName   = "stackmap"
+	errorsName  = "errors"
+	zeroName    = "zero"
+	// GlobalsName is a one-entry array the runtime fills before running
+	// BEGIN; see GlobalsLayout.
+	GlobalsName = "globals"
+)
+
+// Offsets in the globals map value: the runtime writes the start time
+// (CLOCK_MONOTONIC nanoseconds, the clock of bpf_ktime_get_ns) and the pid of
+// the -c child.
+const (
+	GlobalStartNs = 0
+	GlobalCpid    = 8
+	GlobalsSize   = 16
+)
+
+// Compile translates a checked file into a Program. It makes no syscalls;
+// errors are positioned and returned as a lang.ErrorList.
+func Compile(f *lang.File, info *check.Info, cfg *Config) (prog *Program, err error) {
+	g := &gen{f: f, info: info, cfg: cfg, probeIDs: map[string]int{}}
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(bailout)
+			if !ok {
+				panic(r)
+			}
+			g.errs.Add(b.err)
+			prog, err = nil, g.errs
+		}
+	}()
+	g.setup()
+	for i, p := range info.Probes {
+		g.probe(i, p)
+	}
+	g.finish()
+	if len(g.errs) > 0 {
+		g.errs.Sort()
+		return nil, g.errs
+	}
+	return g.prog, nil
+}
+
+// bailout carries a fatal error out of deep recursion; Compile recovers it.
+type bailout struct{ err *lang.Error }
+
+// gen holds the state of one compilation.
+type gen struct {
+	f    *lang.File
+	info *check.Info
+	cfg  *Config
+	prog *Program
+	errs lang.ErrorList
+
+	maps     map[string]*mapInfo // script maps by name
+	probeIDs map[string]int
+	zeroSize int  // value size of the zero map
+	useStack bool // the stack map is needed
+	useGlob  bool
+
+	fn *fnState // the function being generated
+}
+
+// mapInfo is what codegen knows about one script map.
+type mapInfo struct {
+	*Map
+	index int
+	cm    *check.Map
+	key   *types.Type // key as stored (u64 for scalar hash, u32 for arrays)
+	value *types.Type // value layout
+	agg   bool
+	array bool // one-entry per-CPU array (un-keyed aggregation)
+}
+
+func (g *gen) fail(n lang.Node, format string, args ...any) {
+	panic(bailout{lang.Errorf(g.f, n.Span(), format, args...)})
+}
+
+func (g *gen) setup() {
+	g.prog = &Program{
+		Spec:    &ebpf.CollectionSpec{Maps: map[string]*ebpf.MapSpec{}, Programs: map[string]*ebpf.ProgramSpec{}},
+		RingBuf: ringBufName,
+	}
+	g.prog.Spec.Maps[ringBufName] = &ebpf.MapSpec{Name: ringBufName, Type: ebpf.RingBuf, MaxEntries: uint32(g.cfg.ringBufSize())}
+	g.setupMaps()
+	for _, p := range g.info.Probes {
+		for _, t := range p.Targets {
+			if _, ok := g.probeIDs[t.Name]; !ok {
+				g.probeIDs[t.Name] = len(g.prog.ProbeNames)
+				g.prog.ProbeNames = append(g.prog.ProbeNames, t.Name)
+			}
+		}
+	}
+}
+
+func (g *gen) setupMaps() {
+	names := make([]string, 0, len(g.info.Maps))
+	for n := range g.info.Maps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	g.maps = map[string]*mapInfo{}
+	for i, n := range names {
+		cm := g.info.Maps[n]
+		mi := &mapInfo{index: i, cm: cm, agg: cm.Value.Kind.IsAgg()}
+		mi.Map = &Map{Name: n, SpecName: specName(n), Key: cm.Key, Value: cm.Value, PerCPU: mi.agg}
+		mi.value = valueLayout(cm.Value)
+		spec := &ebpf.MapSpec{Name: mi.SpecName, ValueSize: uint32(max(mi.value.Size, 1)), MaxEntries: uint32(g.cfg.mapMax())}
+		switch {
+		case mi.agg && cm.Key == nil:
+			mi.array = true
+			mi.key = types.Uint32
+			spec.Type, spec.MaxEntries = ebpf.PerCPUArray, 1
+		case mi.agg:
+			mi.key = cm.Key
+			spec.Type = ebpf.PerCPUHash
+		case cm.Key == nil:
+			mi.key = types.Uint64
+			spec.Type = ebpf.Hash
+		default:
+			mi.key = cm.Key
+			spec.Type = ebpf.Hash
+		}
+		spec.KeySize = uint32(max(mi.key.Size, 1))
+		g.prog.Spec.Maps[mi.SpecName] = spec
+		g.prog.Maps = append(g.prog.Maps, mi.Map)
+		g.maps[n] = mi
+		if mi.agg {
+			g.zeroSize = max(g.zeroSize, mi.value.Size)
+		}
+	}
+}
+
+// specName turns "@x" into the BPF map name "AT_x".
+func specName(name string) string {
+	return "AT_" + strings.TrimPrefix(name, "@")
+}
+
+// valueLayout returns the in-map layout of a map value type (see doc.go).
+func valueLayout(t *types.Type) *types.Type {
+	switch t.Kind {
+	case types.Count, types.Sum:
+		return types.Uint64
+	case types.Min, types.Max, types.Avg, types.Stats:
+		return types.NewTuple(types.Int64, types.Uint64)
+	case types.Hist:
+		return &types.Type{Kind: types.Array, Elem: types.Uint64, Len: 65, Size: 65 * 8}
+	case types.Lhist:
+		n := lhistSlots(t.Lin)
+		return &types.Type{Kind: types.Array, Elem: types.Uint64, Len: n, Size: n * 8}
+	}
+	return t
+}
+
+func lhistSlots(l *types.LinSpec) int {
+	if l == nil || l.Step <= 0 {
+		return 2
+	}
+	return int((l.Max-l.Min)/l.Step) + 2
+}
+
+func (g *gen) finish() {
+	s := g.prog.Spec.Maps
+	if g.anyMapUpdate() {
+		g.prog.ErrorsMap = errorsName
+		s[errorsName] = &ebpf.MapSpec{Name: errorsName, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: uint32(max(len(g.prog.Maps), 1))}
+	}
+	if g.zeroSize > 0 {
+		s[zeroName] = &ebpf.MapSpec{Name: zeroName, Type: ebpf.Array, KeySize: 4, ValueSize: uint32(g.zeroSize), MaxEntries: 1}
+	}
+	if g.useStack {
+		g.prog.StackMap = stackName
+		s[stackName] = &ebpf.MapSpec{Name: stackName, Type: ebpf.StackTrace, KeySize: 4, ValueSize: 127 * 8, MaxEntries: uint32(g.cfg.stackMax())}
+	}
+	if g.useGlob {
+		s[GlobalsName] = &ebpf.MapSpec{Name: GlobalsName, Type: ebpf.Array, KeySize: 4, ValueSize: GlobalsSize, MaxEntries: 1}
+	}
+	for i, e := range g.prog.Events {
+		e.ID = i
+	}
+}
+
+func (g *gen) anyMapUpdate() bool { return len(g.prog.Maps) > 0 }
+
+// programType returns the BPF program type for a provider.
+func programType(provider string) (ebpf.ProgramType, bool) {
+	switch provider {
+	case "BEGIN", "END", "rawtracepoint":
+		return ebpf.RawTracepoint, true
+	case "tracepoint":
+		return ebpf.TracePoint, true
+	case "interval", "profile", "software", "hardware":
+		return ebpf.PerfEvent, true
+	case "kprobe", "kretprobe", "uprobe", "uretprobe", "usdt":
+		return ebpf.Kprobe, true
+	}
+	return 0, false
+}
+
+// cookieProviders attach through links that carry a BPF cookie, so one
+// program can serve many targets and still tell them apart.
+func cookieProvider(provider string) bool {
+	switch provider {
+	case "tracepoint", "kprobe", "kretprobe", "uprobe", "uretprobe", "usdt":
+		return true
+	}
+	return false
+}
+
+// group is a set of targets of one probe block compiled to one program.
+type group struct {
+	provider string
+	targets  []*check.Target
+	cookie   bool // the probe id comes from the attach cookie
+}
+
+// probe compiles probe block i into one program per target group.
+func (g *gen) probe(i int, p *check.Probe) {
+	uses := scanUses(p.Node)
+	for gi, grp := range g.groups(p, uses) {
+		name := fmt.Sprintf("p%d_%s", i, sanitize(grp.provider))
+		if gi > 0 {
+			name = fmt.Sprintf("p%d_%d_%s", i, gi, sanitize(grp.provider))
+		}
+		g.program(name, p, grp)
+	}
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// groups splits a probe block's targets into programs: by provider, by args
+// layout when the body reads args, and one per target when the body uses
+// the probe name and the provider has no cookies.
+func (g *gen) groups(p *check.Probe, u uses) []*group {
+	var out []*group
+	byKey := map[string]*group{}
+	for _, t := range p.Targets {
+		key := t.Provider
+		if u.args {
+			key += "|" + argsKey(t.Args)
+		}
+		if u.probe && (!cookieProvider(t.Provider) || u.targetDependent) {
+			key += "|" + t.Name
+		}
+		if grp, ok := byKey[key]; ok {
+			grp.targets = append(grp.targets, t)
+			continue
+		}
+		grp := &group{provider: t.Provider, targets: []*check.Target{t}}
+		byKey[key] = grp
+		out = append(out, grp)
+	}
+	for _, grp := range out {
+		grp.cookie = u.probe && len(grp.targets) > 1
+	}
+	return out
+}
+
+func argsKey(t *types.Type) string {
+	if t == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, f := range t.Fields {
+		fmt.Fprintf(&b, "%s:%d:%s:%v;", f.Name, f.Offset, f.Type, f.Type.DataLoc)
+	}
+	return b.String()
+}
+
+// program generates one BPF program for a group of targets.
+func (g *gen) program(name string, p *check.Probe, grp *group) {
+	pt, ok := programType(grp.provider)
+	if !ok {
+		g.fail(p.Node.Attach[0], "probe type %q is not supported", grp.provider)
+	}
+	fn := newFn(name, p, grp)
+	g.fn = fn
+	g.body(p)
+	insns := g.assemble()
+	g.fn = nil
+	g.prog.Spec.Programs[name] = &ebpf.ProgramSpec{
+		Name:         name,
+		Type:         pt,
+		License:      "GPL",
+		Instructions: insns,
+	}
+	pr := &Probe{Program: name, Provider: grp.provider}
+	for _, t := range grp.targets {
+		pr.Targets = append(pr.Targets, t.Name)
+		pr.Cookies = append(pr.Cookies, uint64(g.probeIDs[t.Name]))
+	}
+	g.prog.Probes = append(g.prog.Probes, pr)
+}
+
+// body emits the program: prologue, variables, predicate, statements.
+func (g *gen) body(p *check.Probe) {
+	fn := g.fn
+	g.emit(asm.Mov.Reg(asm.R6, asm.R1))
+	g.initVars(p)
+	if p.Node.Pred != nil {
+		g.source(p.Node.Pred)
+		g.condJump(p.Node.Pred, false, fn.exitLabel)
+	}
+	g.block(p.Node.Body)
+	g.label(fn.exitLabel)
+	g.emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+}

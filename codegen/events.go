@@ -1,0 +1,147 @@
+package codegen
+
+// This file implements output: each call site that prints gets an Event,
+// and writes {u64 id; args as a tuple} to the ring buffer.
+
+import (
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// addEvent registers an event and returns its id.
+func (g *gen) addEvent(ev *Event) int {
+	ev.ID = len(g.prog.Events)
+	g.prog.Events = append(g.prog.Events, ev)
+	return ev.ID
+}
+
+// emitRecord writes a record of event ev with the values of args.
+func (g *gen) emitRecord(ev *Event, args []lang.Expr) {
+	for _, a := range args {
+		ev.Args = append(ev.Args, g.typeOf(a))
+	}
+	id := g.addEvent(ev)
+	tup := types.NewTuple(ev.Args...)
+	size := 8 + tup.Size
+	m := g.mark()
+	rec := g.allocZero(size)
+	g.emit(asm.StoreImm(rec.base, int16(rec.off), int64(id), asm.DWord))
+	offs := tup.Offsets()
+	for i, a := range args {
+		g.exprTo(a, rec.at(8+offs[i]))
+	}
+	g.output(rec, size)
+	g.release(m)
+}
+
+// output calls bpf_ringbuf_output(ringbuf, rec, size, 0).
+func (g *gen) output(rec loc, size int) {
+	g.mapPtr(asm.R1, ringBufName)
+	g.addr(asm.R2, rec)
+	g.emit(asm.Mov.Imm(asm.R3, int32(size)), asm.Mov.Imm(asm.R4, 0))
+	g.call(asm.FnRingbufOutput)
+}
+
+// Default formats.
+const (
+	defaultTimeFmt = "%H:%M:%S\n"
+	defaultJoinSep = " "
+)
+
+// joinMax is how many argv entries join() reads.
+const joinMax = 16
+
+func (g *gen) printf(c *lang.Call, kind EventKind) {
+	f := g.strArg(c, 0)
+	g.emitRecord(&Event{Kind: kind, Format: f}, c.Args[1:])
+}
+
+func (g *gen) print(c *lang.Call) {
+	if len(c.Args) == 0 {
+		g.fail(c, "print needs an argument")
+	}
+	if me, ok := c.Args[0].(*lang.MapExpr); ok && len(me.Keys) == 0 {
+		{
+			ev := &Event{Kind: EvPrintMap, Map: me.Name}
+			if len(c.Args) > 1 {
+				ev.Top = g.constArg(c.Args[1])
+			}
+			if len(c.Args) > 2 {
+				ev.Div = g.constArg(c.Args[2])
+			}
+			g.emitRecord(ev, nil)
+			return
+		}
+	}
+	g.emitRecord(&Event{Kind: EvPrint}, c.Args[:1])
+}
+
+func (g *gen) constArg(e lang.Expr) int64 {
+	v, ok := g.constOf(e)
+	if !ok {
+		g.fail(e, "argument must be a constant")
+	}
+	return v
+}
+
+func (g *gen) mapEvent(c *lang.Call, kind EventKind) {
+	me, ok := c.Args[0].(*lang.MapExpr)
+	if !ok || len(c.Args) != 1 {
+		g.fail(c, "%s needs one map", c.Name)
+	}
+	g.emitRecord(&Event{Kind: kind, Map: me.Name}, nil)
+}
+
+func (g *gen) time(c *lang.Call) {
+	f := defaultTimeFmt
+	if len(c.Args) > 0 {
+		f = g.strArg(c, 0)
+	}
+	g.emitRecord(&Event{Kind: EvTime, Format: f}, nil)
+}
+
+func (g *gen) exit(c *lang.Call) {
+	g.emitRecord(&Event{Kind: EvExit}, c.Args)
+	g.jump(g.fn.exitLabel)
+}
+
+// join writes up to joinMax strings read from a user argv array.
+func (g *gen) join(c *lang.Call) {
+	sep := defaultJoinSep
+	if len(c.Args) > 1 {
+		sep = g.strArg(c, 1)
+	}
+	strLen := g.info.StrLen
+	if strLen <= 0 {
+		strLen = 64
+	}
+	arr := &types.Type{Kind: types.Array, Elem: types.NewString(strLen), Len: joinMax, Size: joinMax * strLen}
+	id := g.addEvent(&Event{Kind: EvJoin, Format: sep, Args: []*types.Type{arr}})
+	size := 8 + arr.Size
+	m := g.mark()
+	rec := g.allocZero(size)
+	g.emit(asm.StoreImm(rec.base, int16(rec.off), int64(id), asm.DWord))
+	g.intExpr(c.Args[0])
+	g.emit(asm.Mov.Reg(asm.R7, asm.R0))
+	ptr := g.alloc(8)
+	done := g.newLabel()
+	user := g.userPtr(g.typeOf(c.Args[0]))
+	for i := range joinMax {
+		g.addr(asm.R1, ptr)
+		g.emit(asm.Mov.Imm(asm.R2, 8), asm.Mov.Reg(asm.R3, asm.R7), asm.Add.Imm(asm.R3, int32(8*i)))
+		if user {
+			g.call(asm.FnProbeReadUser)
+		} else {
+			g.call(asm.FnProbeReadKernel)
+		}
+		g.emit(asm.JNE.Imm(asm.R0, 0, done))
+		g.loadInt(asm.R3, ptr, types.Uint64)
+		g.emit(asm.JEq.Imm(asm.R3, 0, done))
+		g.strRead(rec.at(8+i*strLen), strLen, nil, user)
+	}
+	g.label(done)
+	g.output(rec, size)
+	g.release(m)
+}

@@ -1,0 +1,237 @@
+package codegen
+
+// This file implements the per-program state: instruction emission, labels,
+// source annotations, and the stack and scratch-map allocator.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/check"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// stackSize is the BPF stack; stackReserve bytes at the top hold the
+// scratch-map key and helper temporaries.
+const (
+	stackSize    = 512
+	stackReserve = 8
+)
+
+// Registers with fixed roles (see doc.go).
+const (
+	regCtx     = asm.R6 // the program context
+	regScratch = asm.R9 // base of the per-CPU scratch value, when used
+)
+
+// loc is a memory location: a base register (R10 for the stack, R9 for the
+// scratch map value) and an offset.
+type loc struct {
+	base asm.Register
+	off  int
+}
+
+func (l loc) at(d int) loc { return loc{l.base, l.off + d} }
+
+// fnState is the state of one program being generated.
+type fnState struct {
+	name      string
+	probe     *check.Probe
+	grp       *group
+	insns     asm.Instructions
+	subs      []asm.Instructions // callback subprograms, appended at the end
+	label     string             // label for the next instruction
+	src       string             // source comment for the next instruction
+	nlabel    int
+	stackTop  int // bytes of stack in use below R10
+	scratch   int // bytes of scratch value in use
+	scratchHi int
+	vars      map[string]loc
+	loops     []loopLabels
+	exitLabel string
+	inCallback bool
+}
+
+type loopLabels struct{ brk, cont string }
+
+func newFn(name string, p *check.Probe, grp *group) *fnState {
+	fn := &fnState{name: name, probe: p, grp: grp, stackTop: stackReserve, vars: map[string]loc{}}
+	fn.exitLabel = fn.newLabel()
+	return fn
+}
+
+func (fn *fnState) newLabel() string {
+	fn.nlabel++
+	return fmt.Sprintf("L%d", fn.nlabel)
+}
+
+func (g *gen) newLabel() string { return g.fn.newLabel() }
+
+// emit appends instructions, attaching a pending label and source comment
+// to the first one.
+func (g *gen) emit(ins ...asm.Instruction) {
+	fn := g.fn
+	for _, in := range ins {
+		if fn.label != "" {
+			in = in.WithSymbol(fn.label)
+			fn.label = ""
+		}
+		if fn.src != "" {
+			in = in.WithSource(asm.Comment(fn.src))
+			fn.src = ""
+		}
+		fn.insns = append(fn.insns, in)
+	}
+}
+
+// label attaches l to the next emitted instruction. Two labels in a row are
+// separated by a no-op jump, since an instruction holds one symbol.
+func (g *gen) label(l string) {
+	if g.fn.label != "" {
+		g.emit(nop())
+	}
+	g.fn.label = l
+}
+
+func nop() asm.Instruction {
+	return asm.Instruction{OpCode: asm.Ja.Op(asm.ImmSource)}
+}
+
+func (g *gen) jump(l string) { g.emit(asm.Ja.Label(l)) }
+
+// source sets the comment of the next instruction to the text of n.
+func (g *gen) source(n lang.Node) {
+	s := n.Span()
+	src := g.f.Src
+	if !s.Start.IsValid() || s.End.Offset > len(src) || s.Start.Offset >= s.End.Offset {
+		return
+	}
+	text := src[s.Start.Offset:s.End.Offset]
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	if i := strings.IndexByte(text, '{'); i > 0 {
+		if _, ok := n.(lang.Stmt); ok {
+			switch n.(type) {
+			case *lang.IfStmt, *lang.WhileStmt, *lang.ForStmt, *lang.UnrollStmt:
+				text = text[:i]
+			}
+		}
+	}
+	g.fn.src = strings.TrimSpace(text)
+}
+
+// mark is a saved allocator state; release returns to it.
+type mark struct{ stack, scratch int }
+
+func (g *gen) mark() mark { return mark{g.fn.stackTop, g.fn.scratch} }
+
+func (g *gen) release(m mark) { g.fn.stackTop, g.fn.scratch = m.stack, m.scratch }
+
+// alloc reserves size bytes, 8-aligned, on the stack, or in the per-CPU
+// scratch value when the stack is full.
+func (g *gen) alloc(size int) loc {
+	fn := g.fn
+	size = (max(size, 1) + 7) &^ 7
+	if fn.stackTop+size <= stackSize {
+		fn.stackTop += size
+		return loc{asm.R10, -fn.stackTop}
+	}
+	l := loc{regScratch, fn.scratch}
+	fn.scratch += size
+	fn.scratchHi = max(fn.scratchHi, fn.scratch)
+	return l
+}
+
+// allocZero allocates and zeroes a buffer.
+func (g *gen) allocZero(size int) loc {
+	l := g.alloc(size)
+	g.zero(l, size)
+	return l
+}
+
+// zero stores zeros over size bytes at l (rounded up to 8).
+func (g *gen) zero(l loc, size int) {
+	for i := 0; i < size; i += 8 {
+		g.emit(asm.StoreImm(l.base, int16(l.off+i), 0, asm.DWord))
+	}
+}
+
+// addr puts the address of l in register r.
+func (g *gen) addr(r asm.Register, l loc) {
+	g.emit(asm.Mov.Reg(r, l.base))
+	if l.off != 0 {
+		g.emit(asm.Add.Imm(r, int32(l.off)))
+	}
+}
+
+// mapPtr loads a pointer to the map spec name into r.
+func (g *gen) mapPtr(r asm.Register, name string) {
+	g.emit(asm.LoadMapPtr(r, 0).WithReference(name))
+}
+
+// call calls a helper.
+func (g *gen) call(fn asm.BuiltinFunc) { g.emit(fn.Call()) }
+
+// assemble returns the finished instruction stream: the prologue (context
+// register, scratch value pointer), the body and the callbacks.
+func (g *gen) assemble() asm.Instructions {
+	fn := g.fn
+	pro := asm.Instructions{asm.Mov.Reg(regCtx, asm.R1).WithSymbol(fn.name)}
+	if fn.scratchHi > 0 {
+		sname := "scratch_" + fn.name
+		g.prog.Spec.Maps[sname] = &ebpf.MapSpec{Name: truncName(sname), Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: uint32(fn.scratchHi), MaxEntries: 1}
+		pro = append(pro,
+			asm.StoreImm(asm.R10, -8, 0, asm.DWord),
+			asm.LoadMapPtr(asm.R1, 0).WithReference(sname),
+			asm.Mov.Reg(asm.R2, asm.R10),
+			asm.Add.Imm(asm.R2, -8),
+			asm.FnMapLookupElem.Call(),
+			asm.JNE.Imm(asm.R0, 0, "scratch_ok"),
+			asm.Mov.Imm(asm.R0, 0),
+			asm.Return(),
+			asm.Mov.Reg(regScratch, asm.R0).WithSymbol("scratch_ok"),
+		)
+	}
+	out := append(pro, fn.insns...)
+	for _, s := range fn.subs {
+		out = append(out, s...)
+	}
+	return out
+}
+
+// truncName keeps a kernel object name within 15 characters.
+func truncName(s string) string {
+	if len(s) > 15 {
+		return s[:15]
+	}
+	return s
+}
+
+// initVars allocates and zeroes a slot for every scratch variable of the
+// probe, so that reads before writes see zero and the verifier sees
+// initialised stack.
+func (g *gen) initVars(p *check.Probe) {
+	names := make([]string, 0, len(p.Vars))
+	for n := range p.Vars {
+		names = append(names, n)
+	}
+	sortStrings(names)
+	for _, n := range names {
+		t := p.Vars[n]
+		l := g.allocZero(t.Size)
+		g.fn.vars[n] = l
+	}
+}
+
+func (g *gen) typeOf(e lang.Expr) *types.Type {
+	t := g.info.Types[e]
+	if t == nil {
+		g.fail(e, "internal error: no type for expression")
+	}
+	return t
+}

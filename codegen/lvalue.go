@@ -1,0 +1,184 @@
+package codegen
+
+// This file implements reads through fields, indexes and pointers:
+// tracepoint args in the context, tuple elements, and struct members read
+// with bpf_probe_read_kernel/user.
+
+import (
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// lvalue returns where the value of a Field, Index, TupleIndex or deref
+// lives, its type, and a function releasing temporaries.
+func (g *gen) lvalue(e lang.Expr) (loc, *types.Type, func()) {
+	t := g.typeOf(e)
+	switch e := e.(type) {
+	case *lang.Field:
+		return g.field(e, t)
+	case *lang.TupleIndex:
+		xt := g.typeOf(e.X)
+		if xt.Kind != types.Tuple || e.Index >= len(xt.Elems) {
+			g.fail(e, "cannot index %s", xt)
+		}
+		l, done := g.ref(e.X)
+		return l.at(xt.Offsets()[e.Index]), t, done
+	case *lang.Index:
+		return g.index(e, t)
+	case *lang.Unary:
+		if e.Op == "*" {
+			g.intExpr(e.X)
+			return g.readPtr(e, asm.R0, 0, t, g.typeOf(e.X))
+		}
+	}
+	g.fail(e, "expression is not supported here")
+	return loc{}, nil, nil
+}
+
+func isArgs(e lang.Expr) bool {
+	id, ok := e.(*lang.Ident)
+	return ok && id.Name == "args"
+}
+
+// field reads x.f or x->f.
+func (g *gen) field(e *lang.Field, t *types.Type) (loc, *types.Type, func()) {
+	if isArgs(e.X) {
+		return g.argsField(e, t)
+	}
+	xt := g.typeOf(e.X)
+	switch {
+	case xt.Kind == types.Pointer && xt.Elem != nil && xt.Elem.Kind == types.Struct:
+		f := xt.Elem.FieldByName(e.Name)
+		if f == nil {
+			g.fail(e, "struct %s has no field %s", xt.Elem.Name, e.Name)
+		}
+		g.intExpr(e.X)
+		return g.readPtr(e, asm.R0, f.Offset, t, xt)
+	case xt.Kind == types.Struct:
+		f := xt.FieldByName(e.Name)
+		if f == nil {
+			g.fail(e, "struct %s has no field %s", xt.Name, e.Name)
+		}
+		l, done := g.ref(e.X)
+		return l.at(f.Offset), t, done
+	}
+	g.fail(e, "cannot read field %s of %s", e.Name, xt)
+	return loc{}, nil, nil
+}
+
+// argsField locates a tracepoint field in the context record.
+func (g *gen) argsField(e *lang.Field, t *types.Type) (loc, *types.Type, func()) {
+	args := g.argsType(e)
+	f := args.FieldByName(e.Name)
+	if f == nil {
+		g.fail(e, "no field %s in args", e.Name)
+	}
+	switch g.fn.grp.provider {
+	case "tracepoint":
+		l := loc{regCtx, f.Offset}
+		if scalar(t) && f.Offset%max(t.Size, 1) != 0 {
+			// Unaligned context loads are rejected; copy first.
+			m := g.mark()
+			tmp := g.alloc(t.Size)
+			g.copyMem(tmp, l, t.Size)
+			return tmp, t, func() { g.release(m) }
+		}
+		return l, t, func() {}
+	}
+	// Other providers describe args as a struct read through a pointer
+	// held in the context (e.g. BTF-typed raw tracepoints): load it.
+	g.emit(asm.LoadMem(asm.R0, regCtx, 0, asm.DWord))
+	return g.readPtr(e, asm.R0, f.Offset, t, nil)
+}
+
+func (g *gen) argsType(n lang.Node) *types.Type {
+	for _, tg := range g.fn.grp.targets {
+		if tg.Args != nil {
+			return tg.Args
+		}
+	}
+	g.fail(n, "args is not available for this probe")
+	return nil
+}
+
+// index reads x[i].
+func (g *gen) index(e *lang.Index, t *types.Type) (loc, *types.Type, func()) {
+	xt := g.typeOf(e.X)
+	i, isConst := g.constOf(e.Index)
+	switch xt.Kind {
+	case types.Array:
+		if !isConst {
+			g.fail(e.Index, "array index must be a constant")
+		}
+		if i < 0 || int(i) >= xt.Len {
+			g.fail(e.Index, "index %d out of range for %s", i, xt)
+		}
+		l, done := g.ref(e.X)
+		return l.at(int(i) * xt.Elem.Size), t, done
+	case types.Pointer, types.Int:
+		elem := t.Size
+		if isConst {
+			g.intExpr(e.X)
+			return g.readPtr(e, asm.R0, int(i)*elem, t, xt)
+		}
+		m := g.mark()
+		tmp := g.alloc(8)
+		g.intExpr(e.X)
+		g.storeInt(tmp, asm.R0, 8)
+		g.intExpr(e.Index)
+		g.emit(asm.Mul.Imm(asm.R0, int32(elem)))
+		g.loadInt(asm.R1, tmp, types.Uint64)
+		g.emit(asm.Add.Reg(asm.R0, asm.R1))
+		g.release(m)
+		return g.readPtr(e, asm.R0, 0, t, xt)
+	}
+	g.fail(e, "cannot index %s", xt)
+	return loc{}, nil, nil
+}
+
+// readPtr copies a value of type t from address (r + off) into a temporary
+// with bpf_probe_read_{kernel,user}.
+func (g *gen) readPtr(n lang.Node, r asm.Register, off int, t *types.Type, pt *types.Type) (loc, *types.Type, func()) {
+	m := g.mark()
+	tmp := g.alloc(t.Size)
+	g.emit(asm.Mov.Reg(asm.R3, r))
+	if off != 0 {
+		g.emit(asm.Add.Imm(asm.R3, int32(off)))
+	}
+	g.addr(asm.R1, tmp)
+	g.emit(asm.Mov.Imm(asm.R2, int32(t.Size)))
+	if g.userPtr(pt) {
+		g.call(asm.FnProbeReadUser)
+	} else {
+		g.call(asm.FnProbeReadKernel)
+	}
+	if t.Kind == types.String {
+		g.emit(asm.StoreImm(tmp.base, int16(tmp.off+t.Size-1), 0, asm.Byte))
+	}
+	return tmp, t, func() { g.release(m) }
+}
+
+// userPtr says whether a pointer of type pt points into user memory: as
+// its type says, or by default for user-space probes and syscall
+// tracepoints.
+func (g *gen) userPtr(pt *types.Type) bool {
+	if pt != nil && pt.Kind == types.Pointer {
+		if pt.UserSpace {
+			return true
+		}
+		if pt.Elem != nil && pt.Elem.Kind == types.Struct {
+			return false
+		}
+	}
+	switch g.fn.grp.provider {
+	case "uprobe", "uretprobe", "usdt":
+		return true
+	case "tracepoint":
+		return len(g.fn.grp.targets) > 0 && hasPrefix(g.fn.grp.targets[0].Name, "tracepoint:syscalls:")
+	}
+	return false
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }

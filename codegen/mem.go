@@ -1,0 +1,285 @@
+package codegen
+
+// This file implements values that live in memory (strings, tuples,
+// structs, stacks, ...): writing an expression's value to a location,
+// converting between layouts, copying and comparing.
+
+import (
+	"encoding/binary"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// exprTo writes e's value, in its own type, at dst.
+func (g *gen) exprTo(e lang.Expr, dst loc) {
+	t := g.typeOf(e)
+	if scalar(t) {
+		g.intExpr(e)
+		g.storeInt(dst, asm.R0, t.Size)
+		return
+	}
+	switch e := e.(type) {
+	case *lang.StrLit:
+		g.strLit(e.Value, dst, t.Size)
+	case *lang.Positional:
+		g.strLit(g.param(e), dst, t.Size)
+	case *lang.Tuple:
+		g.zero(dst, t.Size)
+		offs := t.Offsets()
+		for i, el := range e.Elems {
+			g.exprAs(el, t.Elems[i], dst.at(offs[i]))
+		}
+	case *lang.Ternary:
+		f, done := g.newLabel(), g.newLabel()
+		g.condJump(e.Cond, false, f)
+		g.exprAs(e.Then, t, dst)
+		g.jump(done)
+		g.label(f)
+		g.exprAs(e.Else, t, dst)
+		g.label(done)
+	case *lang.Call:
+		g.callTo(e, dst)
+	case *lang.Ident:
+		g.identTo(e, dst)
+	case *lang.MapExpr:
+		g.mapReadTo(e, dst)
+	case *lang.Cast:
+		g.exprAs(e.X, t, dst)
+	default:
+		src, done := g.ref(e)
+		g.copyMem(dst, src, t.Size)
+		done()
+	}
+}
+
+// param returns the text of a positional parameter ("" when missing).
+func (g *gen) param(p *lang.Positional) string {
+	if p.N >= 1 && p.N <= len(g.info.Params) {
+		return g.info.Params[p.N-1]
+	}
+	return ""
+}
+
+// exprAs writes e's value converted to type t at dst.
+func (g *gen) exprAs(e lang.Expr, t *types.Type, dst loc) {
+	et := g.typeOf(e)
+	switch {
+	case scalar(t) && scalar(et):
+		g.intExpr(e)
+		g.storeInt(dst, asm.R0, t.Size)
+		return
+	case types.Equal(et, t):
+		g.exprTo(e, dst)
+		return
+	}
+	if s, ok := e.(*lang.StrLit); ok && t.Kind == types.String {
+		g.strLit(s.Value, dst, t.Size)
+		return
+	}
+	if tu, ok := e.(*lang.Tuple); ok && t.Kind == types.Tuple && len(t.Elems) == len(tu.Elems) {
+		g.zero(dst, t.Size)
+		offs := t.Offsets()
+		for i, el := range tu.Elems {
+			g.exprAs(el, t.Elems[i], dst.at(offs[i]))
+		}
+		return
+	}
+	src, done := g.ref(e)
+	g.convert(src, et, dst, t, e)
+	done()
+}
+
+// ref returns a location holding e's value in its own type, and a function
+// releasing any temporary used.
+func (g *gen) ref(e lang.Expr) (loc, func()) {
+	switch e := e.(type) {
+	case *lang.Var:
+		return g.varLoc(e), func() {}
+	case *lang.Field, *lang.Index, *lang.TupleIndex:
+		l, _, done := g.lvalue(e)
+		return l, done
+	case *lang.Unary:
+		if e.Op == "*" {
+			l, _, done := g.lvalue(e)
+			return l, done
+		}
+	}
+	m := g.mark()
+	t := g.typeOf(e)
+	l := g.alloc(t.Size)
+	g.exprTo(e, l)
+	return l, func() { g.release(m) }
+}
+
+// convert copies a value of type st at src to a value of type dt at dst.
+func (g *gen) convert(src loc, st *types.Type, dst loc, dt *types.Type, n lang.Node) {
+	switch {
+	case scalar(st) && scalar(dt):
+		g.loadInt(asm.R0, src, st)
+		g.storeInt(dst, asm.R0, dt.Size)
+	case st.Kind == types.String && dt.Kind == types.String:
+		c := min(st.Size, dt.Size)
+		g.copyMem(dst, src, c)
+		if st.Size > dt.Size {
+			g.emit(asm.StoreImm(dst.base, int16(dst.off+dt.Size-1), 0, asm.Byte))
+		}
+		g.zeroRange(dst, c, dt.Size)
+	case st.Kind == types.Tuple && dt.Kind == types.Tuple && len(st.Elems) == len(dt.Elems):
+		g.zero(dst, dt.Size)
+		so, do := st.Offsets(), dt.Offsets()
+		for i := range st.Elems {
+			g.convert(src.at(so[i]), st.Elems[i], dst.at(do[i]), dt.Elems[i], n)
+		}
+	case st.Size == dt.Size:
+		g.copyMem(dst, src, dt.Size)
+	default:
+		g.fail(n, "cannot convert %s to %s", st, dt)
+	}
+}
+
+// zeroRange zeroes bytes [from, to) of dst.
+func (g *gen) zeroRange(dst loc, from, to int) {
+	for i := from; i < to; {
+		n := chunk(dst.off+i, to-i)
+		g.emit(asm.StoreImm(dst.base, int16(dst.off+i), 0, sizeOf(n)))
+		i += n
+	}
+}
+
+// chunk returns the largest access size (8, 4, 2, 1) that is aligned at
+// offset off and at most left bytes.
+func chunk(off, left int) int {
+	for _, n := range []int{8, 4, 2} {
+		if left >= n && off%n == 0 {
+			return n
+		}
+	}
+	return 1
+}
+
+// copyMem copies n bytes from src to dst. The context is read with
+// probe_read_kernel, since the verifier limits direct context access.
+func (g *gen) copyMem(dst, src loc, n int) {
+	if n <= 0 {
+		return
+	}
+	if src.base == regCtx {
+		g.addr(asm.R1, dst)
+		g.emit(asm.Mov.Imm(asm.R2, int32(n)))
+		g.addr(asm.R3, src)
+		g.call(asm.FnProbeReadKernel)
+		return
+	}
+	for i := 0; i < n; {
+		c := chunk(src.off+i, n-i)
+		c = chunk(dst.off+i, c)
+		g.emit(asm.LoadMem(asm.R1, src.base, int16(src.off+i), sizeOf(c)),
+			asm.StoreMem(dst.base, int16(dst.off+i), asm.R1, sizeOf(c)))
+		i += c
+	}
+}
+
+// strLit writes s as a NUL-terminated string of size bytes (truncated if
+// needed, zero-padded) at dst.
+func (g *gen) strLit(s string, dst loc, size int) {
+	b := make([]byte, (size+3)&^3)
+	copy(b[:max(size-1, 0)], s)
+	for i := 0; i < size; {
+		if size-i >= 4 && (dst.off+i)%4 == 0 {
+			v := int32(binary.LittleEndian.Uint32(b[i:]))
+			g.emit(asm.StoreImm(dst.base, int16(dst.off+i), int64(v), asm.Word))
+			i += 4
+			continue
+		}
+		g.emit(asm.StoreImm(dst.base, int16(dst.off+i), int64(b[i]), asm.Byte))
+		i++
+	}
+}
+
+// strCompare implements == and != on strings: bytes are compared up to the
+// first NUL.
+func (g *gen) strCompare(e *lang.Binary, when bool, target string) {
+	eq := (e.Op == "==") == when
+	other := g.newLabel()
+	onEq, onNe := target, other
+	if !eq {
+		onEq, onNe = other, target
+	}
+	if lit, ok := e.Y.(*lang.StrLit); ok {
+		g.strCmpLit(e.X, lit.Value, onEq, onNe)
+	} else if lit, ok := e.X.(*lang.StrLit); ok {
+		g.strCmpLit(e.Y, lit.Value, onEq, onNe)
+	} else {
+		m := g.mark()
+		a, da := g.ref(e.X)
+		b, db := g.ref(e.Y)
+		g.strCmpMem(a, g.typeOf(e.X).Size, b, g.typeOf(e.Y).Size, -1, onEq, onNe)
+		db()
+		da()
+		g.release(m)
+	}
+	g.label(other)
+}
+
+// strCmpLit compares the string x with a literal.
+func (g *gen) strCmpLit(x lang.Expr, lit string, onEq, onNe string) {
+	l, done := g.ref(x)
+	defer done()
+	size := g.typeOf(x).Size
+	lit = truncNul(lit)
+	if len(lit) >= size {
+		// x can hold at most size-1 characters: it equals lit only if lit
+		// fits; compare the first size bytes where x must end in NUL.
+		lit = lit[:size-1] + "\x00"
+	}
+	for i := 0; i <= len(lit) && i < size; i++ {
+		c := byte(0)
+		if i < len(lit) {
+			c = lit[i]
+		}
+		g.loadByte(asm.R1, l.at(i))
+		g.emit(asm.JNE.Imm(asm.R1, int32(c), onNe))
+	}
+	g.jump(onEq)
+}
+
+func truncNul(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// loadByte loads one byte at l into r (through probe_read for the context
+// when it is not directly readable).
+func (g *gen) loadByte(r asm.Register, l loc) {
+	g.emit(asm.LoadMem(r, l.base, int16(l.off), asm.Byte))
+}
+
+// strCmpMem compares two strings in memory byte by byte, at most limit
+// bytes when limit >= 0 (strncmp).
+func (g *gen) strCmpMem(a loc, sa int, b loc, sb int, limit int, onEq, onNe string) {
+	n := min(sa, sb)
+	if limit >= 0 {
+		n = min(n, limit)
+	}
+	for i := 0; i < n; i++ {
+		g.loadByte(asm.R1, a.at(i))
+		g.loadByte(asm.R2, b.at(i))
+		g.emit(asm.JNE.Reg(asm.R1, asm.R2, onNe), asm.JEq.Imm(asm.R1, 0, onEq))
+	}
+	if (limit < 0 || limit > n) && sa != sb {
+		longer := a
+		if sb > sa {
+			longer = b
+		}
+		g.loadByte(asm.R1, longer.at(n))
+		g.emit(asm.JNE.Imm(asm.R1, 0, onNe))
+	}
+	g.jump(onEq)
+}
