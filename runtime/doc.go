@@ -1,0 +1,28 @@
+// Package runtime loads a compiled gtrace program into the kernel, attaches
+// its probes, runs BEGIN and END, reads output events from the ring buffer,
+// prints maps at exit and detaches cleanly.
+//
+// # Lifetime
+//
+// Load creates every map and program (the verifier runs here; a rejection is
+// reported against the script statement that produced the failing
+// instruction). Run attaches every target, prints "Attaching N probes...",
+// runs BEGIN with BPF_PROG_TEST_RUN, dispatches events until exit(), the
+// caller's context is cancelled, or the -c/-p process ends; it then runs END,
+// drains the ring buffer, prints every map, reports dropped updates and only
+// then detaches, concurrently. Close releases every kernel object and is
+// idempotent.
+//
+// # Event wire format
+//
+// Every ring-buffer record is
+//
+//	u64 id        // index into codegen.Program.Events
+//	args...       // laid out as types.NewTuple(Event.Args...) would lay them out
+//
+// in native byte order. The runtime decodes the arguments by the Event's
+// descriptor: printf, cat and system formats are expanded in Go, print and
+// print(@m) read the named map, clear and zero rewrite it, exit stops the
+// session. A record whose id is FenceID is a fence the runtime writes itself
+// (see fence.go) to tell END's records from those of probes still attached.
+package runtime

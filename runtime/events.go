@@ -1,0 +1,255 @@
+// This file reads the output ring buffer and dispatches each record by its
+// event descriptor.
+
+package runtime
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/cilium/ebpf/ringbuf"
+
+	"github.com/gtrace/gtrace/codegen"
+	"github.com/gtrace/gtrace/lang/types"
+	"github.com/gtrace/gtrace/runtime/format"
+)
+
+// Fence nonces: before END, after END.
+const (
+	fenceBeforeEnd = 1
+	fenceAfterEnd  = 2
+)
+
+// reader is the state of the goroutine that owns the ring buffer.
+type reader struct {
+	s *Session
+	// dropping is set by exit(): records are dropped until the END fence
+	// (and again after an exit() in END).
+	dropping bool
+	inEnd    bool
+	exitCode int
+}
+
+// readLoop reads records until the fence after END (or the reader is
+// closed), dispatching them in order. It signals exit() on s.stopped and
+// returns the exit code of the last exit() and the first dispatch error.
+func (r *reader) loop() error {
+	var rec ringbuf.Record
+	var firstErr error
+	for {
+		err := r.s.rd.ReadInto(&rec)
+		if err != nil {
+			r.s.out.Flush()
+			if errors.Is(err, os.ErrClosed) || errors.Is(err, ringbuf.ErrClosed) {
+				return firstErr
+			}
+			return errors.Join(firstErr, fmt.Errorf("read ring buffer: %w", err))
+		}
+		done, err := r.record(rec.RawSample)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if done {
+			r.s.out.Flush()
+			return firstErr
+		}
+		if rec.Remaining == 0 {
+			r.s.out.Flush()
+		}
+	}
+}
+
+// record handles one record and reports whether it was the last fence.
+func (r *reader) record(b []byte) (bool, error) {
+	if len(b) < 8 {
+		return false, fmt.Errorf("short ring buffer record (%d bytes)", len(b))
+	}
+	id := binary.NativeEndian.Uint64(b)
+	if id == FenceID {
+		return r.fence(b[8:]), nil
+	}
+	if r.dropping {
+		return false, nil
+	}
+	if id >= uint64(len(r.s.prog.Events)) {
+		return false, fmt.Errorf("ring buffer record with unknown event id %d", id)
+	}
+	ev := r.s.prog.Events[id]
+	if ev.Kind == codegen.EvExit {
+		r.exit(ev, b[8:])
+		return false, nil
+	}
+	return false, r.s.dispatch(ev, b[8:])
+}
+
+func (r *reader) fence(b []byte) bool {
+	if len(b) < 8 {
+		return false
+	}
+	switch binary.NativeEndian.Uint64(b) {
+	case fenceBeforeEnd:
+		r.inEnd, r.dropping = true, false
+	case fenceAfterEnd:
+		return true
+	}
+	return false
+}
+
+// exit handles exit([code]): later records are dropped, and Run is told.
+func (r *reader) exit(ev *codegen.Event, b []byte) {
+	r.dropping = true
+	code := 0
+	if len(ev.Args) == 1 && ev.Args[0].IsInt() {
+		code = int(readInt(ev.Args[0], b))
+	}
+	r.exitCode = code
+	if !r.inEnd {
+		select {
+		case r.s.stopped <- code:
+		default:
+		}
+	}
+}
+
+// readInt reads an integer of type t at the start of b.
+func readInt(t *types.Type, b []byte) int64 {
+	if len(b) < t.Size {
+		return 0
+	}
+	switch t.Size {
+	case 1:
+		if t.Signed {
+			return int64(int8(b[0]))
+		}
+		return int64(b[0])
+	case 2:
+		v := binary.NativeEndian.Uint16(b)
+		if t.Signed {
+			return int64(int16(v))
+		}
+		return int64(v)
+	case 4:
+		v := binary.NativeEndian.Uint32(b)
+		if t.Signed {
+			return int64(int32(v))
+		}
+		return int64(v)
+	}
+	return int64(binary.NativeEndian.Uint64(b))
+}
+
+// dispatch performs one output event.
+func (s *Session) dispatch(ev *codegen.Event, b []byte) error {
+	env := &s.env.env
+	switch ev.Kind {
+	case codegen.EvPrintf:
+		text, err := format.Printf(env, ev.Format, ev.Args, b)
+		s.out.WriteString(format.Output(env, "printf", text))
+		return err
+	case codegen.EvPrint, codegen.EvPrintNonMap:
+		if len(ev.Args) != 1 {
+			return fmt.Errorf("print event %d has %d args", ev.ID, len(ev.Args))
+		}
+		s.out.WriteString(format.PrintValue(env, ev.Args[0], b))
+	case codegen.EvPrintMap:
+		return s.printMap(s.out, ev.Map, ev.Top, ev.Div)
+	case codegen.EvClear:
+		return s.clearMap(ev.Map)
+	case codegen.EvZero:
+		return s.zeroMap(ev.Map)
+	case codegen.EvTime:
+		f := ev.Format
+		if f == "" {
+			f = format.DefaultTimeFormat
+		}
+		s.out.WriteString(format.Output(env, "time", format.Time(env, f, time.Now())))
+	case codegen.EvCat:
+		return s.cat(ev, b)
+	case codegen.EvJoin:
+		s.out.WriteString(format.Output(env, "join", joinText(ev, b)))
+	case codegen.EvSystem:
+		return s.system(ev, b)
+	default:
+		return fmt.Errorf("event %d: unknown kind %d", ev.ID, ev.Kind)
+	}
+	return nil
+}
+
+// cat prints the contents of the file its format names.
+func (s *Session) cat(ev *codegen.Event, b []byte) error {
+	path, err := format.Printf(&format.Env{}, ev.Format, ev.Args, b)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(s.errw, "cat: %v\n", err)
+		return nil
+	}
+	s.out.WriteString(format.Output(&s.env.env, "cat", string(data)))
+	return nil
+}
+
+// system runs its formatted command with sh -c and prints its output; it
+// only runs with --unsafe (the checker rejects it otherwise).
+func (s *Session) system(ev *codegen.Event, b []byte) error {
+	cmd, err := format.Printf(&format.Env{}, ev.Format, ev.Args, b)
+	if err != nil {
+		return err
+	}
+	if !s.opts.Unsafe {
+		return fmt.Errorf("system(%q) needs --unsafe", cmd)
+	}
+	s.out.Flush()
+	out, err := exec.Command("/bin/sh", "-c", cmd).Output()
+	s.out.WriteString(format.Output(&s.env.env, "syscall", string(out)))
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		fmt.Fprintf(s.errw, "system: %v\n", err)
+	}
+	return nil
+}
+
+// joinText joins the strings of join()'s array argument with the event's
+// delimiter (default " "); the array ends at its first empty string.
+func joinText(ev *codegen.Event, b []byte) string {
+	delim := ev.Format
+	if delim == "" {
+		delim = " "
+	}
+	if len(ev.Args) != 1 {
+		return "\n"
+	}
+	t := ev.Args[0]
+	var parts []string
+	switch t.Kind {
+	case types.Array:
+		for i := range t.Len {
+			off := i * t.Elem.Size
+			if off+t.Elem.Size > len(b) {
+				break
+			}
+			s := cstring(b[off : off+t.Elem.Size])
+			if s == "" {
+				break
+			}
+			parts = append(parts, s)
+		}
+	case types.String:
+		parts = append(parts, cstring(b[:min(len(b), t.Size)]))
+	}
+	return strings.Join(parts, delim) + "\n"
+}
+
+func cstring(b []byte) string {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
+}

@@ -1,0 +1,199 @@
+// This file reads script maps from the kernel for printing, and implements
+// clear() and zero().
+
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/gtrace/gtrace/codegen"
+	"github.com/gtrace/gtrace/runtime/format"
+)
+
+// scriptMap returns the codegen descriptor of the map called name.
+func (s *Session) scriptMap(name string) *codegen.Map {
+	for _, m := range s.prog.Maps {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// readMap reads every entry of m from the kernel.
+func (s *Session) readMap(m *codegen.Map) (*format.Map, error) {
+	km := s.coll.Maps[m.SpecName]
+	if km == nil {
+		return nil, fmt.Errorf("map %s: not loaded", m.Name)
+	}
+	fm := &format.Map{Name: m.Name, Key: m.Key, Value: m.Value, PerCPU: m.PerCPU}
+	it := km.Iterate()
+	var key []byte
+	if m.PerCPU {
+		var vals [][]byte
+		for it.Next(&key, &vals) {
+			fm.Entries = append(fm.Entries, format.Entry{Key: key, Values: vals})
+			key, vals = nil, nil
+		}
+	} else {
+		var val []byte
+		for it.Next(&key, &val) {
+			fm.Entries = append(fm.Entries, format.Entry{Key: key, Values: [][]byte{val}})
+			key, val = nil, nil
+		}
+	}
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("read map %s: %w", m.Name, err)
+	}
+	return fm, nil
+}
+
+// printMap prints one map as print(@m, top, div) does.
+func (s *Session) printMap(w io.Writer, name string, top, div int64) error {
+	m := s.scriptMap(name)
+	if m == nil {
+		return fmt.Errorf("print: unknown map %s", name)
+	}
+	fm, err := s.readMap(m)
+	if err != nil {
+		return err
+	}
+	return format.PrintMap(w, &s.env.env, fm, top, div)
+}
+
+// printAllMaps is the dump at exit: every map in name order.
+func (s *Session) printAllMaps(w io.Writer) error {
+	var errs []error
+	for _, m := range s.prog.Maps {
+		fm, err := s.readMap(m)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := format.PrintMap(w, &s.env.env, fm, 0, 0); err != nil {
+			return err
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// clearMap deletes every key of a hash map; an array map (a scalar or
+// un-keyed aggregation) cannot lose its keys and is zeroed instead.
+func (s *Session) clearMap(name string) error {
+	km, err := s.kernelMap(name)
+	if err != nil || isArray(km.Type()) {
+		if err != nil {
+			return err
+		}
+		return s.zeroMap(name)
+	}
+	keys, err := allKeys(km)
+	if err != nil {
+		return fmt.Errorf("clear %s: %w", name, err)
+	}
+	for _, k := range keys {
+		if err := km.Delete(k); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			return fmt.Errorf("clear %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// zeroMap sets every value of the map to zero (on every CPU).
+func (s *Session) zeroMap(name string) error {
+	km, err := s.kernelMap(name)
+	if err != nil {
+		return err
+	}
+	keys, err := allKeys(km)
+	if err != nil {
+		return fmt.Errorf("zero %s: %w", name, err)
+	}
+	zero, err := zeroValue(km)
+	if err != nil {
+		return fmt.Errorf("zero %s: %w", name, err)
+	}
+	for _, k := range keys {
+		if err := km.Update(k, zero, ebpf.UpdateExist); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			return fmt.Errorf("zero %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Session) kernelMap(name string) (*ebpf.Map, error) {
+	m := s.scriptMap(name)
+	if m == nil || s.coll.Maps[m.SpecName] == nil {
+		return nil, fmt.Errorf("unknown map %s", name)
+	}
+	return s.coll.Maps[m.SpecName], nil
+}
+
+// zeroValue is a zero value for km: one buffer, or one per possible CPU.
+func zeroValue(km *ebpf.Map) (any, error) {
+	switch km.Type() {
+	case ebpf.PerCPUArray, ebpf.PerCPUHash, ebpf.LRUCPUHash:
+	default:
+		return make([]byte, km.ValueSize()), nil
+	}
+	n, err := ebpf.PossibleCPU()
+	if err != nil {
+		return nil, err
+	}
+	vals := make([][]byte, n)
+	for i := range vals {
+		vals[i] = make([]byte, km.ValueSize())
+	}
+	return vals, nil
+}
+
+// allKeys lists the keys of km (at most MaxEntries of them).
+func allKeys(km *ebpf.Map) ([][]byte, error) {
+	var keys [][]byte
+	var cur any // nil asks for the first key
+	for range km.MaxEntries() {
+		next, err := km.NextKeyBytes(cur)
+		if errors.Is(err, ebpf.ErrKeyNotExist) || (err == nil && next == nil) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, next)
+		cur = next
+	}
+	return keys, nil
+}
+
+func isArray(t ebpf.MapType) bool {
+	return t == ebpf.Array || t == ebpf.PerCPUArray
+}
+
+// reportDropped warns, on stderr, about every map that was full when a
+// probe tried to add a key (counted per map in the program's errors map).
+func (s *Session) reportDropped() {
+	if s.prog.ErrorsMap == "" {
+		return
+	}
+	km := s.coll.Maps[s.prog.ErrorsMap]
+	if km == nil {
+		return
+	}
+	for i, m := range s.prog.Maps {
+		var vals []uint64
+		if err := km.Lookup(uint32(i), &vals); err != nil {
+			continue
+		}
+		var n uint64
+		for _, v := range vals {
+			n += v
+		}
+		if n > 0 {
+			fmt.Fprintf(s.errw, "warning: map %s is full: %d updates dropped\n", m.Name, n)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package runtime
+
+import (
+	"io"
+	"os"
+	"sync"
+
+	"github.com/cilium/ebpf"
+)
+
+// Attacher attaches a loaded program to one concrete probe. probes.Registry
+// implements it; tests fake it.
+type Attacher interface {
+	// Attach attaches prog to probe (a full probe name such as
+	// "tracepoint:sched:sched_switch") with the given BPF cookie. The
+	// returned Closer detaches it.
+	Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error)
+}
+
+// Options configures a Session. A nil *Options means the defaults: output to
+// os.Stdout and os.Stderr, text output, no attacher (only BEGIN and END run).
+type Options struct {
+	Stdout io.Writer // program output; nil means os.Stdout
+	Stderr io.Writer // warnings and lost events; nil means os.Stderr
+	JSON   bool      // -f json
+	Quiet  bool      // -q: no "Attaching N probes..."
+	// Verbose (-v) reports verifier rejections with the full verifier log.
+	Verbose bool
+	// DryRun loads every program into the verifier and stops: Run attaches
+	// nothing and prints nothing.
+	DryRun bool
+	// Unsafe allows system() events to run commands.
+	Unsafe bool
+	// Attacher attaches every probe that is not BEGIN or END.
+	Attacher Attacher
+	// Cmd is the -c command line (argv). Its process is started before the
+	// probes are attached, held until they are, and its exit ends the
+	// session. Its pid is the "cpid" builtin.
+	Cmd []string
+	// PID is the -p process: the session ends when it exits.
+	PID int
+	// Stdin is given to Cmd; nil means none.
+	Stdin io.Reader
+	// Env adds variables to Cmd's environment (os.Environ() is always used).
+	Env []string
+}
+
+func (o *Options) stdout() io.Writer {
+	if o == nil || o.Stdout == nil {
+		return os.Stdout
+	}
+	return o.Stdout
+}
+
+func (o *Options) stderr() io.Writer {
+	if o == nil || o.Stderr == nil {
+		return os.Stderr
+	}
+	return o.Stderr
+}
+
+// syncWriter serialises writes of the session and of the -c child when they
+// share a writer that is not a file (a file is handed to the child as is).
+type syncWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (w syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
+}
+
+// share returns the writer the session and the child should use for w.
+func share(mu *sync.Mutex, w io.Writer) io.Writer {
+	if _, ok := w.(*os.File); ok {
+		return w
+	}
+	return syncWriter{mu, w}
+}

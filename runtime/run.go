@@ -1,0 +1,176 @@
+// This file implements Run: attach, BEGIN, event loop, END, the exit dump
+// and the detach.
+
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/gtrace/gtrace/runtime/format"
+)
+
+// fenceWait bounds the wait for END's records: a full ring buffer may have
+// dropped the fence.
+const fenceWait = 5 * time.Second
+
+// plan splits the probes into attach jobs and the BEGIN and END programs,
+// and counts the probes as bpftrace does (each target, BEGIN and END
+// included).
+func (s *Session) plan() (jobs []attachJob, begin, end []*ebpf.Program, n int) {
+	for _, pr := range s.prog.Probes {
+		p := s.coll.Programs[pr.Program]
+		switch pr.Provider {
+		case "BEGIN":
+			begin = append(begin, p)
+			n += max(len(pr.Targets), 1)
+			continue
+		case "END":
+			end = append(end, p)
+			n += max(len(pr.Targets), 1)
+			continue
+		}
+		for i, t := range pr.Targets {
+			var cookie uint64
+			if i < len(pr.Cookies) {
+				cookie = pr.Cookies[i]
+			}
+			jobs = append(jobs, attachJob{prog: p, target: t, cookie: cookie})
+		}
+		n += len(pr.Targets)
+	}
+	return jobs, begin, end, n
+}
+
+// Run attaches every probe, runs BEGIN, prints events until exit(), ctx is
+// done (the caller cancels it on SIGINT/SIGTERM) or the -c/-p process
+// exits, then runs END, prints every map, reports dropped map updates and
+// detaches. It returns exit()'s code (0 by default). With DryRun it does
+// nothing. Run may be called once.
+func (s *Session) Run(ctx context.Context) (int, error) {
+	if s.opts.DryRun {
+		return 0, nil
+	}
+	jobs, begin, end, n := s.plan()
+	if len(jobs) > 0 && s.opts.Attacher == nil {
+		return 1, fmt.Errorf("attach %s: no attacher", jobs[0].target)
+	}
+	pidDone, stopWatch, err := s.watch()
+	if err != nil {
+		return 1, err
+	}
+	defer stopWatch()
+	if !s.opts.Quiet {
+		s.out.WriteString(format.Attached(&s.env.env, n))
+		s.out.Flush()
+	}
+	links, err := attachAll(s.opts.Attacher, jobs)
+	if err != nil {
+		return 1, err
+	}
+	s.mu.Lock()
+	s.links = links
+	s.mu.Unlock()
+
+	r := &reader{s: s}
+	readDone := make(chan error, 1)
+	if s.rd != nil {
+		go func() { readDone <- r.loop() }()
+	}
+	code, err := s.runUntilStop(ctx, begin, pidDone)
+	errEnd := s.finish(r, end, readDone)
+	if r.exitCode != 0 {
+		code = r.exitCode
+	}
+	return code, errors.Join(err, errEnd)
+}
+
+// watch returns a channel closed when the -c child or the -p process ends
+// (nil when there is neither).
+func (s *Session) watch() (<-chan struct{}, func(), error) {
+	if s.child != nil {
+		return s.child.Done(), func() {}, nil
+	}
+	if s.opts.PID > 0 {
+		s.env.syms.Snapshot(uint32(s.opts.PID))
+		return watchPID(s.opts.PID)
+	}
+	return nil, func() {}, nil
+}
+
+// runUntilStop runs BEGIN, releases the child and waits for a reason to
+// stop.
+func (s *Session) runUntilStop(ctx context.Context, begin []*ebpf.Program, pidDone <-chan struct{}) (int, error) {
+	for _, p := range begin {
+		if _, err := runProbe(p, 0); err != nil {
+			return 1, fmt.Errorf("run BEGIN: %w", err)
+		}
+	}
+	if s.child != nil {
+		s.child.Release()
+		s.env.syms.Snapshot(uint32(s.child.Pid()))
+	}
+	select {
+	case code := <-s.stopped:
+		return code, nil
+	case <-ctx.Done():
+	case <-pidDone:
+	}
+	return 0, nil
+}
+
+// finish runs END between two fences, waits for the reader to reach the
+// second, prints the maps and the warnings, then detaches.
+func (s *Session) finish(r *reader, end []*ebpf.Program, readDone <-chan error) error {
+	var errs []error
+	if s.rd != nil {
+		errs = append(errs, s.writeFence(fenceBeforeEnd))
+	}
+	for _, p := range end {
+		if _, err := runProbe(p, 0); err != nil {
+			errs = append(errs, fmt.Errorf("run END: %w", err))
+		}
+	}
+	if s.rd != nil {
+		errs = append(errs, s.writeFence(fenceAfterEnd))
+		select {
+		case err := <-readDone:
+			errs = append(errs, err)
+		case <-time.After(fenceWait):
+			s.rd.Close()
+			errs = append(errs, <-readDone)
+		}
+	}
+	// bpftrace prints two newlines before the dump, in JSON mode too.
+	s.out.WriteString("\n\n")
+	errs = append(errs, s.printAllMaps(s.out), s.out.Flush())
+	s.reportDropped()
+	s.mu.Lock()
+	links := s.links
+	s.links = nil
+	s.mu.Unlock()
+	errs = append(errs, detachAll(links))
+	return errors.Join(errs...)
+}
+
+// writeFence writes a fence record, retrying while the ring buffer is full.
+func (s *Session) writeFence(nonce uint64) error {
+	deadline := time.Now().Add(fenceWait)
+	for {
+		ret, err := runProbe(s.fence, nonce)
+		if err != nil {
+			return fmt.Errorf("write fence: %w", err)
+		}
+		if ret == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("write fence: ring buffer full")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -1,0 +1,460 @@
+// Tests in this file load hand-built programs (written with cilium/ebpf/asm
+// as codegen would write them) and run them for real: they need root and
+// BPF, and skip, naming the missing feature, without them. Expected output
+// is compared as exact strings; there is no golden file.
+
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/link"
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+
+	"github.com/gtrace/gtrace/codegen"
+	"github.com/gtrace/gtrace/lang/types"
+)
+
+// requireBPF skips the test when this process cannot create BPF maps.
+func requireBPF(t *testing.T) {
+	t.Helper()
+	m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.Array, KeySize: 4, ValueSize: 4, MaxEntries: 1})
+	if err != nil {
+		t.Skipf("BPF maps unavailable (need root and CPU_BPF): %v", err)
+	}
+	m.Close()
+}
+
+// builder assembles a test Program: maps, events and probes.
+type builder struct {
+	p *codegen.Program
+}
+
+func newBuilder() *builder {
+	return &builder{p: &codegen.Program{
+		Spec: &ebpf.CollectionSpec{
+			Maps: map[string]*ebpf.MapSpec{
+				"ringbuf": {Name: "ringbuf", Type: ebpf.RingBuf, MaxEntries: 1 << 16},
+			},
+			Programs: map[string]*ebpf.ProgramSpec{},
+		},
+		RingBuf: "ringbuf",
+	}}
+}
+
+// event adds an event and returns its id.
+func (b *builder) event(ev codegen.Event) int64 {
+	ev.ID = len(b.p.Events)
+	b.p.Events = append(b.p.Events, &ev)
+	return int64(ev.ID)
+}
+
+// countMap adds a per-CPU scalar count() map.
+func (b *builder) countMap(name, spec string) {
+	b.p.Spec.Maps[spec] = &ebpf.MapSpec{Name: spec, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1}
+	b.p.Maps = append(b.p.Maps, &codegen.Map{Name: name, SpecName: spec, Value: &types.Type{Kind: types.Count}, PerCPU: true})
+}
+
+// hashMap adds a u64 → int64 hash map (@m[k] = v).
+func (b *builder) hashMap(name, spec string) {
+	b.p.Spec.Maps[spec] = &ebpf.MapSpec{Name: spec, Type: ebpf.Hash, KeySize: 8, ValueSize: 8, MaxEntries: 16}
+	b.p.Maps = append(b.p.Maps, &codegen.Map{Name: name, SpecName: spec, Key: types.Int64, Value: types.Int64})
+}
+
+// probe adds a program with the given body (ctx is in R1 at entry; the body
+// must end with a return).
+func (b *builder) probe(name string, typ ebpf.ProgramType, provider string, targets []string, body asm.Instructions) {
+	b.p.Spec.Programs[name] = &ebpf.ProgramSpec{Name: name, Type: typ, License: "GPL", Instructions: body}
+	cookies := make([]uint64, len(targets))
+	b.p.Probes = append(b.p.Probes, &codegen.Probe{Program: name, Provider: provider, Targets: targets, Cookies: cookies})
+}
+
+// emit writes the record {id, words...} to the ring buffer.
+func emit(id int64, words ...int64) asm.Instructions {
+	n := int16(8 * (len(words) + 1))
+	insns := asm.Instructions{
+		asm.LoadImm(asm.R1, id, asm.DWord),
+		asm.StoreMem(asm.RFP, -n, asm.R1, asm.DWord),
+	}
+	for i, w := range words {
+		insns = append(insns,
+			asm.LoadImm(asm.R1, w, asm.DWord),
+			asm.StoreMem(asm.RFP, -n+int16(8*(i+1)), asm.R1, asm.DWord))
+	}
+	return append(insns,
+		asm.LoadMapPtr(asm.R1, 0).WithReference("ringbuf"),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, int32(-n)),
+		asm.Mov.Imm(asm.R3, int32(n)),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnRingbufOutput.Call(),
+	)
+}
+
+// bumpCount adds one to the scalar count map spec; label must be unique in
+// the program.
+func bumpCount(spec, label string) asm.Instructions {
+	return asm.Instructions{
+		asm.StoreImm(asm.RFP, -4, 0, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(spec),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, -4),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, label),
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+		asm.Add.Imm(asm.R1, 1),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
+		asm.Mov.Imm(asm.R0, 0).WithSymbol(label),
+	}
+}
+
+// putHash sets spec[k] = v.
+func putHash(spec string, k, v int64) asm.Instructions {
+	return asm.Instructions{
+		asm.LoadImm(asm.R1, k, asm.DWord),
+		asm.StoreMem(asm.RFP, -8, asm.R1, asm.DWord),
+		asm.LoadImm(asm.R1, v, asm.DWord),
+		asm.StoreMem(asm.RFP, -16, asm.R1, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(spec),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, -8),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, -16),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnMapUpdateElem.Call(),
+	}
+}
+
+func ret() asm.Instructions {
+	return asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()}
+}
+
+func concat(parts ...asm.Instructions) asm.Instructions {
+	var out asm.Instructions
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// run loads p, runs it with a timeout and returns stdout, stderr, the exit
+// code and Run's error.
+func run(t *testing.T, p *codegen.Program, opts *Options) (string, string, int, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	o := Options{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Stdout, o.Stderr = &stdout, &stderr
+	s, err := Load(p, &o)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code, err := s.Run(ctx)
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	return stdout.String(), stderr.String(), code, err
+}
+
+func TestBeginPrintfAndMaps(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	hello := b.event(codegen.Event{Kind: codegen.EvPrintf, Format: "hello %d %s\n", Args: []*types.Type{types.Int64, types.NewString(8)}})
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	endMsg := b.event(codegen.Event{Kind: codegen.EvPrintf, Format: "end\n"})
+	b.countMap("@c", "c")
+	b.hashMap("@h", "h")
+	str := int64(0x6f6c6c6568) // "hello" little endian
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(
+		emit(hello, 42, str), bumpCount("c", "l1"), bumpCount("c", "l2"), putHash("h", 7, 3), putHash("h", 2, 9),
+		emit(exit), emit(hello, 1, str), ret()))
+	b.probe("END", ebpf.RawTracepoint, "END", []string{"END"}, concat(emit(endMsg), ret()))
+
+	stdout, stderr, code, err := run(t, b.p, nil)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	want := "Attaching 2 probes...\nhello 42 hello\nend\n\n\n@c: 2\n@h[7]: 3\n@h[2]: 9\n"
+	if diff := cmp.Diff(want, stdout); diff != "" {
+		t.Errorf("stdout (-want +got):\n%s", diff)
+	}
+	if stderr != "" || code != 0 {
+		t.Errorf("got stderr %q, code %d, want none, 0", stderr, code)
+	}
+}
+
+func TestExitCodeAndQuiet(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	exit := b.event(codegen.Event{Kind: codegen.EvExit, Args: []*types.Type{types.Int64}})
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(emit(exit, 3), ret()))
+	stdout, _, code, err := run(t, b.p, &Options{Quiet: true})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if stdout != "\n\n" || code != 3 {
+		t.Errorf("got stdout %q, code %d, want %q, 3", stdout, code, "\n\n")
+	}
+}
+
+func TestJSON(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	hi := b.event(codegen.Event{Kind: codegen.EvPrintf, Format: "hi %d\n", Args: []*types.Type{types.Int64}})
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.countMap("@c", "c")
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(emit(hi, 5), bumpCount("c", "l3"), emit(exit), ret()))
+	stdout, _, _, err := run(t, b.p, &Options{JSON: true})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	want := `{"type": "attached_probes", "data": {"probes": 1}}
+{"type": "printf", "data": "hi 5\n"}
+
+
+{"type": "map", "data": {"@c": 1}}
+`
+	if diff := cmp.Diff(want, stdout); diff != "" {
+		t.Errorf("stdout (-want +got):\n%s", diff)
+	}
+}
+
+// fakeAttacher records attachments and counts detaches.
+type fakeAttacher struct {
+	attached []string
+	closed   chan string
+	fail     string
+}
+
+type fakeLink struct {
+	name string
+	a    *fakeAttacher
+}
+
+func (l fakeLink) Close() error { l.a.closed <- l.name; return nil }
+
+func (a *fakeAttacher) Attach(_ *ebpf.Program, probe string, _ uint64) (io.Closer, error) {
+	if probe == a.fail {
+		return nil, errors.New("no such probe")
+	}
+	return fakeLink{probe, a}, nil
+}
+
+func TestAttachCountAndDetach(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(emit(exit), ret()))
+	targets := []string{"tracepoint:a:b", "tracepoint:a:c", "tracepoint:a:d"}
+	b.probe("tp", ebpf.TracePoint, "tracepoint", targets, ret())
+	fa := &fakeAttacher{closed: make(chan string, 10)}
+	stdout, _, _, err := run(t, b.p, &Options{Attacher: fa})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if want := "Attaching 4 probes...\n\n\n"; stdout != want {
+		t.Errorf("got stdout %q, want %q", stdout, want)
+	}
+	close(fa.closed)
+	n := 0
+	for range fa.closed {
+		n++
+	}
+	if n != len(targets) {
+		t.Errorf("got %d detaches, want %d", n, len(targets))
+	}
+}
+
+func TestAttachFailure(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.probe("tp", ebpf.TracePoint, "tracepoint", []string{"tracepoint:a:b", "tracepoint:a:bad"}, ret())
+	fa := &fakeAttacher{closed: make(chan string, 10), fail: "tracepoint:a:bad"}
+	s, err := Load(b.p, &Options{Attacher: fa, Stdout: io.Discard, Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "attach tracepoint:a:bad: no such probe") {
+		t.Errorf("got error %v, want the failing probe named", err)
+	}
+	if len(fa.closed) != 1 {
+		t.Errorf("got %d detaches after a failed attach, want 1", len(fa.closed))
+	}
+}
+
+func TestCancel(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.countMap("@c", "c")
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(bumpCount("c", "l4"), ret()))
+	var stdout bytes.Buffer
+	s, err := Load(b.p, &Options{Stdout: &stdout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Attaching 1 probe...\n\n\n@c: 1\n"; stdout.String() != want {
+		t.Errorf("got %q, want %q", stdout.String(), want)
+	}
+}
+
+func TestChildExitStops(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, ret())
+	stdout, _, _, err := run(t, b.p, &Options{Cmd: []string{"echo", "child"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Attaching 1 probe...\nchild\n\n\n"; stdout != want {
+		t.Errorf("got %q, want %q", stdout, want)
+	}
+}
+
+func TestVerifierRejection(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, asm.Instructions{
+		asm.Mov.Reg(asm.R6, asm.R1).WithSource(asm.Comment("$x = 1")),
+		asm.Mov.Imm(asm.R2, 0).WithSource(asm.Comment("@x = *(uint64 *)0")),
+		asm.LoadImm(asm.R3, 5, asm.DWord),
+		asm.LoadMem(asm.R0, asm.R2, 0, asm.DWord),
+		asm.Mov.Imm(asm.R0, 0).WithSource(asm.Comment("exit()")),
+		asm.Return(),
+	})
+	_, err := Load(b.p, &Options{Stdout: io.Discard})
+	var re *RejectError
+	if !errors.As(err, &re) {
+		t.Fatalf("got error %v, want a *RejectError", err)
+	}
+	got := re.Format()
+	want := "verifier rejected the program for BEGIN: R2 invalid mem access 'scalar'\n    in statement: @x = *(uint64 *)0\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	var ve *ebpf.VerifierError
+	if !errors.As(err, &ve) {
+		t.Errorf("got %T, want it to unwrap to *ebpf.VerifierError", err)
+	}
+}
+
+// bpfFDs counts this process's fds that are BPF objects, perf events or
+// epoll instances.
+func bpfFDs(t *testing.T) map[string]int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, e := range ents {
+		l, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name()))
+		if err != nil {
+			continue
+		}
+		for _, kind := range []string{"bpf-prog", "bpf-map", "bpf_link", "bpf-link", "perf_event", "eventpoll"} {
+			if strings.Contains(l, kind) {
+				n[kind]++
+			}
+		}
+	}
+	return n
+}
+
+func TestNoLeaks(t *testing.T) {
+	requireBPF(t)
+	before := bpfFDs(t)
+	b := newBuilder()
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.countMap("@c", "c")
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(bumpCount("c", "l5"), emit(exit), ret()))
+	b.probe("tp", ebpf.TracePoint, "tracepoint", []string{"tracepoint:syscalls:sys_enter_getpid"}, concat(bumpCount("c", "l6"), ret()))
+	if _, _, _, err := run(t, b.p, &Options{Attacher: newTracepointAttacher(t)}); err != nil {
+		t.Fatal(err)
+	}
+	if after := bpfFDs(t); !cmp.Equal(before, after) {
+		t.Errorf("open fds after Close: got %v, want %v", after, before)
+	}
+}
+
+// tracepointAttacher attaches "tracepoint:cat:name" targets with
+// link.Tracepoint.
+type tracepointAttacher struct{}
+
+func newTracepointAttacher(t *testing.T) Attacher {
+	t.Helper()
+	if _, err := os.Stat("/sys/kernel/tracing/events"); err != nil {
+		if err := unix.Mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, ""); err != nil {
+			t.Skipf("tracefs unavailable: %v", err)
+		}
+	}
+	return tracepointAttacher{}
+}
+
+func (tracepointAttacher) Attach(p *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
+	parts := strings.Split(probe, ":")
+	if len(parts) != 3 || parts[0] != "tracepoint" {
+		return nil, fmt.Errorf("not a tracepoint: %s", probe)
+	}
+	return link.Tracepoint(parts[1], parts[2], p, &link.TracepointOptions{Cookie: cookie})
+}
+
+func TestTracepoint(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	hit := b.event(codegen.Event{Kind: codegen.EvPrintf, Format: "getpid\n"})
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.probe("tp", ebpf.TracePoint, "tracepoint", []string{"tracepoint:syscalls:sys_enter_getpid"}, concat(emit(hit), emit(exit), ret()))
+	var stdout bytes.Buffer
+	s, err := Load(b.p, &Options{Stdout: &stdout, Attacher: newTracepointAttacher(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if _, err := s.Run(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			// Two CPUs may both print before either's exit() is read.
+			got := strings.ReplaceAll(stdout.String(), "getpid\ngetpid\n", "getpid\n")
+			if want := "Attaching 1 probe...\ngetpid\n\n\n"; got != want {
+				t.Errorf("got %q, want %q", stdout.String(), want)
+			}
+			return
+		case <-time.After(time.Millisecond):
+			unix.Getpid()
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package runtime
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
+	"golang.org/x/sys/unix"
+
+	"github.com/gtrace/gtrace/codegen"
+)
+
+// Names and offsets of the globals map codegen may declare: a one-entry
+// array the runtime fills before BEGIN with the start time (CLOCK_MONOTONIC
+// nanoseconds, bpf_ktime_get_ns's clock, for elapsed) and the -c child's pid.
+const (
+	globalsName   = "globals"
+	globalStartNs = 0
+	globalCpid    = 8
+)
+
+// Session is a loaded program: its maps and programs live in the kernel
+// until Close. Run it once.
+type Session struct {
+	prog   *codegen.Program
+	opts   Options
+	coll   *ebpf.Collection
+	out    *bufio.Writer // stdout, flushed whenever the ring buffer is empty
+	stdout io.Writer     // shared with the -c child
+	errw   io.Writer
+	child  *Child
+	env    *envState
+	fence  *ebpf.Program // writes fence records; nil without a ring buffer
+
+	rd      *ringbuf.Reader
+	links   []io.Closer
+	stopped chan int // exit(): the code; buffered
+	mu      sync.Mutex
+	closed  bool
+}
+
+// Load creates p's maps and programs in the kernel. A program the verifier
+// rejects gives a *RejectError naming the probe and the statement. With a
+// -c command in opts it starts the command, held until Run has attached the
+// probes. The Session must be Closed.
+func Load(p *codegen.Program, opts *Options) (*Session, error) {
+	s := &Session{prog: p, stopped: make(chan int, 1)}
+	if opts != nil {
+		s.opts = *opts
+	}
+	var mu sync.Mutex
+	s.stdout, s.errw = share(&mu, opts.stdout()), share(&mu, opts.stderr())
+	s.out = bufio.NewWriterSize(s.stdout, 64<<10)
+	// The kernel charges BPF memory to the memory cgroup since 5.11, so a
+	// failure to raise RLIMIT_MEMLOCK (no CAP_SYS_RESOURCE) is not fatal.
+	_ = rlimit.RemoveMemlock()
+	coll, err := ebpf.NewCollectionWithOptions(p.Spec, ebpf.CollectionOptions{})
+	if err != nil {
+		return nil, rejectError(p, err, s.opts.Verbose)
+	}
+	s.coll = coll
+	if err := s.setup(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// setup prepares everything Run needs that can fail before attaching.
+func (s *Session) setup() error {
+	for _, pr := range s.prog.Probes {
+		if s.coll.Programs[pr.Program] == nil {
+			return fmt.Errorf("load: probe %s: no program %q", pr.Provider, pr.Program)
+		}
+	}
+	if s.prog.RingBuf != "" {
+		m := s.coll.Maps[s.prog.RingBuf]
+		if m == nil {
+			return fmt.Errorf("load: no ring buffer map %q", s.prog.RingBuf)
+		}
+		rd, err := ringbuf.NewReader(m)
+		if err != nil {
+			return fmt.Errorf("load: ring buffer: %w", err)
+		}
+		s.rd = rd
+		if s.fence, err = newFence(m); err != nil {
+			return err
+		}
+	}
+	s.env = newEnvState(s.prog, s.coll, s.opts.JSON)
+	if s.opts.DryRun {
+		return nil
+	}
+	if len(s.opts.Cmd) > 0 {
+		c, err := StartChild(s.opts.Cmd, s.opts.Stdin, s.stdout, s.errw, s.opts.Env)
+		if err != nil {
+			return err
+		}
+		s.child = c
+	}
+	return s.fillGlobals()
+}
+
+// ChildPID returns the pid of the -c command, 0 without one.
+func (s *Session) ChildPID() int {
+	if s.child == nil {
+		return 0
+	}
+	return s.child.Pid()
+}
+
+// fillGlobals writes the start time and the child's pid into the globals map
+// when the program has one.
+func (s *Session) fillGlobals() error {
+	m := s.coll.Maps[globalsName]
+	if m == nil {
+		return nil
+	}
+	v := make([]byte, m.ValueSize())
+	if len(v) >= globalStartNs+8 {
+		binary.NativeEndian.PutUint64(v[globalStartNs:], uint64(monotonicNow()))
+	}
+	if len(v) >= globalCpid+8 {
+		binary.NativeEndian.PutUint64(v[globalCpid:], uint64(s.ChildPID()))
+	}
+	if err := m.Put(uint32(0), v); err != nil {
+		return fmt.Errorf("load: fill %s: %w", globalsName, err)
+	}
+	return nil
+}
+
+// Close detaches every probe and frees every kernel object. It is
+// idempotent and safe to call after a failed Run.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	err := detachAll(s.links)
+	s.links = nil
+	if s.child != nil {
+		s.child.Kill()
+	}
+	if s.rd != nil {
+		s.rd.Close()
+	}
+	if s.fence != nil {
+		s.fence.Close()
+	}
+	if s.coll != nil {
+		s.coll.Close()
+	}
+	return err
+}
+
+// monotonicNow reads CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns.
+func monotonicNow() int64 {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+		return 0
+	}
+	return ts.Nano()
+}
