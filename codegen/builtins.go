@@ -120,7 +120,7 @@ func (g *gen) global(off int) {
 	g.useGlob = true
 	m := g.mark()
 	k := g.alloc(8)
-	g.emit(asm.StoreImm(k.base, int16(k.off), 0, asm.DWord))
+	g.emit(storeImm(k.base, int16(k.off), 0, asm.DWord))
 	g.lookup(GlobalsName, k)
 	g.release(m)
 	done := g.newLabel()
@@ -304,7 +304,7 @@ func (g *gen) strSize(c *lang.Call, t *types.Type) *loc {
 	if n, ok := g.constOf(c.Args[1]); ok {
 		n = max(min(n+1, int64(t.Size)), 1)
 		l := g.alloc(8)
-		g.emit(asm.StoreImm(l.base, int16(l.off), n, asm.DWord))
+		g.emit(storeImm(l.base, int16(l.off), n, asm.DWord))
 		return &l
 	}
 	l := g.alloc(8)
@@ -337,7 +337,7 @@ func (g *gen) strRead(dst loc, full int, size *loc, user bool) {
 func (g *gen) strTruncate(n lang.Expr, t *types.Type, dst loc) {
 	v, ok := g.constOf(n)
 	if ok && v >= 0 && int(v) < t.Size {
-		g.emit(asm.StoreImm(dst.base, int16(dst.off+int(v)), 0, asm.Byte))
+		g.emit(storeImm(dst.base, int16(dst.off+int(v)), 0, asm.Byte))
 		g.zeroRange(dst, int(v), t.Size)
 	}
 }
@@ -416,7 +416,7 @@ func (g *gen) strftime(c *lang.Call, dst loc) {
 		id = len(g.prog.Strftime)
 		g.prog.Strftime = append(g.prog.Strftime, f)
 	}
-	g.emit(asm.StoreImm(dst.base, int16(dst.off), int64(id), asm.DWord))
+	g.emit(storeImm(dst.base, int16(dst.off), int64(id), asm.DWord))
 	g.intExpr(c.Args[1])
 	g.storeInt(dst.at(8), asm.R0, 8)
 }
@@ -440,7 +440,7 @@ func (g *gen) ntop(c *lang.Call, dst loc) {
 		if at.Size == 16 {
 			af = afInet6
 		}
-		g.emit(asm.StoreImm(dst.base, int16(dst.off), af, asm.DWord))
+		g.emit(storeImm(dst.base, int16(dst.off), af, asm.DWord))
 	}
 	if scalar(at) {
 		g.intExpr(addr)
@@ -464,7 +464,7 @@ func (g *gen) buf(c *lang.Call, t *types.Type, dst loc) {
 	if n <= 0 {
 		return
 	}
-	g.emit(asm.StoreImm(dst.base, int16(dst.off), int64(n), asm.Byte))
+	g.emit(storeImm(dst.base, int16(dst.off), int64(n), asm.Byte))
 	x := c.Args[0]
 	if xt := g.typeOf(x); !scalar(xt) {
 		src, done := g.ref(x)

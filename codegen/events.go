@@ -27,7 +27,7 @@ func (g *gen) emitRecord(ev *Event, args []lang.Expr) {
 	size := 8 + tup.Size
 	m := g.mark()
 	rec := g.allocZero(size)
-	g.emit(asm.StoreImm(rec.base, int16(rec.off), int64(id), asm.DWord))
+	g.emit(storeImm(rec.base, int16(rec.off), int64(id), asm.DWord))
 	offs := tup.Offsets()
 	for i, a := range args {
 		g.exprTo(a, rec.at(8+offs[i]))
@@ -122,7 +122,7 @@ func (g *gen) join(c *lang.Call) {
 	size := 8 + arr.Size
 	m := g.mark()
 	rec := g.allocZero(size)
-	g.emit(asm.StoreImm(rec.base, int16(rec.off), int64(id), asm.DWord))
+	g.emit(storeImm(rec.base, int16(rec.off), int64(id), asm.DWord))
 	g.intExpr(c.Args[0])
 	g.emit(asm.Mov.Reg(asm.R7, asm.R0))
 	ptr := g.alloc(8)

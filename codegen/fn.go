@@ -157,7 +157,7 @@ func (g *gen) allocZero(size int) loc {
 // zero stores zeros over size bytes at l (rounded up to 8).
 func (g *gen) zero(l loc, size int) {
 	for i := 0; i < size; i += 8 {
-		g.emit(asm.StoreImm(l.base, int16(l.off+i), 0, asm.DWord))
+		g.emit(storeImm(l.base, int16(l.off+i), 0, asm.DWord))
 	}
 }
 
@@ -186,7 +186,7 @@ func (g *gen) assemble() asm.Instructions {
 		sname := "scratch_" + fn.name
 		g.prog.Spec.Maps[sname] = &ebpf.MapSpec{Name: truncName(sname), Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: uint32(fn.scratchHi), MaxEntries: 1}
 		pro = append(pro,
-			asm.StoreImm(asm.R10, -8, 0, asm.DWord),
+			storeImm(asm.R10, -8, 0, asm.DWord),
 			asm.LoadMapPtr(asm.R1, 0).WithReference(sname),
 			asm.Mov.Reg(asm.R2, asm.R10),
 			asm.Add.Imm(asm.R2, -8),
@@ -234,4 +234,10 @@ func (g *gen) typeOf(e lang.Expr) *types.Type {
 		g.fail(e, "internal error: no type for expression")
 	}
 	return t
+}
+
+// storeImm is *(size *)(dst + off) = value. asm.StoreImm refuses DWord
+// (the immediate is 32 bits, sign-extended), which the kernel accepts.
+func storeImm(dst asm.Register, off int16, value int64, size asm.Size) asm.Instruction {
+	return asm.Instruction{OpCode: asm.StoreImmOp(size), Dst: dst, Offset: off, Constant: value}
 }

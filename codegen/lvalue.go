@@ -155,7 +155,7 @@ func (g *gen) readPtr(n lang.Node, r asm.Register, off int, t *types.Type, pt *t
 		g.call(asm.FnProbeReadKernel)
 	}
 	if t.Kind == types.String {
-		g.emit(asm.StoreImm(tmp.base, int16(tmp.off+t.Size-1), 0, asm.Byte))
+		g.emit(storeImm(tmp.base, int16(tmp.off+t.Size-1), 0, asm.Byte))
 	}
 	return tmp, t, func() { g.release(m) }
 }

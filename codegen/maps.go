@@ -98,7 +98,7 @@ func (g *gen) mapStore(e *lang.MapExpr, mi *mapInfo, val loc) {
 func (g *gen) countError(mi *mapInfo) {
 	m := g.mark()
 	k := g.alloc(8)
-	g.emit(asm.StoreImm(k.base, int16(k.off), int64(mi.index), asm.DWord))
+	g.emit(storeImm(k.base, int16(k.off), int64(mi.index), asm.DWord))
 	g.lookup(errorsName, k)
 	g.release(m)
 	skip := g.newLabel()
@@ -227,7 +227,7 @@ func (g *gen) aggregate(e *lang.MapExpr, mi *mapInfo, c *lang.Call) {
 func (g *gen) insertZero(mi *mapInfo, k loc) {
 	m := g.mark()
 	zk := g.alloc(8)
-	g.emit(asm.StoreImm(zk.base, int16(zk.off), 0, asm.DWord))
+	g.emit(storeImm(zk.base, int16(zk.off), 0, asm.DWord))
 	g.lookup(zeroName, zk)
 	g.release(m)
 	skip := g.newLabel()
@@ -260,7 +260,7 @@ func (g *gen) applyAgg(c *lang.Call, mi *mapInfo) {
 		g.emit(asm.LoadMem(asm.R1, v, 8, asm.DWord), asm.JEq.Imm(asm.R1, 0, set),
 			asm.LoadMem(asm.R1, v, 0, asm.DWord), op.Reg(asm.R7, asm.R1, skip))
 		g.label(set)
-		g.emit(asm.StoreMem(v, 0, asm.R7, asm.DWord), asm.StoreImm(v, 8, 1, asm.DWord))
+		g.emit(asm.StoreMem(v, 0, asm.R7, asm.DWord), storeImm(v, 8, 1, asm.DWord))
 		g.label(skip)
 	case types.Hist:
 		g.histSlot()

@@ -124,7 +124,7 @@ func (g *gen) convert(src loc, st *types.Type, dst loc, dt *types.Type, n lang.N
 		c := min(st.Size, dt.Size)
 		g.copyMem(dst, src, c)
 		if st.Size > dt.Size {
-			g.emit(asm.StoreImm(dst.base, int16(dst.off+dt.Size-1), 0, asm.Byte))
+			g.emit(storeImm(dst.base, int16(dst.off+dt.Size-1), 0, asm.Byte))
 		}
 		g.zeroRange(dst, c, dt.Size)
 	case st.Kind == types.Tuple && dt.Kind == types.Tuple && len(st.Elems) == len(dt.Elems):
@@ -144,7 +144,7 @@ func (g *gen) convert(src loc, st *types.Type, dst loc, dt *types.Type, n lang.N
 func (g *gen) zeroRange(dst loc, from, to int) {
 	for i := from; i < to; {
 		n := chunk(dst.off+i, to-i)
-		g.emit(asm.StoreImm(dst.base, int16(dst.off+i), 0, sizeOf(n)))
+		g.emit(storeImm(dst.base, int16(dst.off+i), 0, sizeOf(n)))
 		i += n
 	}
 }
@@ -190,11 +190,11 @@ func (g *gen) strLit(s string, dst loc, size int) {
 	for i := 0; i < size; {
 		if size-i >= 4 && (dst.off+i)%4 == 0 {
 			v := int32(binary.LittleEndian.Uint32(b[i:]))
-			g.emit(asm.StoreImm(dst.base, int16(dst.off+i), int64(v), asm.Word))
+			g.emit(storeImm(dst.base, int16(dst.off+i), int64(v), asm.Word))
 			i += 4
 			continue
 		}
-		g.emit(asm.StoreImm(dst.base, int16(dst.off+i), int64(b[i]), asm.Byte))
+		g.emit(storeImm(dst.base, int16(dst.off+i), int64(b[i]), asm.Byte))
 		i++
 	}
 }
