@@ -34,6 +34,9 @@ type reader struct {
 	dropping bool
 	inEnd    bool
 	exitCode int
+	// atEnd is closed when the fence before END has been read: every
+	// record written before it has been handled.
+	atEnd chan struct{}
 }
 
 // readLoop reads records until the fence after END (or the reader is
@@ -94,6 +97,9 @@ func (r *reader) fence(b []byte) bool {
 	}
 	switch binary.NativeEndian.Uint64(b) {
 	case fenceBeforeEnd:
+		if !r.inEnd {
+			close(r.atEnd)
+		}
 		r.inEnd, r.dropping = true, false
 	case fenceAfterEnd:
 		return true

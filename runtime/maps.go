@@ -174,7 +174,9 @@ func isArray(t ebpf.MapType) bool {
 }
 
 // reportDropped warns, on stderr, about every map that was full when a
-// probe tried to add a key (counted per map in the program's errors map).
+// probe tried to add a key (counted per map in the program's errors map),
+// and reports lost output records: an errors map with one more entry than
+// there are maps counts, in that last entry, ring buffer writes that failed.
 func (s *Session) reportDropped() {
 	if s.prog.ErrorsMap == "" {
 		return
@@ -184,16 +186,44 @@ func (s *Session) reportDropped() {
 		return
 	}
 	for i, m := range s.prog.Maps {
-		var vals []uint64
-		if err := km.Lookup(uint32(i), &vals); err != nil {
-			continue
-		}
-		var n uint64
-		for _, v := range vals {
-			n += v
-		}
-		if n > 0 {
+		if n := counter(km, uint32(i)); n > 0 {
 			fmt.Fprintf(s.errw, "warning: map %s is full: %d updates dropped\n", m.Name, n)
 		}
 	}
+	if int(km.MaxEntries()) > len(s.prog.Maps) {
+		if n := counter(km, uint32(len(s.prog.Maps))); n > 0 {
+			s.reportLost(n)
+		}
+	}
+}
+
+// reportLost prints bpftrace's lost-events line (a JSON record with -f json).
+func (s *Session) reportLost(n uint64) {
+	if s.opts.JSON {
+		s.out.WriteString(format.Lost(&s.env.env, n))
+		s.out.Flush()
+		return
+	}
+	io.WriteString(s.errw, format.Lost(&s.env.env, n))
+}
+
+// counter reads a u64 counter of an array, summed over CPUs for a per-CPU
+// array.
+func counter(km *ebpf.Map, i uint32) uint64 {
+	if km.Type() != ebpf.PerCPUArray {
+		var v uint64
+		if km.Lookup(i, &v) != nil {
+			return 0
+		}
+		return v
+	}
+	var vals []uint64
+	if km.Lookup(i, &vals) != nil {
+		return 0
+	}
+	var n uint64
+	for _, v := range vals {
+		n += v
+	}
+	return n
 }

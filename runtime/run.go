@@ -76,7 +76,7 @@ func (s *Session) Run(ctx context.Context) (int, error) {
 	s.links = links
 	s.mu.Unlock()
 
-	r := &reader{s: s}
+	r := &reader{s: s, atEnd: make(chan struct{})}
 	readDone := make(chan error, 1)
 	if s.rd != nil {
 		go func() { readDone <- r.loop() }()
@@ -128,14 +128,26 @@ func (s *Session) runUntilStop(ctx context.Context, begin []*ebpf.Program, pidDo
 func (s *Session) finish(r *reader, end []*ebpf.Program, readDone <-chan error) error {
 	var errs []error
 	if s.rd != nil {
-		errs = append(errs, s.writeFence(fenceBeforeEnd))
+		// END runs once every earlier record is handled, as in bpftrace,
+		// so that it sees the effect of clear(), zero() and the like.
+		err := s.writeFence(fenceBeforeEnd)
+		errs = append(errs, err)
+		if err == nil {
+			select {
+			case <-r.atEnd:
+			case err := <-readDone:
+				errs = append(errs, err, errors.New("ring buffer reader stopped early"))
+				readDone = nil
+			case <-time.After(fenceWait):
+			}
+		}
 	}
 	for _, p := range end {
 		if _, err := runProbe(p, 0); err != nil {
 			errs = append(errs, fmt.Errorf("run END: %w", err))
 		}
 	}
-	if s.rd != nil {
+	if s.rd != nil && readDone != nil {
 		errs = append(errs, s.writeFence(fenceAfterEnd))
 		select {
 		case err := <-readDone:

@@ -458,3 +458,45 @@ func TestTracepoint(t *testing.T) {
 		}
 	}
 }
+
+func TestMapEvents(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.countMap("@c", "c")
+	b.hashMap("@h", "h")
+	printH := b.event(codegen.Event{Kind: codegen.EvPrintMap, Map: "@h"})
+	printTop := b.event(codegen.Event{Kind: codegen.EvPrintMap, Map: "@h", Top: 1, Div: 2})
+	clearH := b.event(codegen.Event{Kind: codegen.EvClear, Map: "@h"})
+	zeroC := b.event(codegen.Event{Kind: codegen.EvZero, Map: "@c"})
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(
+		bumpCount("c", "l1"), putHash("h", 1, 5), putHash("h", 2, 6),
+		emit(printH), emit(printTop), emit(clearH), emit(zeroC), emit(exit), ret()))
+	b.probe("END", ebpf.RawTracepoint, "END", []string{"END"}, concat(putHash("h", 3, 7), ret()))
+	stdout, _, _, err := run(t, b.p, &Options{Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "@h[1]: 5\n@h[2]: 6\n@h[2]: 3\n\n\n@c: 0\n@h[3]: 7\n"
+	if diff := cmp.Diff(want, stdout); diff != "" {
+		t.Errorf("stdout (-want +got):\n%s", diff)
+	}
+}
+
+func TestDroppedUpdates(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.countMap("@c", "c")
+	b.p.ErrorsMap = "errors"
+	b.p.Spec.Maps["errors"] = &ebpf.MapSpec{Name: "errors", Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 2}
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(
+		bumpCount("errors", "l1"), bumpCount("errors", "l2"), emit(exit), ret()))
+	_, stderr, _, err := run(t, b.p, &Options{Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "warning: map @c is full: 2 updates dropped\n"; stderr != want {
+		t.Errorf("got stderr %q, want %q", stderr, want)
+	}
+}

@@ -15,15 +15,6 @@ import (
 	"github.com/gtrace/gtrace/codegen"
 )
 
-// Names and offsets of the globals map codegen may declare: a one-entry
-// array the runtime fills before BEGIN with the start time (CLOCK_MONOTONIC
-// nanoseconds, bpf_ktime_get_ns's clock, for elapsed) and the -c child's pid.
-const (
-	globalsName   = "globals"
-	globalStartNs = 0
-	globalCpid    = 8
-)
-
 // Session is a loaded program: its maps and programs live in the kernel
 // until Close. Run it once.
 type Session struct {
@@ -114,22 +105,23 @@ func (s *Session) ChildPID() int {
 	return s.child.Pid()
 }
 
-// fillGlobals writes the start time and the child's pid into the globals map
-// when the program has one.
+// fillGlobals writes the start time (CLOCK_MONOTONIC, the clock of
+// bpf_ktime_get_ns, for elapsed) and the child's pid (cpid) into codegen's
+// globals map when the program has one.
 func (s *Session) fillGlobals() error {
-	m := s.coll.Maps[globalsName]
+	m := s.coll.Maps[codegen.GlobalsName]
 	if m == nil {
 		return nil
 	}
 	v := make([]byte, m.ValueSize())
-	if len(v) >= globalStartNs+8 {
-		binary.NativeEndian.PutUint64(v[globalStartNs:], uint64(monotonicNow()))
+	if len(v) >= codegen.GlobalStartNs+8 {
+		binary.NativeEndian.PutUint64(v[codegen.GlobalStartNs:], uint64(monotonicNow()))
 	}
-	if len(v) >= globalCpid+8 {
-		binary.NativeEndian.PutUint64(v[globalCpid:], uint64(s.ChildPID()))
+	if len(v) >= codegen.GlobalCpid+8 {
+		binary.NativeEndian.PutUint64(v[codegen.GlobalCpid:], uint64(s.ChildPID()))
 	}
 	if err := m.Put(uint32(0), v); err != nil {
-		return fmt.Errorf("load: fill %s: %w", globalsName, err)
+		return fmt.Errorf("load: fill %s: %w", codegen.GlobalsName, err)
 	}
 	return nil
 }
