@@ -110,12 +110,14 @@ width:
 	return sp, 0
 }
 
+// maxWidth bounds widths and precisions, so that a hostile format cannot
+// ask for gigabytes of padding.
+const maxWidth = 1 << 16
+
 func digits(s string, i int) (int, int) {
 	v := 0
 	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		if v < 1<<20 {
-			v = v*10 + int(s[i]-'0')
-		}
+		v = min(v*10+int(s[i]-'0'), maxWidth)
 	}
 	return i, v
 }
