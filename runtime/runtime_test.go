@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,17 +25,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/codegen"
+	"github.com/gtrace/gtrace/internal/bpftest"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
-// requireBPF skips the test when this process cannot create BPF maps.
 func requireBPF(t *testing.T) {
 	t.Helper()
-	m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.Array, KeySize: 4, ValueSize: 4, MaxEntries: 1})
-	if err != nil {
-		t.Skipf("BPF maps unavailable (need root and CPU_BPF): %v", err)
-	}
-	m.Close()
+	bpftest.RequireBPF(t)
 }
 
 // builder assembles a test Program: maps, events and probes.
@@ -498,5 +495,57 @@ func TestDroppedUpdates(t *testing.T) {
 	}
 	if want := "warning: map @c is full: 2 updates dropped\n"; stderr != want {
 		t.Errorf("got stderr %q, want %q", stderr, want)
+	}
+}
+
+func TestVerifierRejectionVerbose(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.probe("p", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, asm.Instructions{
+		asm.Mov.Imm(asm.R2, 0).WithSource(asm.Comment("$p = 0")),
+		asm.Return(),
+	})
+	_, err := Load(b.p, &Options{Verbose: true})
+	if err == nil {
+		t.Fatal("got no error, want a rejection")
+	}
+	got := err.Error()
+	for _, want := range []string{"verifier rejected the program for BEGIN: R0 !read_ok\n", "    in statement: $p = 0\n", "verifier log:\n", "processed "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got %q, want it to contain %q", got, want)
+		}
+	}
+}
+
+func TestPIDExitStops(t *testing.T) {
+	requireBPF(t)
+	cmd := exec.Command("sleep", "0.2")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go cmd.Wait()
+	b := newBuilder()
+	b.countMap("@c", "c")
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(bumpCount("c", "l1"), ret()))
+	stdout, _, _, err := run(t, b.p, &Options{PID: cmd.Process.Pid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Attaching 1 probe...\n\n\n@c: 1\n"; stdout != want {
+		t.Errorf("got %q, want %q", stdout, want)
+	}
+}
+
+func TestPIDMissing(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, ret())
+	s, err := Load(b.p, &Options{PID: 1 << 30, Stdout: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "process 1073741824") {
+		t.Errorf("got %v, want an error naming the process", err)
 	}
 }

@@ -16,36 +16,42 @@ import (
 	"github.com/gtrace/gtrace/codegen"
 )
 
-// RejectError reports a program the kernel's verifier rejected. Error gives a
-// one-line summary; Format adds the statement and, when Verbose, the full
-// verifier log. It unwraps to the *ebpf.VerifierError.
+// RejectError reports a program the kernel's verifier rejected. Its message
+// is the summary line, then the statement that emitted the rejected
+// instruction and, when Verbose, the full verifier log, one item per line.
+// It unwraps to the *ebpf.VerifierError.
 type RejectError struct {
 	Probe     string // the probe (first target) the program was compiled for
 	Program   string // the program's name in the CollectionSpec
 	Reason    string // the verifier's last words
 	Insn      int    // index of the rejected instruction (in 8-byte slots), -1 if unknown
 	Statement string // source comment of the statement that emitted it, "" if unknown
-	Verbose   bool   // Format includes the full log
+	Verbose   bool   // the message includes the full log
 	Err       *ebpf.VerifierError
 }
 
 func (e *RejectError) Error() string {
-	return fmt.Sprintf("verifier rejected the program for %s: %s", e.Probe, e.Reason)
+	return strings.TrimSuffix(e.Format(), "\n")
 }
 
 // Unwrap returns the verifier error.
 func (e *RejectError) Unwrap() error { return e.Err }
 
-// Format returns the summary, the statement and, with Verbose, the full
-// verifier log, one item per line, ending with a newline.
+// Summary is the first line: "verifier rejected the program for PROBE: REASON".
+func (e *RejectError) Summary() string {
+	return fmt.Sprintf("verifier rejected the program for %s: %s", e.Probe, e.Reason)
+}
+
+// Format returns the message ending with a newline.
 func (e *RejectError) Format() string {
 	var b strings.Builder
-	b.WriteString(e.Error())
+	b.WriteString(e.Summary())
 	b.WriteByte('\n')
 	if e.Statement != "" {
 		fmt.Fprintf(&b, "    in statement: %s\n", e.Statement)
 	}
 	if e.Verbose {
+		b.WriteString("verifier log:\n")
 		for _, l := range e.Err.Log {
 			b.WriteString(l)
 			b.WriteByte('\n')
