@@ -5,7 +5,9 @@ package probes
 
 import (
 	"errors"
+	"io"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -178,5 +180,61 @@ func TestAttachBEGIN(t *testing.T) {
 	c := newCounter(t, ebpf.RawTracepoint, false)
 	if _, err := New(nil).Attach(c.prog, "BEGIN", 0); err == nil {
 		t.Errorf("Attach(BEGIN): got no error")
+	}
+}
+
+func TestKernelExpand(t *testing.T) {
+	bpftest.RequireBPF(t)
+	r := New(&Options{Stderr: os.Stderr})
+	names, err := r.Expand("tracepoint", []string{"syscalls", "sys_enter_*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 100 {
+		t.Errorf("got %d syscalls:sys_enter_* tracepoints, want over 100", len(names))
+	}
+	args, err := r.Args("tracepoint:syscalls:sys_enter_openat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := args.FieldByName("filename"); f == nil || f.Offset != 24 || !f.Type.UserSpace {
+		t.Errorf("sys_enter_openat filename: got %+v, want a user pointer at offset 24", f)
+	}
+	_, err = r.Expand("kprobe", []string{"vfs_read"})
+	if err != nil && !errors.Is(err, ErrNotSupported) {
+		t.Errorf("kprobe: got %v, want nil or ErrNotSupported", err)
+	}
+}
+
+// TestCloseConcurrently attaches one program to many tracepoints and
+// detaches them all at once, as the runtime does.
+func TestCloseConcurrently(t *testing.T) {
+	bpftest.RequireBPF(t)
+	r := New(&Options{Stderr: os.Stderr})
+	names, err := r.Expand("tracepoint", []string{"syscalls", "sys_enter_get*"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCounter(t, ebpf.TracePoint, false)
+	before := openFDs(t)
+	var closers []io.Closer
+	for i, name := range names {
+		cl, err := r.Attach(c.prog, name, uint64(i))
+		if err != nil {
+			t.Fatalf("Attach(%q): %v", name, err)
+		}
+		closers = append(closers, cl)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(closers))
+	for i, cl := range closers {
+		wg.Go(func() { errs[i] = cl.Close() })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if after := openFDs(t); after != before {
+		t.Errorf("open fds after Close = %d, want %d as before Attach", after, before)
 	}
 }

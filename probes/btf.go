@@ -124,7 +124,9 @@ func convertBTF(t btf.Type, depth int) *types.Type {
 
 func intType(v *btf.Int) *types.Type {
 	switch {
-	case v.Encoding&btf.Char != 0 && v.Size == 1:
+	// Kernels built with -funsigned-char describe char as unsigned; gtrace
+	// keeps char as Int8 everywhere, so char arrays read as strings.
+	case v.Size == 1 && (v.Encoding&btf.Char != 0 || v.Name == "char"):
 		return types.Int8
 	case v.Encoding&btf.Bool != 0:
 		return types.NewInt(int(v.Size), false)

@@ -49,10 +49,11 @@ func baseType(s string) string {
 
 // fieldType returns the type of one format field.
 func fieldType(f *tracefs.Field, user bool) *types.Type {
+	// The declared type is believed only when its size agrees with the file.
 	switch {
-	case f.DataLoc:
+	case f.DataLoc && f.Size == 4:
 		return &types.Type{Kind: types.Int, Size: 4, DataLoc: true}
-	case strings.HasSuffix(f.Type, "*"):
+	case strings.HasSuffix(f.Type, "*") && f.Size == 8:
 		return pointerType(f.Type, user)
 	case f.Len > 0 && f.Size%f.Len == 0:
 		elem := scalarType(baseType(f.Type), f.Size/f.Len, f.Signed)

@@ -71,6 +71,8 @@ func New(opts *Options) *Registry {
 		specialProvider{"END"},
 		&hwswProvider{k: k, name: "hardware", events: hardwareEvents},
 		&intervalProvider{k: k},
+		&kprobeProvider{k: k, name: "kprobe"},
+		&kprobeProvider{k: k, name: "kretprobe"},
 		&profileProvider{k: k},
 		&rawTracepointProvider{k: k},
 		&hwswProvider{k: k, name: "software", events: softwareEvents},

@@ -86,7 +86,7 @@ func TestExpandErrors(t *testing.T) {
 		{"interval float", "interval", []string{"ms", "1.5"}, "interval probe 1.5: not a valid count", nil},
 		{"BEGIN args", "BEGIN", []string{"x"}, "BEGIN probe type takes no arguments", nil},
 		{"unknown provider", "nope", nil, `unknown probe type "nope"`, nil},
-		{"kprobe", "kprobe", []string{"vfs_read"}, "kprobe probes are not supported yet", nil},
+		{"uprobe", "uprobe", []string{"/bin/sh", "main"}, "uprobe probes are not supported yet", nil},
 	}
 	r := fixture()
 	for _, tt := range tests {
@@ -107,8 +107,10 @@ func TestExpandErrors(t *testing.T) {
 			t.Errorf("%s: hints mismatch (-want +got):\n%s", tt.name, diff)
 		}
 	}
-	if _, err := r.Expand("kprobe", nil); !errors.Is(err, ErrNotSupported) {
-		t.Errorf("kprobe: got %v, want ErrNotSupported", err)
+	for _, p := range []string{"kprobe", "kr", "uprobe"} {
+		if _, err := r.Expand(p, []string{"f"}); !errors.Is(err, ErrNotSupported) {
+			t.Errorf("%s: got %v, want ErrNotSupported", p, err)
+		}
 	}
 }
 
