@@ -61,8 +61,10 @@ func (g *gen) ident(e *lang.Ident) {
 		g.call(asm.FnJiffies64)
 	case "cpid":
 		g.global(GlobalCpid)
-	case "probe", "func":
+	case "probe":
 		g.probeID()
+	case "func":
+		g.funcAddr(e)
 	case "ctx":
 		g.emit(asm.Mov.Reg(asm.R0, regCtx))
 	case "retval":
@@ -113,6 +115,19 @@ func (g *gen) reg(e lang.Node, name string) {
 		g.fail(e, "unknown register %q", name)
 	}
 	g.emit(asm.LoadMem(asm.R0, regCtx, int16(off), asm.DWord))
+}
+
+// funcAddr puts the address of the probed function in R0: the kernel's
+// bpf_get_func_ip for kprobes (5.15+), the saved instruction pointer for
+// uprobes.
+func (g *gen) funcAddr(e lang.Node) {
+	switch g.fn.grp.provider {
+	case "kprobe", "kretprobe":
+		g.emit(asm.Mov.Reg(asm.R1, regCtx))
+		g.call(asm.FnGetFuncIp)
+	default:
+		g.reg(e, "ip")
+	}
 }
 
 // global loads a u64 from the globals map at off.
@@ -173,6 +188,13 @@ func (g *gen) identTo(e *lang.Ident, dst loc) {
 		g.comm(dst, t.Size)
 	case "ustack":
 		g.ustack(e, dst)
+	case "func":
+		// uprobes: {u64 ip; u64 pid}.
+		g.funcAddr(e)
+		g.storeInt(dst, asm.R0, 8)
+		g.call(asm.FnGetCurrentPidTgid)
+		g.emit(asm.RSh.Imm(asm.R0, 32))
+		g.storeInt(dst.at(8), asm.R0, 8)
 	default:
 		g.fail(e, "builtin %s is not supported here", e.Name)
 	}

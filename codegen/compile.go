@@ -348,7 +348,6 @@ func (g *gen) program(name string, p *check.Probe, grp *group) {
 // body emits the program: prologue, variables, predicate, statements.
 func (g *gen) body(p *check.Probe) {
 	fn := g.fn
-	g.emit(asm.Mov.Reg(asm.R6, asm.R1))
 	g.initVars(p)
 	if p.Node.Pred != nil {
 		g.source(p.Node.Pred)

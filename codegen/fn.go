@@ -39,27 +39,35 @@ func (l loc) at(d int) loc { return loc{l.base, l.off + d} }
 
 // fnState is the state of one program being generated.
 type fnState struct {
-	name      string
-	probe     *check.Probe
-	grp       *group
-	insns     asm.Instructions
-	subs      []asm.Instructions // callback subprograms, appended at the end
-	label     string             // label for the next instruction
-	src       string             // source comment for the next instruction
-	nlabel    int
-	stackTop  int // bytes of stack in use below R10
-	scratch   int // bytes of scratch value in use
-	scratchHi int
-	vars      map[string]loc
-	loops     []loopLabels
-	exitLabel string
+	name       string
+	title      string // the probe's attach points, for the listing
+	probe      *check.Probe
+	grp        *group
+	insns      asm.Instructions
+	subs       []asm.Instructions // callback subprograms, appended at the end
+	label      string             // label for the next instruction
+	src        string             // source comment for the next instruction
+	nlabel     int
+	stackTop   int // bytes of stack in use below R10
+	scratch    int // bytes of scratch value in use
+	scratchHi  int
+	vars       map[string]loc
+	loops      []loopLabels
+	exitLabel  string
 	inCallback bool
+	dead       bool // the next instruction is unreachable
 }
 
 type loopLabels struct{ brk, cont string }
 
 func newFn(name string, p *check.Probe, grp *group) *fnState {
 	fn := &fnState{name: name, probe: p, grp: grp, stackTop: stackReserve, vars: map[string]loc{}}
+	for i, a := range p.Node.Attach {
+		if i > 0 {
+			fn.title += ", "
+		}
+		fn.title += a.Raw
+	}
 	fn.exitLabel = fn.newLabel()
 	return fn
 }
@@ -76,6 +84,11 @@ func (g *gen) newLabel() string { return g.fn.newLabel() }
 func (g *gen) emit(ins ...asm.Instruction) {
 	fn := g.fn
 	for _, in := range ins {
+		if fn.dead && fn.label == "" {
+			// Unreachable: the verifier rejects dead code.
+			continue
+		}
+		fn.dead = in.OpCode.JumpOp() == asm.Ja || in.OpCode.JumpOp() == asm.Exit
 		if fn.label != "" {
 			in = in.WithSymbol(fn.label)
 			fn.label = ""
@@ -181,7 +194,8 @@ func (g *gen) call(fn asm.BuiltinFunc) { g.emit(fn.Call()) }
 // register, scratch value pointer), the body and the callbacks.
 func (g *gen) assemble() asm.Instructions {
 	fn := g.fn
-	pro := asm.Instructions{asm.Mov.Reg(regCtx, asm.R1).WithSymbol(fn.name)}
+	// The kernel wants line info on the first instruction when any has it.
+	pro := asm.Instructions{asm.Mov.Reg(regCtx, asm.R1).WithSymbol(fn.name).WithSource(asm.Comment(fn.title))}
 	if fn.scratchHi > 0 {
 		sname := "scratch_" + fn.name
 		g.prog.Spec.Maps[sname] = &ebpf.MapSpec{Name: truncName(sname), Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: uint32(fn.scratchHi), MaxEntries: 1}

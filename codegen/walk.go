@@ -115,9 +115,6 @@ func scanUses(p *lang.Probe) uses {
 			u.args = true
 		case "probe":
 			u.probe = true
-		case "func":
-			u.probe = true
-			u.targetDependent = true
 		}
 	})
 	return u

@@ -1,0 +1,99 @@
+package codegen
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gtrace/gtrace/internal/bpftest"
+	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/check"
+)
+
+// compileScript parses, checks and compiles src.
+func compileScript(t *testing.T, src string, conf *check.Config) *Program {
+	t.Helper()
+	f, err := lang.Parse("<test>", src)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	info, err := conf.Check(f)
+	if err != nil {
+		t.Fatalf("check: %v", err)
+	}
+	prog, err := Compile(f, info, nil)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	return prog
+}
+
+// TestRunBegin runs BEGIN/END-only scripts in the kernel and checks the
+// records they write and the maps they leave.
+func TestRunBegin(t *testing.T) {
+	bpftest.RequireBPF(t)
+	tests := []struct {
+		name     string
+		in       string
+		want     []string // records
+		wantMaps []string
+	}{
+		{name: "printf int", in: `BEGIN { printf("%d %d\n", 1 + 2 * 3, -7); }`, want: []string{"printf(7, -7)"}},
+		{name: "arith", in: `BEGIN { $a = 17; $b = -5; printf("%d %d %d %d %d %d\n", $a / $b, $a % $b, $b / 2, $b % 3, $a << 2, $b >> 1); }`,
+			want: []string{"printf(-3, 2, -2, -2, 68, -3)"}},
+		{name: "unsigned", in: `BEGIN { $a = (uint8)300; $b = (int8)200; $c = (uint32)-1; printf("%d %d %u\n", $a, $b, $c); }`,
+			want: []string{"printf(44, -56, 4294967295)"}},
+		{name: "compare", in: `BEGIN { $a = -1; if ($a < 0) { printf("neg\n"); } if ($a > 0) { printf("pos\n"); } if ($a == -1 && 2 > 1 || 0) { printf("yes\n"); } }`,
+			want: []string{"printf()", "printf()"}},
+		{name: "ternary", in: `BEGIN { $x = 5; printf("%d %s\n", $x > 3 ? 10 : 20, $x > 9 ? "big" : "small"); }`,
+			want: []string{`printf(10, "small")`}},
+		{name: "strings", in: `BEGIN { $s = "hello"; if ($s == "hello") { printf("%s eq\n", $s); } if ($s != "hellO") { printf("ne\n"); } if ($s == "hell") { printf("bad\n"); } }`,
+			want: []string{`printf("hello")`, "printf()"}},
+		{name: "comm", in: `BEGIN { @c[comm] = count(); printf("%s\n", comm); }`,
+			want: []string{`printf("codegen.test")`}, wantMaps: []string{`@c["codegen.test"]: 1`}},
+		{name: "count sum", in: `BEGIN { @c = count(); @c = count(); @s = sum(5); @s = sum(-7); @k[1, "a"] = count(); }`,
+			wantMaps: []string{`@c: 2`, `@k[1, "a"]: 1`, `@s: -2`}},
+		{name: "min max avg stats", in: `BEGIN { @mi = min(5); @mi = min(-3); @mi = min(9); @ma = max(5); @ma = max(9); @a = avg(4); @a = avg(6); @st = stats(3); }`,
+			wantMaps: []string{`@a: 2/10`, `@ma: 9`, `@mi: -3`, `@st: 1/3`}},
+		{name: "hist", in: `BEGIN { @h = hist(0); @h = hist(1); @h = hist(-5); @h = hist(1024); @h = hist(1025); @h = hist(2047); }`,
+			wantMaps: []string{`@h: 0:1 1:1 2:1 12:3`}},
+		{name: "lhist", in: `BEGIN { @l = lhist(-1, 0, 100, 10); @l = lhist(0, 0, 100, 10); @l = lhist(55, 0, 100, 10); @l = lhist(100, 0, 100, 10); }`,
+			wantMaps: []string{`@l: 0:1 1:1 6:1 11:1`}},
+		{name: "plain maps", in: `BEGIN { @x = 5; @s["a"] = "str"; @t = (1, "two"); @x++; @x += 10; @y[3] = 1; delete(@y[3]); @z[1] = 2; @z[1]--; }`,
+			wantMaps: []string{`@s["a"]: "str"`, `@t: (1, "two")`, `@x: 16`, `@z[1]: 1`}},
+		{name: "map read missing", in: `BEGIN { @a[1] = 4; printf("%d %d\n", @a[1], @a[2]); }`,
+			want: []string{"printf(4, 0)"}, wantMaps: []string{`@a[1]: 4`}},
+		{name: "tuple", in: `BEGIN { $t = (1, "ab", -3); printf("%d %s %d\n", $t.0, $t.1, $t.2); }`,
+			want: []string{`printf(1, "ab", -3)`}},
+		{name: "while", in: `BEGIN { $i = 0; $s = 0; while ($i < 10) { $i++; if ($i == 3) { continue; } if ($i > 6) { break; } $s += $i; } printf("%d\n", $s); }`,
+			want: []string{"printf(18)"}},
+		{name: "unroll", in: `BEGIN { $i = 1; unroll(5) { $i = $i * 2; } printf("%d\n", $i); }`,
+			want: []string{"printf(32)"}},
+		{name: "exit", in: `BEGIN { printf("a\n"); exit(); printf("b\n"); }`,
+			want: []string{"printf()", "exit()"}},
+		{name: "print clear zero", in: `BEGIN { @a = 1; print(@a); clear(@a); zero(@a); print(5); }`,
+			want: []string{"printmap(@a)", "clear(@a)", "zero(@a)", "print(5)"}, wantMaps: []string{`@a: 1`}},
+		{name: "strncmp strcontains", in: `BEGIN { printf("%d %d %d %d\n", strncmp("hello", "help", 3), strncmp("hello", "help", 4), strcontains("hello", "ll"), strcontains("hello", "lo!")); }`,
+			want: []string{"printf(0, 1, 1, 0)"}},
+		{name: "probe", in: `BEGIN { @[probe] = count(); } END { @[probe] = count(); }`,
+			wantMaps: []string{`@[0]: 1`, `@[1]: 1`}},
+		{name: "predicate", in: `BEGIN /1 == 2/ { printf("no\n"); } BEGIN /1 == 1/ { printf("yes\n"); }`,
+			want: []string{"printf()"}},
+		{name: "bswap", in: `BEGIN { printf("%x\n", bswap((uint32)0x12345678)); }`,
+			want: []string{"printf(2018915346)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			prog := compileScript(t, tt.in, nil)
+			l := load(t, prog)
+			l.runProvider(t, "BEGIN")
+			l.runProvider(t, "END")
+			if diff := cmp.Diff(tt.want, l.records(t)); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantMaps, l.maps(t)); diff != "" {
+				t.Errorf("maps (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
