@@ -37,6 +37,7 @@ type File struct {
 	Includes []*Include        // #include lines, in order (accepted, not read)
 	Defines  map[string]string // #define NAME VALUE, already substituted in the AST
 	Structs  []*StructDecl     // C struct/union declarations, in order
+	Enums    []*EnumDecl       // C enum declarations, in order
 	Probes   []*Probe          // probe blocks, in order
 }
 
@@ -56,11 +57,29 @@ type StructDecl struct {
 	Fields []*StructField
 }
 
-// StructField is one member of a StructDecl.
+// StructField is one member of a StructDecl. Bits is the width of a
+// bit-field ("unsigned int a:4"), 0 for an ordinary member.
 type StructField struct {
 	node
 	Name string
 	Type *TypeExpr
+	Bits int
+}
+
+// EnumDecl is a C enum declaration: "enum [name] { A, B = 5, C }". Its
+// enumerators are named constants of the script.
+type EnumDecl struct {
+	node
+	Name   string // "" for an anonymous enum
+	Values []*EnumValue
+}
+
+// EnumValue is one enumerator with its value: the one written, or one
+// more than the previous enumerator's.
+type EnumValue struct {
+	node
+	Name  string
+	Value int64
 }
 
 // Probe is one probe block: attach points, optional predicate, body.
@@ -288,12 +307,19 @@ type Tuple struct {
 // TypeExpr is a written type: "uint32", "int8", "struct task_struct *",
 // "char[16]", "unsigned long". Name is the base name normalised to single
 // spaces ("struct task_struct", "unsigned long", "uint8"); Ptr counts '*';
-// Array is the element count of a trailing "[N]" (0 for none).
+// Array is the element count of a trailing "[N]" (0 for none). Dims lists
+// every "[N]" in order, outermost first ("int y[2][3]" has Array 2 and
+// Dims [2 3]); it is empty when Array is 0. A struct member whose type is
+// declared in place ("struct { int m; } y;") has that declaration in Struct
+// (Name "struct" or "union" when it is anonymous) or Enum.
 type TypeExpr struct {
 	node
-	Name  string
-	Ptr   int
-	Array int
+	Name   string
+	Ptr    int
+	Array  int
+	Dims   []int
+	Struct *StructDecl
+	Enum   *EnumDecl
 }
 
 func (*IntLit) exprNode()     {}

@@ -1,0 +1,113 @@
+package lang
+
+// This file splits attach points and gives providers their canonical names.
+
+import (
+	"sort"
+	"strings"
+)
+
+// providers maps every accepted provider spelling to its canonical name.
+var providers = map[string]string{
+	"BEGIN": "BEGIN", "begin": "BEGIN", "END": "END", "end": "END",
+	"tracepoint": "tracepoint", "t": "tracepoint",
+	"rawtracepoint": "rawtracepoint", "rt": "rawtracepoint",
+	"kprobe": "kprobe", "k": "kprobe",
+	"kretprobe": "kretprobe", "kr": "kretprobe",
+	"uprobe": "uprobe", "u": "uprobe",
+	"uretprobe": "uretprobe", "ur": "uretprobe",
+	"usdt": "usdt", "U": "usdt",
+	"profile": "profile", "p": "profile",
+	"interval": "interval", "i": "interval",
+	"software": "software", "s": "software",
+	"hardware": "hardware", "h": "hardware",
+	"watchpoint": "watchpoint", "w": "watchpoint",
+	"kfunc": "kfunc", "f": "kfunc", "fentry": "kfunc",
+	"kretfunc": "kretfunc", "fr": "kretfunc", "fexit": "kretfunc",
+	"iter": "iter", "it": "iter",
+}
+
+func (l *lowerer) attach(g *gAttach) *AttachPoint {
+	a := &AttachPoint{Raw: g.Raw}
+	a.At = l.span(g.Tokens)
+	fields := splitAttach(g.Raw)
+	prov, ok := providers[fields[0]]
+	if !ok && strings.Contains(fields[0], "$") {
+		// "BEG$1": the provider is known only once the checker substitutes
+		// positional parameters, so it is kept as written.
+		a.Provider, a.Parts = fields[0], fields[1:]
+		return a
+	}
+	if !ok {
+		l.errs.Add(NewError(l.s.f, a.At, "unknown probe type \""+fields[0]+"\"", suggestProvider(fields[0])...))
+		return a
+	}
+	a.Provider, a.Parts = prov, fields[1:]
+	switch {
+	case prov == "BEGIN" || prov == "END":
+		if len(a.Parts) > 0 {
+			l.errorf(a.At, "%s probe takes no arguments", prov)
+		}
+	case len(a.Parts) == 0 || a.Parts[len(a.Parts)-1] == "":
+		l.errorf(a.At, "incomplete attach point %q: expected %s:...", g.Raw, fields[0])
+	}
+	return a
+}
+
+// splitAttach splits raw at ':' outside double quotes and removes the
+// quotes.
+func splitAttach(raw string) []string {
+	var fields []string
+	var cur strings.Builder
+	quoted := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '\\' && quoted && i+1 < len(raw):
+			i++
+			cur.WriteByte(raw[i])
+		case c == '"':
+			quoted = !quoted
+		case c == ':' && !quoted:
+			fields = append(fields, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return append(fields, cur.String())
+}
+
+// suggestProvider returns a "did you mean" hint for a misspelt provider.
+func suggestProvider(name string) []string {
+	var names []string
+	for n, canon := range providers {
+		if n == canon && levenshtein(strings.ToLower(name), strings.ToLower(n)) <= max(1, len(n)/3) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	return []string{"did you mean \"" + strings.Join(names, "\" or \"") + "\"?"}
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
