@@ -117,6 +117,7 @@ func TestAttach(t *testing.T) {
 		{"interval hz", "interval:hz:100", ebpf.PerfEvent, true, nil},
 		{"profile", "profile:hz:199", ebpf.PerfEvent, true, spin},
 		{"software", "software:cpu-clock:100000", ebpf.PerfEvent, true, spin},
+		{"software as written", "software:cpu", ebpf.PerfEvent, true, spin},
 	}
 	r := New(&Options{Stderr: os.Stderr})
 	for _, tt := range tests {

@@ -61,10 +61,10 @@ type hwswProvider struct {
 
 var _ Provider = (*hwswProvider)(nil)
 
-func (p *hwswProvider) Name() string                    { return p.name }
-func (*hwswProvider) ProgramType() ebpf.ProgramType     { return ebpf.PerfEvent }
-func (*hwswProvider) Args(string) (*types.Type, error)  { return nil, nil }
-func (*hwswProvider) Describe(p string) (string, error) { return p + "\n", nil }
+func (p *hwswProvider) Name() string                   { return p.name }
+func (*hwswProvider) ProgramType() ebpf.ProgramType    { return ebpf.PerfEvent }
+func (*hwswProvider) Args(string) (*types.Type, error) { return nil, nil }
+func (*hwswProvider) Describe(string) (string, error)  { return "", nil }
 func (p *hwswProvider) perfType() uint32 {
 	if p.name == "hardware" {
 		return unix.PERF_TYPE_HARDWARE
@@ -125,19 +125,25 @@ func (p *hwswProvider) notFound(name string) error {
 	return &NotFoundError{Probe: p.name + ":" + name, Similar: hints}
 }
 
-// event returns the perf event and count of a full name.
+// event returns the perf event and count of a probe name. Besides the
+// canonical "software:cpu-clock:1000000" it takes the name as written, with
+// an alias and without a count ("software:cpu"), as the checker keeps it.
 func (p *hwswProvider) event(probe string) (perfEvent, uint64, error) {
 	parts := strings.Split(probe, ":")
-	if len(parts) != 3 || parts[0] != p.name {
+	if len(parts) < 2 || len(parts) > 3 || parts[0] != p.name {
 		return perfEvent{}, 0, fmt.Errorf("invalid %s name %q", p.name, probe)
 	}
-	count, err := parseCount(parts[2])
-	if err != nil || count == 0 {
-		return perfEvent{}, 0, fmt.Errorf("invalid %s name %q", p.name, probe)
+	var count uint64
+	if len(parts) == 3 && parts[2] != "" {
+		n, err := parseCount(parts[2])
+		if err != nil || n == 0 {
+			return perfEvent{}, 0, fmt.Errorf("invalid %s name %q", p.name, probe)
+		}
+		count = n
 	}
 	for _, ev := range p.events {
-		if ev.name == parts[1] || ev.alias == parts[1] {
-			return ev, count, nil
+		if ev.name == parts[1] || (ev.alias != "" && ev.alias == parts[1]) {
+			return ev, orDefault(count, ev.count), nil
 		}
 	}
 	return perfEvent{}, 0, p.notFound(parts[1])

@@ -19,11 +19,11 @@ type kprobeProvider struct {
 
 var _ Provider = (*kprobeProvider)(nil)
 
-func (p *kprobeProvider) Name() string                    { return p.name }
-func (*kprobeProvider) ProgramType() ebpf.ProgramType     { return ebpf.Kprobe }
-func (*kprobeProvider) Args(string) (*types.Type, error)  { return nil, nil }
-func (*kprobeProvider) Describe(p string) (string, error) { return p + "\n", nil }
-func (*kprobeProvider) List() ([]string, error)           { return nil, nil }
+func (p *kprobeProvider) Name() string                   { return p.name }
+func (*kprobeProvider) ProgramType() ebpf.ProgramType    { return ebpf.Kprobe }
+func (*kprobeProvider) Args(string) (*types.Type, error) { return nil, nil }
+func (*kprobeProvider) Describe(string) (string, error)  { return "", nil }
+func (*kprobeProvider) List() ([]string, error)          { return nil, nil }
 
 func (p *kprobeProvider) Expand([]string) ([]string, error) { return nil, p.unsupported() }
 

@@ -109,11 +109,11 @@ type intervalProvider struct{ k *kernel }
 
 var _ Provider = (*intervalProvider)(nil)
 
-func (*intervalProvider) Name() string                      { return "interval" }
-func (*intervalProvider) ProgramType() ebpf.ProgramType     { return ebpf.PerfEvent }
-func (*intervalProvider) Args(string) (*types.Type, error)  { return nil, nil }
-func (*intervalProvider) List() ([]string, error)           { return nil, nil }
-func (*intervalProvider) Describe(p string) (string, error) { return p + "\n", nil }
+func (*intervalProvider) Name() string                     { return "interval" }
+func (*intervalProvider) ProgramType() ebpf.ProgramType    { return ebpf.PerfEvent }
+func (*intervalProvider) Args(string) (*types.Type, error) { return nil, nil }
+func (*intervalProvider) List() ([]string, error)          { return nil, nil }
+func (*intervalProvider) Describe(string) (string, error)  { return "", nil }
 
 func (*intervalProvider) Expand(parts []string) ([]string, error) {
 	r, err := parseRate("interval", parts)
@@ -140,11 +140,11 @@ type profileProvider struct{ k *kernel }
 
 var _ Provider = (*profileProvider)(nil)
 
-func (*profileProvider) Name() string                      { return "profile" }
-func (*profileProvider) ProgramType() ebpf.ProgramType     { return ebpf.PerfEvent }
-func (*profileProvider) Args(string) (*types.Type, error)  { return nil, nil }
-func (*profileProvider) List() ([]string, error)           { return nil, nil }
-func (*profileProvider) Describe(p string) (string, error) { return p + "\n", nil }
+func (*profileProvider) Name() string                     { return "profile" }
+func (*profileProvider) ProgramType() ebpf.ProgramType    { return ebpf.PerfEvent }
+func (*profileProvider) Args(string) (*types.Type, error) { return nil, nil }
+func (*profileProvider) List() ([]string, error)          { return nil, nil }
+func (*profileProvider) Describe(string) (string, error)  { return "", nil }
 
 func (*profileProvider) Expand(parts []string) ([]string, error) {
 	r, err := parseRate("profile", parts)

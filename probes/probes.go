@@ -47,7 +47,8 @@ type Provider interface {
 	Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error)
 	// List returns the full names that "gtrace -l" shows, sorted.
 	List() ([]string, error)
-	// Describe returns the "gtrace -lv" text of a full probe name.
+	// Describe returns the lines "gtrace -lv" prints under a full probe
+	// name ("" when there are none).
 	Describe(probe string) (string, error)
 }
 
@@ -214,8 +215,9 @@ func (r *Registry) listAll(pattern string) ([]string, error) {
 	return all, nil
 }
 
-// Describe returns what "gtrace -lv" prints for a full probe name: the name,
-// and for tracepoints one "    TYPE NAME" line per field.
+// Describe returns what "gtrace -lv" prints under a full probe name: for
+// tracepoints one "    TYPE NAME\n" line per field, as bpftrace -lv does;
+// "" for probes without args.
 func (r *Registry) Describe(probe string) (string, error) {
 	p, err := r.providerOf(probe)
 	if err != nil {

@@ -204,19 +204,17 @@ func TestDescribe(t *testing.T) {
 		want string
 	}{
 		// As "bpftrace -lv" 0.17 prints them on the same kernel.
-		{"openat", "tracepoint:syscalls:sys_enter_openat", `tracepoint:syscalls:sys_enter_openat
-    int __syscall_nr
+		{"openat", "tracepoint:syscalls:sys_enter_openat", `    int __syscall_nr
     int dfd
     const char * filename
     int flags
     umode_t mode
 `},
-		{"exec", "tracepoint:sched:sched_process_exec", `tracepoint:sched:sched_process_exec
-    __data_loc char[] filename
+		{"exec", "tracepoint:sched:sched_process_exec", `    __data_loc char[] filename
     pid_t pid
     pid_t old_pid
 `},
-		{"interval", "interval:ms:100", "interval:ms:100\n"},
+		{"interval", "interval:ms:100", ""},
 	}
 	r := fixture()
 	for _, tt := range tests {

@@ -20,10 +20,10 @@ type rawTracepointProvider struct{ k *kernel }
 
 var _ Provider = (*rawTracepointProvider)(nil)
 
-func (*rawTracepointProvider) Name() string                      { return "rawtracepoint" }
-func (*rawTracepointProvider) ProgramType() ebpf.ProgramType     { return ebpf.RawTracepoint }
-func (*rawTracepointProvider) Args(string) (*types.Type, error)  { return nil, nil }
-func (*rawTracepointProvider) Describe(p string) (string, error) { return p + "\n", nil }
+func (*rawTracepointProvider) Name() string                     { return "rawtracepoint" }
+func (*rawTracepointProvider) ProgramType() ebpf.ProgramType    { return ebpf.RawTracepoint }
+func (*rawTracepointProvider) Args(string) (*types.Type, error) { return nil, nil }
+func (*rawTracepointProvider) Describe(string) (string, error)  { return "", nil }
 
 func (p *rawTracepointProvider) Expand(parts []string) ([]string, error) {
 	if len(parts) == 2 {

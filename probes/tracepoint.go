@@ -83,7 +83,6 @@ func (p *tracepointProvider) Describe(probe string) (string, error) {
 		return "", err
 	}
 	var b strings.Builder
-	b.WriteString(probe + "\n")
 	for _, fd := range f.fields {
 		if !fd.Common() {
 			b.WriteString("    " + fd.Decl + "\n")
