@@ -56,6 +56,22 @@ var (
 
 var argNRE = regexp.MustCompile(`^s?arg([0-9]+)$`)
 
+// errnoConsts are the Linux errno names, usable as integer constants
+// (bpftrace gets them from "--include errno.h").
+var errnoConsts = map[string]int64{
+	"EPERM": 1, "ENOENT": 2, "ESRCH": 3, "EINTR": 4, "EIO": 5, "ENXIO": 6, "E2BIG": 7,
+	"ENOEXEC": 8, "EBADF": 9, "ECHILD": 10, "EAGAIN": 11, "EWOULDBLOCK": 11, "ENOMEM": 12,
+	"EACCES": 13, "EFAULT": 14, "ENOTBLK": 15, "EBUSY": 16, "EEXIST": 17, "EXDEV": 18,
+	"ENODEV": 19, "ENOTDIR": 20, "EISDIR": 21, "EINVAL": 22, "ENFILE": 23, "EMFILE": 24,
+	"ENOTTY": 25, "ETXTBSY": 26, "EFBIG": 27, "ENOSPC": 28, "ESPIPE": 29, "EROFS": 30,
+	"EMLINK": 31, "EPIPE": 32, "EDOM": 33, "ERANGE": 34, "EDEADLK": 35, "ENAMETOOLONG": 36,
+	"ENOLCK": 37, "ENOSYS": 38, "ENOTEMPTY": 39, "ELOOP": 40, "ENOTSOCK": 88,
+	"EOPNOTSUPP": 95, "ENOTSUP": 95, "EADDRINUSE": 98, "EADDRNOTAVAIL": 99, "ENETDOWN": 100,
+	"ENETUNREACH": 101, "ECONNABORTED": 103, "ECONNRESET": 104, "ENOBUFS": 105,
+	"EISCONN": 106, "ENOTCONN": 107, "ETIMEDOUT": 110, "ECONNREFUSED": 111,
+	"EHOSTUNREACH": 113, "EALREADY": 114, "EINPROGRESS": 115, "ECANCELED": 125,
+}
+
 // ident checks a builtin variable.
 func (ch *checker) ident(id *lang.Ident) *types.Type {
 	switch id.Name {
@@ -91,6 +107,14 @@ func (ch *checker) ident(id *lang.Ident) *types.Type {
 	}
 	if m := argNRE.FindStringSubmatch(id.Name); m != nil {
 		return ch.argN(id)
+	}
+	if v, ok := ch.enums[id.Name]; ok {
+		ch.constant(id, v)
+		return types.Int64
+	}
+	if v, ok := errnoConsts[id.Name]; ok {
+		ch.constant(id, v)
+		return types.Int64
 	}
 	ch.errorHint(id, ch.suggest(id.Name, builtinIdentSet), "unknown identifier %s", id.Name)
 	return nil
@@ -316,12 +340,11 @@ func fixed(result *types.Type, kinds ...argKind) func(*checker, *lang.Call) *typ
 // argOf checks argument i of c against k.
 func (ch *checker) argOf(c *lang.Call, i int, a lang.Expr, k argKind) bool {
 	if k == argStrLit {
-		if _, ok := a.(*lang.StrLit); !ok {
-			ch.expr(a)
+		ch.expr(a)
+		if _, ok := ch.info.Strings[a]; !ok {
 			ch.errorf(a, "%s() expects a string literal as argument %d", c.Name, i+1)
 			return false
 		}
-		ch.expr(a)
 		return true
 	}
 	t := ch.expr(a)

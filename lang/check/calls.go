@@ -10,15 +10,16 @@ import (
 	"github.com/gtrace/gtrace/lang/types"
 )
 
-// strLitArg returns argument i of c when it is a string literal.
+// strLitArg returns argument i of c when it is a constant string: a
+// literal or str($N).
 func (ch *checker) strLitArg(c *lang.Call, i int, what string) (string, bool) {
-	s, ok := c.Args[i].(*lang.StrLit)
 	ch.expr(c.Args[i])
+	s, ok := ch.info.Strings[c.Args[i]]
 	if !ok {
 		ch.errorf(c.Args[i], "%s() expects a string literal as its %s", c.Name, what)
 		return "", false
 	}
-	return s.Value, true
+	return s, true
 }
 
 // printfCall checks printf, cat and system: a literal format and arguments
@@ -127,11 +128,12 @@ func (ch *checker) strftimeCall(c *lang.Call) *types.Type {
 	return timeType
 }
 
-// strCall checks str(x[, n]). A text positional parameter is allowed here.
+// strCall checks str(x[, n]). A positional parameter is read as text
+// here, and str($N + k) drops its first k bytes.
 func (ch *checker) strCall(c *lang.Call) *types.Type {
 	ok := true
-	if p, isPos := c.Args[0].(*lang.Positional); isPos && !p.Count {
-		ch.record(p, types.NewString(ch.conf.strLen()))
+	if v, isParam := ch.paramString(c.Args[0]); isParam {
+		ch.info.Strings[c] = v
 	} else if t := ch.expr(c.Args[0]); t != nil {
 		if t.Kind != types.String && !isNumeric(t) && t.Kind != types.Array {
 			ch.errorf(c.Args[0], "str() expects a string, an integer or a pointer, not %s", t)
@@ -147,6 +149,42 @@ func (ch *checker) strCall(c *lang.Call) *types.Type {
 		return nil
 	}
 	return types.NewString(ch.conf.strLen())
+}
+
+// paramString returns the text of $N or $N + k inside str(), recording
+// the types of the parts.
+func (ch *checker) paramString(e lang.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *lang.Positional:
+		if e.Count {
+			return "", false
+		}
+		v, _ := ch.param(e.N)
+		ch.record(e, types.NewString(ch.conf.strLen()))
+		return v, true
+	case *lang.Binary:
+		p, isPos := e.X.(*lang.Positional)
+		if e.Op != "+" || !isPos || p.Count {
+			return "", false
+		}
+		if _, isInt := paramInt(ch.paramOrEmpty(p.N)); isInt {
+			return "", false
+		}
+		ch.expr(e.Y)
+		k, isConst := ch.constOf(e.Y)
+		if !isConst || k < 0 {
+			return "", false
+		}
+		v, _ := ch.paramString(p)
+		ch.record(e, types.NewString(ch.conf.strLen()))
+		return v[min(int(k), len(v)):], true
+	}
+	return "", false
+}
+
+func (ch *checker) paramOrEmpty(n int) string {
+	v, _ := ch.param(n)
+	return v
 }
 
 // bufCall checks buf(p, n) and buf(array). The size is n when constant,

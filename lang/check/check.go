@@ -42,6 +42,10 @@ type Info struct {
 	// Consts holds the value of every expression that is a compile-time
 	// integer constant (literals, positional ints, sizeof, folded arithmetic).
 	Consts map[lang.Expr]int64
+	// Strings holds the value of every expression that is a compile-time
+	// string: string literals, and str($N) of a positional parameter
+	// (str($N + k) drops k leading bytes, as in bpftrace).
+	Strings map[lang.Expr]string
 	// Maps describes every map used, by name ("@x", "@" for the anonymous map).
 	Maps map[string]*Map
 	// Probes has one entry per probe block of the file, in order.

@@ -65,12 +65,14 @@ type checker struct {
 
 	final bool // the last pass: record errors and types
 
-	maps      map[string]*mapState
-	vars      []map[string]*types.Type // per probe block, persistent
-	targets   [][]*Target              // per probe block, from expandProbes
-	structs   map[string]*types.Type   // script structs
-	kstructs  map[string]*types.Type   // resolver structs, cached
-	kstructOK map[string]bool
+	maps        map[string]*mapState
+	vars        []map[string]*types.Type // per probe block, persistent
+	targets     [][]*Target              // per probe block, from expandProbes
+	structs     map[string]*types.Type   // script structs
+	kstructs    map[string]*types.Type   // resolver structs, cached
+	kstructOK   map[string]bool
+	structsDone map[string]bool  // script structs whose layout is complete
+	enums       map[string]int64 // enumerators declared in the script
 
 	// per probe block, per pass
 	probeIdx  int
@@ -99,6 +101,7 @@ func newChecker(c *Config, f *lang.File) *checker {
 		structs:   map[string]*types.Type{},
 		kstructs:  map[string]*types.Type{},
 		kstructOK: map[string]bool{},
+		enums:     map[string]int64{},
 	}
 }
 
@@ -106,6 +109,7 @@ func (ch *checker) newInfo() *Info {
 	return &Info{
 		Types:   map[lang.Expr]*types.Type{},
 		Consts:  map[lang.Expr]int64{},
+		Strings: map[lang.Expr]string{},
 		Maps:    map[string]*Map{},
 		Structs: ch.structs,
 		Params:  ch.conf.params(),

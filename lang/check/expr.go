@@ -19,6 +19,7 @@ func (ch *checker) expr(e lang.Expr) *types.Type {
 		ch.constant(e, int64(e.Value))
 		t = types.Int64
 	case *lang.StrLit:
+		ch.info.Strings[e] = e.Value
 		t = types.NewString(len(e.Value) + 1)
 	case *lang.Ident:
 		t = ch.ident(e)
@@ -337,9 +338,12 @@ func (ch *checker) incDec(e *lang.IncDec) *types.Type {
 		st := ch.mapState(x)
 		st.written = true
 		ch.mapKeys(x, st)
-		if st.value != nil && !st.value.IsInt() {
+		if st.value != nil && !isNumeric(st.value) {
 			ch.errorf(e, "the %s operator can not be used on expressions of type %s", e.Op, st.value)
 			return nil
+		}
+		if st.value != nil && st.value.Kind == types.Pointer {
+			return ch.record(x, st.value)
 		}
 		ch.setMapValue(x, st, types.Int64)
 		return types.Int64

@@ -58,14 +58,18 @@ func (ch *checker) typeExpr(te *lang.TypeExpr) *types.Type {
 	for i := 0; i < te.Ptr; i++ {
 		t = types.NewPointer(t, false)
 	}
-	if te.Array > 0 {
-		if t.Kind == types.None {
-			ch.errorf(te, "array of void")
-			return nil
-		}
-		t = newArray(t, te.Array)
+	dims := te.Dims
+	if len(dims) == 0 && te.Array > 0 {
+		dims = []int{te.Array}
 	}
-	if t.Kind == types.None && te.Ptr == 0 && te.Array == 0 {
+	if len(dims) > 0 && t.Kind == types.None {
+		ch.errorf(te, "array of void")
+		return nil
+	}
+	for i := len(dims) - 1; i >= 0; i-- {
+		t = newArray(t, dims[i])
+	}
+	if t.Kind == types.None && te.Ptr == 0 {
 		ch.errorf(te, "void is not a value type")
 		return nil
 	}
@@ -78,8 +82,16 @@ func newArray(elem *types.Type, n int) *types.Type {
 
 func (ch *checker) baseType(te *lang.TypeExpr) *types.Type {
 	name := te.Name
-	if name == "void" {
+	switch {
+	case name == "void":
 		return types.Void
+	case te.Struct != nil:
+		return ch.inlineStruct(te.Struct)
+	case te.Enum != nil || strings.HasPrefix(name, "enum "):
+		if te.Enum != nil {
+			ch.declareEnum(te.Enum)
+		}
+		return types.Uint32
 	}
 	if t := cTypes[name]; t != nil {
 		return t
@@ -129,9 +141,13 @@ func (ch *checker) lookupStruct(at lang.Node, name string, viaPointer bool) *typ
 	return t
 }
 
-// declareStructs lays out the script's struct declarations with C rules.
-// Every struct is created first so that pointers may refer to any of them.
+// declareStructs lays out the script's struct declarations with C rules
+// and records its enumerators as constants. Every struct is created first
+// so that pointers may refer to any of them.
 func (ch *checker) declareStructs() {
+	for _, e := range ch.file.Enums {
+		ch.declareEnum(e)
+	}
 	for _, d := range ch.file.Structs {
 		if ch.structs[d.Name] != nil {
 			ch.errorf(d, "struct %s is declared twice", d.Name)
@@ -144,12 +160,35 @@ func (ch *checker) declareStructs() {
 		ch.layoutStruct(d, ch.structs[d.Name], done)
 		done[d.Name] = true
 	}
+	ch.structsDone = done
 }
 
+func (ch *checker) declareEnum(e *lang.EnumDecl) {
+	for _, v := range e.Values {
+		if old, ok := ch.enums[v.Name]; ok && old != v.Value {
+			ch.errorf(v, "enumerator %s is declared twice", v.Name)
+			continue
+		}
+		ch.enums[v.Name] = v.Value
+	}
+}
+
+// inlineStruct lays out a struct declared inside a member's type.
+func (ch *checker) inlineStruct(d *lang.StructDecl) *types.Type {
+	if t := ch.structs[d.Name]; t != nil && d.Name != "struct" && d.Name != "union" {
+		return t
+	}
+	t := &types.Type{Kind: types.Struct, Name: d.Name, Union: d.Union}
+	ch.layoutStruct(d, t, ch.structsDone)
+	return t
+}
+
+// layoutStruct computes field offsets and the size of t. Bit-fields are
+// packed into storage units of their declared type, as GCC does on x86_64.
 func (ch *checker) layoutStruct(d *lang.StructDecl, t *types.Type, done map[string]bool) {
-	off, align := 0, 1
+	bit, align := 0, 1 // bit offset of the next member
 	for _, f := range d.Fields {
-		if t.FieldByName(f.Name) != nil {
+		if t.FieldByName(f.Name) != nil && f.Name != "" {
 			ch.errorf(f, "field %s is declared twice in struct %s", f.Name, d.Name)
 			continue
 		}
@@ -164,15 +203,30 @@ func (ch *checker) layoutStruct(d *lang.StructDecl, t *types.Type, done map[stri
 		a := ft.Align()
 		align = max(align, a)
 		if d.Union {
-			t.Fields = append(t.Fields, &types.Field{Name: f.Name, Type: ft})
-			off = max(off, ft.Size)
+			t.Fields = append(t.Fields, &types.Field{Name: f.Name, Type: ft, BitSize: f.Bits})
+			bit = max(bit, ft.Size*8)
 			continue
 		}
-		off = (off + a - 1) / a * a
+		if f.Bits > 0 {
+			unit := ft.Size * 8
+			if f.Bits > unit {
+				ch.errorf(f, "bit-field %s is wider than its type %s", f.Name, ft)
+				continue
+			}
+			if bit/unit != (bit+f.Bits-1)/unit {
+				bit = (bit + unit - 1) / unit * unit
+			}
+			start := bit / unit * unit
+			t.Fields = append(t.Fields, &types.Field{Name: f.Name, Offset: start / 8, Type: ft, BitOff: bit - start, BitSize: f.Bits})
+			bit += f.Bits
+			continue
+		}
+		off := ((bit+7)/8 + a - 1) / a * a
 		t.Fields = append(t.Fields, &types.Field{Name: f.Name, Offset: off, Type: ft})
-		off += ft.Size
+		bit = (off + ft.Size) * 8
 	}
-	t.Size = (off + align - 1) / align * align
+	size := (bit + 7) / 8
+	t.Size = (size + align - 1) / align * align
 }
 
 // fieldValueType is the type of reading a member of type t: a char array

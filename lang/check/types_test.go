@@ -1,0 +1,182 @@
+package check
+
+// The type tests check testdata/types/*.gt with the fixture resolver and
+// compare Dump's output with the .types file beside each script. Run
+// "go test ./lang/check -update" to rewrite the golden files, then read
+// the diff.
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/gtrace/gtrace/lang"
+)
+
+func TestTypesGolden(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("testdata/types/*.gt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata: %v", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, conf := parseExpectations(t, string(src))
+			f, info, errs := checkSource(t, filepath.Base(file), string(src), conf)
+			if errs != nil {
+				t.Fatalf("check: %s", errs.Format())
+			}
+			got := Dump(f, info)
+			golden := strings.TrimSuffix(file, ".gt") + ".types"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("dump mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestExprTypes checks the type of one expression, the value of the map
+// @x in "BEGIN { @x = EXPR }" or of a tracepoint probe.
+func TestExprTypes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, want string
+	}{
+		{"int literal", "BEGIN { @x = 1 }", "@x: key none, value int64"},
+		{"pid", "BEGIN { @x = pid }", "@x: key none, value uint64"},
+		{"comm", "BEGIN { @x = comm }", "@x: key none, value string[16]"},
+		{"string literal", `BEGIN { @x = "abc" }`, "@x: key none, value string[4]"},
+		{"string widening", `BEGIN { @x = "abc"; @x = "abcdefg" }`, "@x: key none, value string[8]"},
+		{"unsigned arith", "BEGIN { @x = 1 + (uint32)2 }", "@x: key none, value uint64"},
+		{"signed arith", "BEGIN { @x = (int8)1 - 3 }", "@x: key none, value int64"},
+		{"cast keeps width for vars", "BEGIN { $v = (uint8)1; @x = $v }", "$v: uint8"},
+		{"map int promoted", "BEGIN { @x = (int16)1 }", "@x: key none, value int64"},
+		{"count", "BEGIN { @x = count() }", "@x: key none, value count"},
+		{"hist", "BEGIN { @x[comm] = hist(1) }", "@x: key string[16], value hist"},
+		{"lhist", "BEGIN { @x = lhist(5, 0, 100, 10) }", "@x: key none, value lhist(0,100,10)"},
+		{"tuple key", "BEGIN { @x[pid, comm] = sum(1) }", "@x: key (uint64,string[16]), value sum"},
+		{"int key promoted", "BEGIN { @x[(uint8)1] = 1 }", "@x: key uint64, value int64"},
+		{"tuple value", `BEGIN { @x = (1, "ab") }`, "@x: key none, value (int64,string[3])"},
+		{"str", "BEGIN { @x = str(0) }", "@x: key none, value string[64]"},
+		{"kstack", "BEGIN { @x[kstack] = count() }", "@x: key kstack, value count"},
+		{"ksym", "BEGIN { @x = ksym(0) }", "@x: key none, value ksym"},
+		{"tp pointer field", "tracepoint:syscalls:sys_enter_openat { @x = args->filename }", "@x: key none, value int8 *"},
+		{"tp char array", "tracepoint:sched:sched_switch { @x = args->prev_comm }", "@x: key none, value string[16]"},
+		{"tp int field", "tracepoint:sched:sched_switch { @x = args.next_pid }", "@x: key none, value int64"},
+		{"count read", "BEGIN { @c = count(); @x = @c }", "@x: key none, value uint64"},
+		{"ternary ints", "BEGIN { @x = pid ? 1 : (uint32)2 }", "@x: key none, value uint64"},
+		{"ternary strings", `BEGIN { @x = pid ? "a" : "bcd" }`, "@x: key none, value string[4]"},
+		{"sizeof", "BEGIN { @x = sizeof(uint32) }", "sizeof(uint32~uint32)~uint64=4"},
+		{"const fold", "BEGIN { @x = (1 + 2) * 3 }", "((1~int64 + 2~int64)~int64=3 * 3~int64)~int64=9"},
+		{"cast fold", "BEGIN { @x = (uint8)257 }", "((uint8)257~int64)~uint8=1"},
+		{"curtask", "BEGIN { @x = curtask->pid }", "@x: key none, value int64"},
+		{"increment", "BEGIN { @x++ }", "@x: key none, value int64"},
+		{"wildcard targets", "tracepoint:syscalls:sys_enter_* { @x = count() }", "tracepoint:syscalls:sys_enter_read"},
+		{"struct layout", "struct S { char a; int b; char c[3]; long d; } BEGIN { @x = sizeof(struct S) }", "struct S size 24 align 8"},
+		{"struct offsets", "struct S { char a; int b; char c[3]; long d; } BEGIN { @x = offsetof(struct S, d) }", "d int64 offset 16"},
+		{"union", "union U { char a; long b; int c[3]; } BEGIN { @x = sizeof(union U) }", "=16"},
+		{"positional int", "BEGIN { @x = $1 + $# }", "($1~int64=42 + $#~int64=2)~int64=44"},
+		{"positional str", "BEGIN { @x = str($2) }", "str($2~string[64])~string[64]"},
+		{"missing positional", "BEGIN { @x = $3 }", "$3~int64=0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			conf := &Config{Resolver: &fixtureResolver{}, Params: []string{"42", "hello"}}
+			f, info, errs := checkSource(t, "<cmdline>", tt.in, conf)
+			if errs != nil {
+				t.Fatalf("check %q: %s", tt.in, errs.Format())
+			}
+			if got := Dump(f, info); !strings.Contains(got, tt.want) {
+				t.Errorf("Dump(%q) = \n%s\nwant it to contain %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHints checks the "did you mean" hints and that errors carry spans.
+func TestHints(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, wantMsg, wantHint string
+	}{
+		{"map", "BEGIN { @bytes = 1; print(@byts) }", "unknown map @byts", "did you mean @bytes?"},
+		{"var", "BEGIN { $count = 1; @x = $cuont }", "undefined variable $cuont", "did you mean $count?"},
+		{"function", `BEGIN { prinf("x") }`, "unknown function prinf()", "did you mean printf?"},
+		{"builtin", "BEGIN { @x = nsec }", "unknown identifier nsec", "did you mean nsecs?"},
+		{"args field", "tracepoint:syscalls:sys_enter_openat { @x = args->filenme }", "no args field named filenme", "did you mean filename?"},
+		{"probe", "tracepoint:syscalls:sys_enter_opnat { }", "probe not found", "did you mean tracepoint:syscalls:sys_enter_openat?"},
+		{"struct field", "BEGIN { @x = curtask->pdi }", "has no field named pdi", "did you mean pid?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, errs := checkSource(t, "<cmdline>", tt.in, &Config{Resolver: &fixtureResolver{}})
+			if len(errs) != 1 {
+				t.Fatalf("got %d errors (%v), want 1", len(errs), errs)
+			}
+			e := errs[0]
+			if !strings.Contains(e.Msg, tt.wantMsg) {
+				t.Errorf("got message %q, want %q", e.Msg, tt.wantMsg)
+			}
+			if diff := cmp.Diff([]string{tt.wantHint}, e.Hints); diff != "" {
+				t.Errorf("hints (-want +got):\n%s", diff)
+			}
+			if !e.Span.Start.IsValid() || e.Line == "" {
+				t.Errorf("error %q has no position", e.Msg)
+			}
+		})
+	}
+}
+
+// TestNilConfig checks the defaults: no resolver, attach points kept as
+// written, args rejected.
+func TestNilConfig(t *testing.T) {
+	t.Parallel()
+	f, err := lang.Parse("<cmdline>", "t:syscalls:sys_enter_* { @x = count() } interval:ms:100 { exit() }")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conf *Config
+	info, err := conf.Check(f)
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	var got []string
+	for _, p := range info.Probes {
+		for _, tg := range p.Targets {
+			got = append(got, tg.Name)
+		}
+	}
+	want := []string{"tracepoint:syscalls:sys_enter_*", "interval:ms:100"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("targets (-want +got):\n%s", diff)
+	}
+	if info.StrLen != 64 {
+		t.Errorf("got StrLen %d, want 64", info.StrLen)
+	}
+	f, err = lang.Parse("<cmdline>", "t:syscalls:sys_enter_openat { @x = args->flags }")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conf.Check(f); err == nil {
+		t.Errorf("args without a resolver: got no error")
+	}
+}
