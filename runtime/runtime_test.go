@@ -20,13 +20,13 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
-	"github.com/cilium/ebpf/link"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/codegen"
 	"github.com/gtrace/gtrace/internal/bpftest"
 	"github.com/gtrace/gtrace/lang/types"
+	"github.com/gtrace/gtrace/probes"
 )
 
 func requireBPF(t *testing.T) {
@@ -398,26 +398,11 @@ func TestNoLeaks(t *testing.T) {
 	}
 }
 
-// tracepointAttacher attaches "tracepoint:cat:name" targets with
-// link.Tracepoint.
-type tracepointAttacher struct{}
-
+// newTracepointAttacher returns the real probes.Registry (it mounts
+// tracefs when needed).
 func newTracepointAttacher(t *testing.T) Attacher {
 	t.Helper()
-	if _, err := os.Stat("/sys/kernel/tracing/events"); err != nil {
-		if err := unix.Mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, ""); err != nil {
-			t.Skipf("tracefs unavailable: %v", err)
-		}
-	}
-	return tracepointAttacher{}
-}
-
-func (tracepointAttacher) Attach(p *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
-	parts := strings.Split(probe, ":")
-	if len(parts) != 3 || parts[0] != "tracepoint" {
-		return nil, fmt.Errorf("not a tracepoint: %s", probe)
-	}
-	return link.Tracepoint(parts[1], parts[2], p, &link.TracepointOptions{Cookie: cookie})
+	return probes.New(&probes.Options{})
 }
 
 func TestTracepoint(t *testing.T) {
@@ -547,5 +532,34 @@ func TestPIDMissing(t *testing.T) {
 	defer s.Close()
 	if _, err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "process 1073741824") {
 		t.Errorf("got %v, want an error naming the process", err)
+	}
+}
+
+// TestManyProbes attaches to many syscalls:sys_enter_* tracepoints, exits
+// from BEGIN, and checks that everything is detached and closed. (Only 40:
+// the kernel serialises tracepoint perf event teardown, ~45 ms each.)
+func TestManyProbes(t *testing.T) {
+	requireBPF(t)
+	reg := probes.New(&probes.Options{})
+	targets, err := reg.Expand("tracepoint", []string{"syscalls", "sys_enter_*"})
+	if err != nil {
+		t.Skipf("syscall tracepoints unavailable: %v", err)
+	}
+	targets = targets[:min(len(targets), 40)]
+	before := bpfFDs(t)
+	b := newBuilder()
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.countMap("@c", "c")
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(emit(exit), ret()))
+	b.probe("tp", ebpf.TracePoint, "tracepoint", targets, concat(bumpCount("c", "l1"), ret()))
+	stdout, _, _, err := run(t, b.p, &Options{Attacher: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("Attaching %d probes...\n", len(targets)+1); !strings.HasPrefix(stdout, want) {
+		t.Errorf("got %q, want it to start with %q", stdout, want)
+	}
+	if after := bpfFDs(t); !cmp.Equal(before, after) {
+		t.Errorf("open fds after Close: got %v, want %v", after, before)
 	}
 }
