@@ -30,6 +30,10 @@ func fixtureArgs() map[string][]*types.Field {
 			field("__syscall_nr", 8, types.Int32), field("dfd", 16, types.Int64),
 			field("filename", 24, userStr), field("flags", 32, types.Int64), field("mode", 40, types.Uint64),
 		},
+		"tracepoint:syscalls:sys_enter_execve": {
+			field("__syscall_nr", 8, types.Int32), field("filename", 16, userStr),
+			field("argv", 24, types.NewPointer(userStr, true)), field("envp", 32, types.NewPointer(userStr, true)),
+		},
 		"tracepoint:syscalls:sys_enter_close": {
 			field("__syscall_nr", 8, types.Int32), field("fd", 16, types.Uint64),
 		},
