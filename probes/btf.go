@@ -3,6 +3,7 @@ package probes
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/cilium/ebpf/btf"
@@ -35,6 +36,10 @@ func (k *kernel) structType(name string) (*types.Type, error) {
 		return nil, err
 	}
 	bt, err := lookupComposite(spec, name)
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		nf.Similar = similar(nf.Probe, k.compositeNamesLocked(spec))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +65,33 @@ func (k *kernel) btfLocked() (*btf.Spec, error) {
 		k.btfErr = fmt.Errorf("load kernel BTF: %w", k.btfErr)
 	}
 	return k.btf, k.btfErr
+}
+
+// compositeNamesLocked returns "struct NAME" and "union NAME" for every
+// named struct and union in the spec, computed once (for hints only).
+func (k *kernel) compositeNamesLocked(spec *btf.Spec) []string {
+	if k.btfNames != nil {
+		return k.btfNames
+	}
+	seen := map[string]bool{}
+	for t, err := range spec.All() {
+		if err != nil {
+			break
+		}
+		var n string
+		switch v := t.(type) {
+		case *btf.Struct:
+			n = "struct " + v.Name
+		case *btf.Union:
+			n = "union " + v.Name
+		}
+		if n != "" && !strings.HasSuffix(n, " ") && !seen[n] {
+			seen[n] = true
+			k.btfNames = append(k.btfNames, n)
+		}
+	}
+	sort.Strings(k.btfNames)
+	return k.btfNames
 }
 
 // lookupComposite finds a struct or union with a body by name, with an

@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -108,5 +110,10 @@ func TestStructNotFound(t *testing.T) {
 	_, err := New(nil).Struct("no_such_struct_xyz")
 	if !errors.Is(err, ErrNoSuchProbe) || err.Error() != "struct no_such_struct_xyz not found" {
 		t.Errorf("got %v, want struct no_such_struct_xyz not found", err)
+	}
+	_, err = New(nil).Struct("task_strct")
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || !cmp.Equal(nf.Hints(), []string{"did you mean struct task_struct?"}) {
+		t.Errorf("task_strct: got %v with hints %v, want a hint for struct task_struct", err, nf)
 	}
 }

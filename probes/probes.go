@@ -238,4 +238,6 @@ type kernel struct {
 	structs map[string]*types.Type
 	btf     *btf.Spec
 	btfErr  error
+	// btfNames lists the BTF structs and unions, for hints.
+	btfNames []string
 }
