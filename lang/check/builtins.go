@@ -351,7 +351,7 @@ func (ch *checker) argOf(c *lang.Call, i int, a lang.Expr, k argKind) bool {
 	if t == nil {
 		return false
 	}
-	if isNumeric(t) || (k == argAddr && t.Kind == types.Array) {
+	if isNumeric(t) || (k == argAddr && (t.Kind == types.Array || t.Kind == types.String)) {
 		return true
 	}
 	ch.errorf(a, "%s() expects an integer as argument %d, not %s", c.Name, i+1, t)

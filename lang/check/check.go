@@ -56,6 +56,10 @@ type Info struct {
 	Params []string
 	// StrLen is the string size in force.
 	StrLen int
+	// Warnings are problems that do not stop the program, such as one of
+	// several attach points of a probe that matches nothing (bpftrace
+	// warns and attaches the others). Print them before running.
+	Warnings lang.ErrorList
 }
 
 // Map is a global map's key and value type.

@@ -58,10 +58,11 @@ func (c *Config) unsafe() bool { return c != nil && c.Unsafe }
 // types persist across the two passes; everything else is rebuilt by each
 // pass.
 type checker struct {
-	conf *Config
-	file *lang.File
-	info *Info
-	errs lang.ErrorList
+	conf     *Config
+	file     *lang.File
+	info     *Info
+	errs     lang.ErrorList
+	warnings lang.ErrorList
 
 	final bool // the last pass: record errors and types
 
@@ -95,13 +96,12 @@ type mapState struct {
 
 func newChecker(c *Config, f *lang.File) *checker {
 	return &checker{
-		conf:      c,
-		file:      f,
-		maps:      map[string]*mapState{},
-		structs:   map[string]*types.Type{},
-		kstructs:  map[string]*types.Type{},
-		kstructOK: map[string]bool{},
-		enums:     map[string]int64{},
+		conf:     c,
+		file:     f,
+		maps:     map[string]*mapState{},
+		structs:  map[string]*types.Type{},
+		kstructs: map[string]*types.Type{},
+		enums:    map[string]int64{},
 	}
 }
 
@@ -139,6 +139,7 @@ func (ch *checker) run() (*Info, error) {
 	ch.info = ch.newInfo()
 	ch.bodies()
 	ch.fillInfo()
+	ch.info.Warnings = ch.warnings
 	if err := ch.errs.Err(); err != nil {
 		return nil, err
 	}

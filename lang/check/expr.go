@@ -149,7 +149,9 @@ func (ch *checker) compare(b *lang.Binary, x, y *types.Type) *types.Type {
 			return nil
 		}
 		return types.Int64
-	case x.Kind == types.Buffer && y.Kind == types.Buffer && (b.Op == "==" || b.Op == "!="):
+	case (b.Op == "==" || b.Op == "!=") && x.Kind == types.Buffer && y.Kind == types.Buffer:
+		return types.Int64
+	case (b.Op == "==" || b.Op == "!=") && x.Kind == types.Array && types.Equal(x, y):
 		return types.Int64
 	}
 	ch.errorf(b, "type mismatch for '%s': comparing %s with %s", b.Op, x, y)

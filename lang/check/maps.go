@@ -193,8 +193,8 @@ func keyList(k *types.Type) string {
 
 func validKey(t *types.Type) bool {
 	switch t.Kind {
-	case types.None, types.Invalid, types.Struct, types.Array:
-		return t.Kind == types.Array
+	case types.None, types.Invalid:
+		return false
 	}
 	return !t.Kind.IsAgg()
 }

@@ -40,29 +40,45 @@ var noResolve = map[string]bool{
 }
 
 // expandProbes validates and expands every attach point of every probe.
+// When some attach points of a probe match nothing but others do, the
+// misses are warnings, as in bpftrace.
 func (ch *checker) expandProbes() {
 	ch.targets = make([][]*Target, len(ch.file.Probes))
 	for i, p := range ch.file.Probes {
+		var misses []*lang.Error
 		for _, ap := range p.Attach {
-			ch.targets[i] = append(ch.targets[i], ch.expandAttach(ap)...)
+			ts, miss := ch.expandAttach(ap)
+			ch.targets[i] = append(ch.targets[i], ts...)
+			if miss != nil {
+				misses = append(misses, miss)
+			}
+		}
+		for _, m := range misses {
+			if len(ch.targets[i]) > 0 {
+				ch.warnings.Add(m)
+			} else {
+				ch.errs.Add(m)
+			}
 		}
 	}
 }
 
-// expandAttach returns the targets of one attach point, or nil after an error.
-func (ch *checker) expandAttach(ap *lang.AttachPoint) []*Target {
+// expandAttach returns the targets of one attach point. Invalid attach
+// points are reported; one the resolver finds nothing for is returned as
+// a miss for expandProbes to judge.
+func (ch *checker) expandAttach(ap *lang.AttachPoint) ([]*Target, *lang.Error) {
 	parts, ok := ch.substParts(ap)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	name, parts, err := canonical(ap.Provider, parts)
 	if err != nil {
 		ch.errorf(ap, "%s", err)
-		return nil
+		return nil, nil
 	}
 	r := ch.conf.resolver()
 	if noResolve[ap.Provider] || r == nil {
-		return []*Target{{Point: ap, Provider: ap.Provider, Name: name}}
+		return []*Target{{Point: ap, Provider: ap.Provider, Name: name}}, nil
 	}
 	names, err := r.Expand(ap.Provider, parts)
 	if err != nil {
@@ -71,18 +87,16 @@ func (ch *checker) expandAttach(ap *lang.AttachPoint) []*Target {
 		if errors.As(err, &h) {
 			hints = h.Hints()
 		}
-		ch.errorHint(ap, hints, "%s", err)
-		return nil
+		return nil, lang.NewError(ch.file, ap.Span(), err.Error(), hints...)
 	}
 	if len(names) == 0 {
-		ch.errorf(ap, "no probes match %s", name)
-		return nil
+		return nil, lang.NewError(ch.file, ap.Span(), "no probes match "+name)
 	}
 	ts := make([]*Target, len(names))
 	for i, n := range names {
 		ts[i] = &Target{Point: ap, Provider: ap.Provider, Name: n}
 	}
-	return ts
+	return ts, nil
 }
 
 // substParts replaces positional parameters in the attach point's parts.

@@ -113,8 +113,10 @@ func (ch *checker) unroll(s *lang.UnrollStmt) {
 	switch {
 	case !ok:
 		ch.errorf(s.Count, "unroll count must be a constant integer")
-	case n < 1 || n > 100:
-		ch.errorf(s.Count, "unroll count must be between 1 and 100, not %d", n)
+	case n < 1:
+		ch.errorf(s.Count, "unroll minimum value is 1 (got %d)", n)
+	case n > 100:
+		ch.errorf(s.Count, "unroll maximum value is 100 (got %d)", n)
 	}
 	ch.block(s.Body)
 }

@@ -180,3 +180,35 @@ func TestNilConfig(t *testing.T) {
 		t.Errorf("args without a resolver: got no error")
 	}
 }
+
+// TestWarnings checks that an attach point matching nothing is a warning
+// when another attach point of the same probe matches, and an error
+// otherwise.
+func TestWarnings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in     string
+		wantErr      bool
+		wantWarnings int
+	}{
+		{"one missing of two", "t:syscalls:sys_enter_openat, t:syscalls:nonsense { }", false, 1},
+		{"only missing", "t:syscalls:nonsense { }", true, 0},
+		{"all found", "t:syscalls:sys_enter_openat, t:sched:sched_switch { }", false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := lang.Parse("<cmdline>", tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			info, err := (&Config{Resolver: &fixtureResolver{}}).Check(f)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil && len(info.Warnings) != tt.wantWarnings {
+				t.Errorf("got %d warnings (%v), want %d", len(info.Warnings), info.Warnings, tt.wantWarnings)
+			}
+		})
+	}
+}
