@@ -1,0 +1,43 @@
+// Tier-1 tests: they open real perf events and skip without root.
+package perf
+
+import (
+	"os"
+	"testing"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"golang.org/x/sys/unix"
+)
+
+func TestOpenAttachClose(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("skipped: needs root for perf events and BPF")
+	}
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
+		Type: ebpf.PerfEvent, License: "GPL",
+		Instructions: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
+	})
+	if err != nil {
+		t.Skipf("skipped: cannot load a perf event program: %v", err)
+	}
+	defer prog.Close()
+	for _, cookie := range []uint64{0, 7} {
+		fd, err := Open(Event{Type: unix.PERF_TYPE_SOFTWARE, Config: unix.PERF_COUNT_SW_CPU_CLOCK, Period: 1e6}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := Attach(prog, fd, cookie)
+		if err != nil {
+			t.Fatalf("Attach with cookie %d: %v", cookie, err)
+		}
+		for range 2 {
+			if err := l.Close(); err != nil {
+				t.Errorf("Link.Close: %v", err)
+			}
+			if err := fd.Close(); err != nil {
+				t.Errorf("FD.Close: %v", err)
+			}
+		}
+	}
+}
