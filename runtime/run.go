@@ -96,8 +96,13 @@ func (s *Session) watch() (<-chan struct{}, func(), error) {
 		return s.child.Done(), func() {}, nil
 	}
 	if s.opts.PID > 0 {
-		s.env.syms.Snapshot(uint32(s.opts.PID))
-		return watchPID(s.opts.PID)
+		done, stopWatch, err := watchPID(s.opts.PID)
+		if err != nil {
+			return nil, nil, err
+		}
+		stop := make(chan struct{})
+		go s.env.syms.follow(uint32(s.opts.PID), stop)
+		return done, func() { close(stop); stopWatch() }, nil
 	}
 	return nil, func() {}, nil
 }
@@ -112,7 +117,9 @@ func (s *Session) runUntilStop(ctx context.Context, begin []*ebpf.Program, pidDo
 	}
 	if s.child != nil {
 		s.child.Release()
-		s.env.syms.Snapshot(uint32(s.child.Pid()))
+		stop := make(chan struct{})
+		defer close(stop)
+		go s.env.syms.follow(uint32(s.child.Pid()), stop)
 	}
 	select {
 	case code := <-s.stopped:

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gtrace/gtrace/runtime/format"
 )
@@ -253,4 +254,28 @@ func readMaps(path string) ([]mapping, error) {
 		ms = append(ms, m)
 	}
 	return ms, nil
+}
+
+// follow keeps the mapping snapshot of pid fresh until stop is closed or
+// the process is gone, so that its addresses resolve after it exits (a
+// -c child has just exec'd, and may dlopen later). It polls quickly at
+// first, then every 100ms.
+func (s *symbols) follow(pid uint32, stop <-chan struct{}) {
+	for i := 0; ; i++ {
+		s.mu.Lock()
+		ok := s.snapshot(pid)
+		s.mu.Unlock()
+		if !ok {
+			return
+		}
+		wait := 100 * time.Millisecond
+		if i < 20 {
+			wait = 5 * time.Millisecond
+		}
+		select {
+		case <-stop:
+			return
+		case <-time.After(wait):
+		}
+	}
 }
