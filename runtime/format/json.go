@@ -61,8 +61,8 @@ func Attached(env *Env, n int) string {
 	return "Attaching " + strconv.Itoa(n) + " probes...\n"
 }
 
-// Lost returns the lost-events report: "Lost N events\n" (bpftrace writes
-// it to stdout in text too) or {"type": "lost_events", "data": {"events": N}}.
+// Lost returns the lost-events report: "Lost N events\n", or
+// {"type": "lost_events", "data": {"events": N}} in JSON.
 func Lost(env *Env, n uint64) string {
 	if env.json() {
 		return Record("lost_events", `{"events": `+strconv.FormatUint(n, 10)+"}")

@@ -309,3 +309,34 @@ func TestRecords(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMapString checks that no key or value bytes make map printing panic,
+// for each value kind, keyed and not, in text and JSON.
+func FuzzMapString(f *testing.F) {
+	f.Add([]byte{1, 2, 3}, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}, uint8(0), int64(0), int64(0))
+	f.Add([]byte("key"), le64(1, 2, 3, 4, 5, 6, 7, 8, 9), uint8(5), int64(2), int64(-1))
+	values := []*types.Type{
+		{Kind: types.Count}, {Kind: types.Sum, Signed: true}, {Kind: types.Min}, {Kind: types.Max},
+		{Kind: types.Avg}, {Kind: types.Stats}, {Kind: types.Hist}, lhistType(0, 100, 7),
+		lhistType(5, 4, 0), types.Int8, types.NewString(4), kstackType("perf"),
+		types.NewTuple(types.Int16, types.NewString(2)), {Kind: types.Usym, Size: 16},
+	}
+	keys := []*types.Type{nil, types.Int32, types.NewString(3), types.NewTuple(types.Int8, types.Uint64), kstackType("")}
+	env := fakeEnv()
+	f.Fuzz(func(t *testing.T, key, value []byte, pick uint8, top, div int64) {
+		m := &Map{
+			Name:   "@m",
+			Key:    keys[int(pick)%len(keys)],
+			Value:  values[int(pick)/len(keys)%len(values)],
+			PerCPU: pick&1 == 0,
+			Entries: []Entry{
+				{Key: key, Values: [][]byte{value, key}},
+				{Key: value, Values: [][]byte{key}},
+			},
+		}
+		MapString(env, m, top, div)
+		e := *env
+		e.JSON = true
+		MapString(&e, m, top, div)
+	})
+}
