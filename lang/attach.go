@@ -39,7 +39,11 @@ func (l *lowerer) attach(g *gAttach) *AttachPoint {
 		return a
 	}
 	if !ok {
-		l.errs.Add(NewError(l.s.f, a.At, "unknown probe type \""+fields[0]+"\"", suggestProvider(fields[0])...))
+		at := a.At
+		at.End = at.Start
+		at.End.Offset += len(fields[0])
+		at.End.Col += len(fields[0])
+		l.errs.Add(NewError(l.s.f, at, "unknown probe type \""+fields[0]+"\"", suggestProvider(fields[0])...))
 		return a
 	}
 	a.Provider, a.Parts = prov, fields[1:]

@@ -96,6 +96,9 @@ func (s *scanner) expectation(i int) (string, []string) {
 	if msg := afterToken(prev); msg != "" {
 		return ", expected " + msg, nil
 	}
+	if top.role == "pred" && prev.Type == tokPredStart {
+		return ", expected an expression in the predicate", nil
+	}
 	if wantsOperand(prev) {
 		return ", expected an expression", nil
 	}
@@ -161,8 +164,6 @@ func afterToken(prev lexer.Token) string {
 func roleExpectation(role string, prev, tok lexer.Token) string {
 	ends := endsOperand(prev)
 	switch {
-	case role == "pred" && (tok.Type == tokPredEnd || prev.Type == tokPredStart):
-		return ", expected an expression in the predicate"
 	case role == "pred":
 		return ", expected \"/\" to end the predicate"
 	case (role == "block" || role == "probe") && (prev.Value == "{" || prev.Value == ";" || prev.Value == "}"):

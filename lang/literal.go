@@ -15,7 +15,7 @@ import (
 func (l *lowerer) intValue(text string, at Span) (uint64, bool) {
 	n, msg := parseInt(text)
 	if msg != "" {
-		l.errorf(at, "%s %q", msg, text)
+		l.errorf(at, msg, text)
 		return 0, false
 	}
 	return n, true
@@ -27,7 +27,7 @@ func parseInt(text string) (uint64, string) {
 	isHex := strings.HasPrefix(lower, "0x")
 	s = strings.TrimRight(s, "uUlL")
 	if len(s) == 0 || strings.HasSuffix(text, "_") {
-		return 0, "invalid integer literal"
+		return 0, "invalid integer literal %q"
 	}
 	base, digits := 10, s
 	switch {
@@ -45,9 +45,9 @@ func parseInt(text string) (uint64, string) {
 	n, err := strconv.ParseUint(digits, base, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, "integer literal too large"
+			return 0, "integer literal %q is too large"
 		}
-		return 0, "invalid integer literal"
+		return 0, "invalid integer literal %q"
 	}
 	return n, ""
 }
@@ -58,12 +58,12 @@ func parseExp(s string) (uint64, string) {
 	m, err1 := strconv.ParseUint(s[:i], 10, 64)
 	e, err2 := strconv.ParseUint(s[i+1:], 10, 8)
 	if err1 != nil || err2 != nil || i == 0 {
-		return 0, "invalid integer literal"
+		return 0, "invalid integer literal %q"
 	}
 	for ; e > 0; e-- {
 		hi, lo := bits.Mul64(m, 10)
 		if hi != 0 {
-			return 0, "integer literal too large"
+			return 0, "integer literal %q is too large"
 		}
 		m = lo
 	}
@@ -116,7 +116,7 @@ func (l *lowerer) escapeError(body string, i int, at Span) {
 	if at.Start.Line != at.End.Line || at.End.Offset-at.Start.Offset != len(body)+2 {
 		start, stop = at.Start, at.End // a #define'd literal: point at the use
 	}
-	l.errs.Add(Errorf(l.s.f, Span{start, stop}, "invalid escape sequence %q", body[i:end]))
+	l.errs.Add(Errorf(l.s.f, Span{start, stop}, "invalid escape sequence \"%s\"", body[i:end]))
 }
 
 var simpleEscapes = map[byte]byte{
