@@ -1,5 +1,3 @@
-//go:build gtracefull
-
 package main
 
 // This file is gtrace's top level: read the script, parse, check, compile,
@@ -57,7 +55,7 @@ func usageError(stderr io.Writer, err error) int {
 		if msg := err.Error(); msg != errUsage.Error() {
 			fmt.Fprintf(stderr, "ERROR: %s\n", msg[:len(msg)-len(": usage")])
 		}
-		fmt.Fprint(stderr, usage)
+		io.WriteString(stderr, usage)
 		return 1
 	}
 	fmt.Fprintf(stderr, "ERROR: %v\n", err)
@@ -167,7 +165,7 @@ func execute(o *options, prog *codegen.Program, reg *probes.Registry, stdout, st
 	}
 	opts := &runtime.Options{
 		Stdout: out, Stderr: stderr, JSON: o.format == "json", Quiet: o.quiet,
-		Verbose: o.verbose, DryRun: o.dryRun, Attacher: reg, PID: o.pid,
+		Verbose: o.verbose, DryRun: o.dryRun, Unsafe: o.unsafe, Attacher: reg, PID: o.pid, Stdin: os.Stdin,
 	}
 	if o.cmd != "" {
 		opts.Cmd = []string{"/bin/sh", "-c", o.cmd}

@@ -1,0 +1,73 @@
+// The CLI is tested with testscript: each file in testdata/script is a txtar
+// archive whose comment section is a script of commands (`exec gtrace ...`,
+// `stdout regexp`, `! stderr .`, `cmp stdout want.txt`) run in a fresh work
+// directory holding the archive's files. The gtrace command inside the scripts
+// is this test binary re-executed as gtrace (testscript.Main).
+//
+// Conditions: [root] holds when running as root; [bpf] when BPF programs can
+// be loaded (root and /sys/fs/bpf or bpf() usable). Kernel tests use [bpf] and
+// skip with that condition's name otherwise. `go test ./cmd/gtrace -update`
+// rewrites the expected files of cmp commands.
+package main
+
+import (
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output of cmp commands in testdata/script")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"gtrace": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Condition:     condition,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SHARED", sharedDir())
+			return nil
+		},
+	})
+}
+
+// sharedDir is ../shared next to the repository, where the conformance data lives.
+func sharedDir() string {
+	wd, _ := os.Getwd()
+	return wd + "/../../../shared"
+}
+
+func condition(cond string) (bool, error) {
+	switch cond {
+	case "root":
+		return os.Geteuid() == 0, nil
+	case "bpf":
+		return canLoadBPF(), nil
+	}
+	return false, nil
+}
+
+func canLoadBPF() bool {
+	if os.Geteuid() != 0 {
+		return false
+	}
+	p, err := ebpf.NewProgram(&ebpf.ProgramSpec{
+		Type:         ebpf.SocketFilter,
+		License:      "GPL",
+		Instructions: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
+	})
+	if err != nil {
+		return false
+	}
+	p.Close()
+	return true
+}
