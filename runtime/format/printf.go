@@ -23,17 +23,44 @@ type spec struct {
 // %r %rx %rh for buffers; flags - 0 + space #; width; precision; length
 // modifiers hh h l ll j z t. An integer is widened by its own type's sign
 // and converted at the modifier's width (none: 32 bits), as C does. %s of a
-// non-string prints its text (Value). A conversion without an argument, or
-// an unknown one, is copied as it is. It returns an error only when rec is
-// shorter than the args' layout (and then formats what it can).
+// non-string prints its text (Value); of a char array, the C string. A
+// conversion without an argument, or an unknown one, is copied as it is. It
+// returns an error only when rec is shorter than the args' layout (and then
+// formats what it can).
+//
+// Printf parses format on every call; NewPrinter parses it once.
 func Printf(env *Env, format string, args []*types.Type, rec []byte) (string, error) {
-	var err error
+	return NewPrinter(format, args).Format(env, rec)
+}
+
+// Printer is a parsed printf format with its argument layout. It is
+// immutable and safe for concurrent use.
+type Printer struct {
+	parts []part
+	size  int // bytes of the record's args
+}
+
+// part is literal text, or a conversion of the arg at off.
+type part struct {
+	text string
+	conv bool
+	sp   spec
+	t    *types.Type
+	off  int
+}
+
+// NewPrinter parses format for args (see Printf).
+func NewPrinter(format string, args []*types.Type) *Printer {
 	tup := types.NewTuple(args...)
-	if len(rec) < tup.Size {
-		err = fmt.Errorf("printf record is %d bytes, want %d", len(rec), tup.Size)
-	}
 	offs := tup.Offsets()
-	var sb strings.Builder
+	p := &Printer{size: tup.Size}
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			p.parts = append(p.parts, part{text: lit.String()})
+			lit.Reset()
+		}
+	}
 	next := 0
 	for i := 0; i < len(format); {
 		c := format[i]
@@ -42,25 +69,43 @@ func Printf(env *Env, format string, args []*types.Type, rec []byte) (string, er
 			if j < 0 {
 				j = len(format) - i
 			}
-			sb.WriteString(format[i : i+j])
+			lit.WriteString(format[i : i+j])
 			i += j
 			continue
 		}
 		if strings.HasPrefix(format[i:], "%%") {
-			sb.WriteByte('%')
+			lit.WriteByte('%')
 			i += 2
 			continue
 		}
 		sp, n := parseSpec(format[i:])
 		if n == 0 || next >= len(args) {
-			sb.WriteByte('%')
+			lit.WriteByte('%')
 			i++
 			continue
 		}
-		t := args[next]
-		sb.WriteString(formatArg(env, sp, t, field(rec, offs[next], t.Size)))
+		flush()
+		p.parts = append(p.parts, part{conv: true, sp: sp, t: args[next], off: offs[next]})
 		next++
 		i += n
+	}
+	flush()
+	return p
+}
+
+// Format formats one record (the args, without the event id).
+func (p *Printer) Format(env *Env, rec []byte) (string, error) {
+	var err error
+	if len(rec) < p.size {
+		err = fmt.Errorf("printf record is %d bytes, want %d", len(rec), p.size)
+	}
+	var sb strings.Builder
+	for _, pt := range p.parts {
+		if !pt.conv {
+			sb.WriteString(pt.text)
+			continue
+		}
+		sb.WriteString(formatArg(env, pt.sp, pt.t, field(rec, pt.off, pt.t.Size)))
 	}
 	return sb.String(), err
 }
@@ -162,10 +207,13 @@ func argInt(t *types.Type, b []byte) int64 {
 }
 
 // printfText is the text %s prints for a value: stacks indented 8 spaces,
-// ints in decimal, buffers as %r.
+// ints in decimal, buffers as %r, char arrays as C strings.
 func printfText(env *Env, t *types.Type, b []byte) string {
-	if t.Kind == types.Pointer {
+	switch {
+	case t.Kind == types.Pointer:
 		return strconv.FormatUint(u64(b), 10)
+	case t.Kind == types.Array && t.Elem != nil && t.Elem.Kind == types.Int && t.Elem.Size == 1:
+		return cString(b, t.Len)
 	}
 	return valueText(env, t, b, false, 8)
 }

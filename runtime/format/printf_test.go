@@ -48,6 +48,7 @@ func TestPrintf(t *testing.T) {
 		{"min int64", "%ld %d", []val{i64(-1 << 63), i64(-1 << 63)}, "-9223372036854775808 0"},
 		{"min int32", "%d", []val{i64(-1 << 31)}, "-2147483648"},
 		{"wide padding", "%30d|", []val{five}, "                             5|"},
+		{"s of char array", "[%s]", []val{{&types.Type{Kind: types.Array, Size: 4, Elem: types.Int8, Len: 4}, []byte("hi\x00x")}}, "[hi]"},
 	}
 	for _, tc := range tests {
 		tup := tuple(tc.args...)
@@ -96,4 +97,21 @@ func FuzzPrintf(f *testing.F) {
 		Printf(env, format, args, rec)
 		Printf(nil, format, args, rec)
 	})
+}
+
+func TestPrinterReuse(t *testing.T) {
+	t.Parallel()
+	p := NewPrinter("%s=%d\n", []*types.Type{types.NewString(4), types.Int32})
+	for _, tc := range []struct {
+		in   []byte
+		want string
+	}{
+		{[]byte("ab\x00\x00\x07\x00\x00\x00"), "ab=7\n"},
+		{[]byte("wxyz\xff\xff\xff\xff"), "wxyz=-1\n"},
+	} {
+		got, err := p.Format(nil, tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("Format(%q) got %q, %v, want %q", tc.in, got, err, tc.want)
+		}
+	}
 }
