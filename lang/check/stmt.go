@@ -238,7 +238,11 @@ func (ch *checker) valueExpr(e lang.Expr) *types.Type {
 		ch.errorf(e, "this expression has no value")
 		return nil
 	case types.Hist, types.Lhist, types.Stats, types.Avg:
-		ch.errorf(e, "a %s map value cannot be stored", t)
+		ch.errorf(e, "the value of a %s() map can only be printed with print()", t)
+		return nil
+	}
+	if id, ok := e.(*lang.Ident); ok && id.Name == "args" {
+		ch.errorHint(e, []string{"use args->field"}, "args cannot be used as a value")
 		return nil
 	}
 	return t

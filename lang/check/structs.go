@@ -261,6 +261,13 @@ func (ch *checker) field(e *lang.Field) *types.Type {
 		ch.errorf(e, "can not access field '%s' on a value of type %s", e.Name, x)
 		return nil
 	}
+	if len(st.Fields) == 0 && st.Name != "" {
+		// A pointer member of a BTF struct may point to a stub that names
+		// the struct without its fields; look it up in full.
+		if full := ch.lookupStruct(e, st.Name, true); full != nil {
+			st = full
+		}
+	}
 	return ch.member(e, st, e.Name)
 }
 
