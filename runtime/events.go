@@ -178,7 +178,11 @@ func (s *Session) dispatch(ev *codegen.Event, b []byte) error {
 	case codegen.EvCat:
 		return s.cat(ev, b)
 	case codegen.EvJoin:
-		s.out.WriteString(format.Output(env, "join", joinText(ev, b)))
+		text := joinText(ev, b)
+		if env.JSON {
+			text = strings.TrimSuffix(text, "\n") // bpftrace's JSON join has no newline
+		}
+		s.out.WriteString(format.Output(env, "join", text))
 	case codegen.EvSystem:
 		return s.system(ev, b)
 	default:
