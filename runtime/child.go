@@ -106,6 +106,9 @@ func (c *Child) Kill() {
 // function that ends the watch. It fails if the process does not exist.
 func watchPID(pid int) (<-chan struct{}, func(), error) {
 	fd, err := unix.PidfdOpen(pid, 0)
+	if errors.Is(err, unix.ESRCH) {
+		return nil, nil, fmt.Errorf("process %d does not exist", pid)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("watch process %d: %w", pid, err)
 	}

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -86,6 +87,9 @@ func (s *Session) setup() error {
 	s.env = newEnvState(s.prog, s.coll, s.opts.JSON)
 	if s.opts.DryRun {
 		return nil
+	}
+	if pid := s.opts.PID; pid > 0 && errors.Is(unix.Kill(pid, 0), unix.ESRCH) {
+		return fmt.Errorf("process %d does not exist", pid)
 	}
 	if len(s.opts.Cmd) > 0 {
 		c, err := StartChild(s.opts.Cmd, s.opts.Stdin, s.stdout, s.errw, s.opts.Env)
