@@ -23,6 +23,9 @@ func Parse(name, src string) (f *File, err error) {
 	}()
 	s := newScanner(tmp)
 	s.scan()
+	if len(s.errs) == 0 {
+		s.checkNesting()
+	}
 	if len(s.errs) > 0 {
 		return nil, s.errs.Err()
 	}
