@@ -5,6 +5,7 @@ package lang
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -116,8 +117,10 @@ func (s *scanner) expectation(i int) (string, []string) {
 // topExpectation covers errors outside any bracket.
 func topExpectation(prev, tok lexer.Token) string {
 	switch {
-	case prev.Type == tokAttach && tok.Type == tokAttach:
+	case prev.Type == tokAttach && tok.Type == tokAttach && looksLikeAttach(tok.Value):
 		return ", expected \",\" between attach points"
+	case prev.Type == tokAttach && tok.Type == tokAttach:
+		return ", expected \"{\" after the attach point"
 	case prev.Type == tokAttach:
 		return ", expected a predicate or \"{\" after the attach point"
 	case prev.Type == tokPunct && prev.Value == "," && tok.Type != tokAttach:
@@ -134,6 +137,13 @@ func topExpectation(prev, tok lexer.Token) string {
 		return ", expected \"{\""
 	}
 	return ", expected a probe"
+}
+
+// looksLikeAttach tells an attach point from a word of a probe body
+// written without its "{".
+func looksLikeAttach(raw string) bool {
+	_, known := providers[raw]
+	return known || strings.Contains(raw, ":")
 }
 
 // afterToken covers tokens that must be followed by one specific thing.
