@@ -28,9 +28,20 @@ type Entry struct {
 	Values [][]byte
 }
 
-// entry is a key with its reduced value.
+// entry is a key with its reduced value, and what it sorts by.
 type entry struct {
 	key, val []byte
+	order    []keyPart // the key's elements, for sorting by key
+	rank     int64     // the value's number, for sorting by value
+	pos      int       // position in the map's entries, the last tie-break
+}
+
+// keyPart is one key element as it sorts: integers as unsigned numbers of
+// their size, strings as C strings, anything else by its bytes (in s).
+type keyPart struct {
+	n     uint64
+	s     string
+	isInt bool
 }
 
 // PrintMap writes m as bpftrace prints print(@m, top, div) and the exit
@@ -78,29 +89,61 @@ func reduceEntries(m *Map) []entry {
 
 // sortEntries orders entries as bpftrace does: count, sum, int, min and max
 // maps by value; avg and stats by average and hist and lhist by total count
-// (ties in key byte order); everything else by key.
+// (ties in key byte order, as bpftrace's std::map leaves them); everything
+// else by key. Ties of the other kinds keep key order.
 func sortEntries(m *Map, es []entry) []entry {
-	sortByKey(m.Key, es)
-	switch m.Value.Kind {
-	case types.Count, types.Sum, types.Min, types.Max, types.Int:
-		_, signed := scalar(m.Value, nil)
-		slices.SortStableFunc(es, func(a, b entry) int {
-			x, _ := scalar(m.Value, a.val)
-			y, _ := scalar(m.Value, b.val)
-			return cmpInt(x, y, signed)
-		})
-	case types.Avg, types.Stats:
-		sortRaw(es)
-		slices.SortStableFunc(es, func(a, b entry) int {
-			return cmpInt(average(a.val), average(b.val), true)
-		})
-	case types.Hist, types.Lhist:
-		sortRaw(es)
-		slices.SortStableFunc(es, func(a, b entry) int {
-			return cmpInt(int64(total(m.Value, a.val)), int64(total(m.Value, b.val)), true)
-		})
+	t := m.Value
+	_, signed := scalar(t, nil)
+	for i := range es {
+		e := &es[i]
+		e.order = keyOrder(m.Key, e.key)
+		switch t.Kind {
+		case types.Avg, types.Stats:
+			e.rank, signed = average(e.val), true
+		case types.Hist, types.Lhist:
+			e.rank, signed = int64(total(t, e.val)), false
+		default:
+			e.rank, _ = scalar(t, e.val)
+		}
 	}
-	return es
+	byValue, byRaw := true, false
+	switch t.Kind {
+	case types.Avg, types.Stats, types.Hist, types.Lhist:
+		byRaw = true
+	case types.Count, types.Sum, types.Min, types.Max, types.Int:
+	default:
+		byValue = false
+	}
+	// One total order (value, then key, then position) sorted with an
+	// unstable sort of pointers: much faster than stable sorts of entries
+	// for maps of thousands of keys.
+	ps := make([]*entry, len(es))
+	for i := range es {
+		es[i].pos = i
+		ps[i] = &es[i]
+	}
+	slices.SortFunc(ps, func(a, b *entry) int {
+		if byValue {
+			if c := cmpInt(a.rank, b.rank, signed); c != 0 {
+				return c
+			}
+		}
+		c := 0
+		if byRaw {
+			c = bytes.Compare(a.key, b.key)
+		} else {
+			c = cmpOrder(a, b)
+		}
+		if c != 0 {
+			return c
+		}
+		return a.pos - b.pos
+	})
+	out := make([]entry, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
 }
 
 func total(t *types.Type, b []byte) uint64 {
@@ -121,37 +164,41 @@ func cmpInt(x, y int64, signed bool) int {
 	return 1
 }
 
-func sortRaw(es []entry) {
-	slices.SortStableFunc(es, func(a, b entry) int { return bytes.Compare(a.key, b.key) })
-}
-
-// sortByKey sorts by each key element in turn: integers as unsigned numbers
-// of their size, strings as C strings, other types by their bytes.
-func sortByKey(key *types.Type, es []entry) {
+// keyOrder returns the parts of a key that sort_by_key compares.
+func keyOrder(key *types.Type, b []byte) []keyPart {
 	if key == nil {
-		return
+		return nil
 	}
 	elems, offs := keyElems(key)
-	slices.SortStableFunc(es, func(a, b entry) int {
-		for i, t := range elems {
-			x, y := field(a.key, offs[i], t.Size), field(b.key, offs[i], t.Size)
-			if c := cmpKeyElem(t, x, y); c != 0 {
-				return c
-			}
+	parts := make([]keyPart, len(elems))
+	for i, t := range elems {
+		x := field(b, offs[i], t.Size)
+		switch t.Kind {
+		case types.Int:
+			parts[i] = keyPart{n: uint64(intVal(&types.Type{Kind: types.Int, Size: t.Size}, x)), isInt: true}
+		case types.String:
+			parts[i] = keyPart{s: cString(x, t.Size)}
+		default:
+			parts[i] = keyPart{s: string(x)}
 		}
-		return 0
-	})
+	}
+	return parts
 }
 
-func cmpKeyElem(t *types.Type, x, y []byte) int {
-	switch t.Kind {
-	case types.Int:
-		u := &types.Type{Kind: types.Int, Size: t.Size}
-		return cmpInt(intVal(u, x), intVal(u, y), false)
-	case types.String:
-		return strings.Compare(cString(x, t.Size), cString(y, t.Size))
+func cmpOrder(a, b *entry) int {
+	for i := range min(len(a.order), len(b.order)) {
+		x, y := a.order[i], b.order[i]
+		if x.isInt {
+			if c := cmpInt(int64(x.n), int64(y.n), false); c != 0 {
+				return c
+			}
+			continue
+		}
+		if c := strings.Compare(x.s, y.s); c != 0 {
+			return c
+		}
 	}
-	return bytes.Compare(x, y)
+	return 0
 }
 
 // keyElems returns the elements of a map key and their offsets: a tuple's
