@@ -67,20 +67,20 @@ func (ch *checker) expandProbes() {
 // points are reported; one the resolver finds nothing for is returned as
 // a miss for expandProbes to judge.
 func (ch *checker) expandAttach(ap *lang.AttachPoint) ([]*Target, *lang.Error) {
-	parts, ok := ch.substParts(ap)
+	provider, parts, ok := ch.substParts(ap)
 	if !ok {
 		return nil, nil
 	}
-	name, parts, err := canonical(ap.Provider, parts)
+	name, parts, err := canonical(provider, parts)
 	if err != nil {
 		ch.errorf(ap, "%s", err)
 		return nil, nil
 	}
 	r := ch.conf.resolver()
-	if noResolve[ap.Provider] || r == nil {
-		return []*Target{{Point: ap, Provider: ap.Provider, Name: name}}, nil
+	if noResolve[provider] || r == nil {
+		return []*Target{{Point: ap, Provider: provider, Name: name}}, nil
 	}
-	names, err := r.Expand(ap.Provider, parts)
+	names, err := r.Expand(provider, parts)
 	if err != nil {
 		var h hinter
 		var hints []string
@@ -94,17 +94,18 @@ func (ch *checker) expandAttach(ap *lang.AttachPoint) ([]*Target, *lang.Error) {
 	}
 	ts := make([]*Target, len(names))
 	for i, n := range names {
-		ts[i] = &Target{Point: ap, Provider: ap.Provider, Name: n}
+		ts[i] = &Target{Point: ap, Provider: provider, Name: n}
 	}
 	return ts, nil
 }
 
-// substParts replaces positional parameters in the attach point's parts.
-func (ch *checker) substParts(ap *lang.AttachPoint) ([]string, bool) {
-	out := make([]string, len(ap.Parts))
+// substParts replaces positional parameters in the attach point and
+// returns its provider and parts. A parameter in the provider itself
+// ("BEG$1") is substituted in the raw text, which is then split again.
+func (ch *checker) substParts(ap *lang.AttachPoint) (string, []string, bool) {
 	ok := true
-	for i, p := range ap.Parts {
-		out[i] = posParamRE.ReplaceAllStringFunc(p, func(m string) string {
+	subst := func(p string) string {
+		return posParamRE.ReplaceAllStringFunc(p, func(m string) string {
 			if m == "$#" {
 				return strconv.Itoa(len(ch.conf.params()))
 			}
@@ -117,7 +118,30 @@ func (ch *checker) substParts(ap *lang.AttachPoint) ([]string, bool) {
 			return v
 		})
 	}
-	return out, ok
+	if strings.Contains(ap.Provider, "$") {
+		fields := strings.Split(subst(ap.Raw), ":")
+		return providerAlias(fields[0]), fields[1:], ok
+	}
+	out := make([]string, len(ap.Parts))
+	for i, p := range ap.Parts {
+		out[i] = subst(p)
+	}
+	return ap.Provider, out, ok
+}
+
+// providerAliases maps short and lowercase provider names to canonical ones.
+var providerAliases = map[string]string{
+	"begin": "BEGIN", "end": "END", "t": "tracepoint", "rt": "rawtracepoint",
+	"k": "kprobe", "kr": "kretprobe", "u": "uprobe", "ur": "uretprobe", "U": "usdt",
+	"p": "profile", "i": "interval", "s": "software", "h": "hardware", "w": "watchpoint",
+	"aw": "asyncwatchpoint", "f": "kfunc", "fr": "kretfunc", "fentry": "kfunc", "fexit": "kretfunc",
+}
+
+func providerAlias(p string) string {
+	if c, ok := providerAliases[p]; ok {
+		return c
+	}
+	return p
 }
 
 var (

@@ -212,3 +212,44 @@ func TestWarnings(t *testing.T) {
 		})
 	}
 }
+
+// TestTargets checks attach point expansion, aliases and positional
+// parameters in attach points.
+func TestTargets(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		params   []string
+		want     []string
+	}{
+		{"begin end", "BEGIN {} END {}", nil, []string{"BEGIN", "END"}},
+		{"param in parts", "i:ms:$1 {}", []string{"100"}, []string{"interval:ms:100"}},
+		{"param in provider", "BEG$1 {}", []string{"IN"}, []string{"BEGIN"}},
+		{"short interval", "interval:100ms {}", nil, []string{"interval:ms:100"}},
+		{"wildcard", "t:syscalls:sys_*_openat {}", nil, []string{"tracepoint:syscalls:sys_enter_openat", "tracepoint:syscalls:sys_exit_openat"}},
+		{"several", "t:sched:sched_switch, profile:hz:99 {}", nil, []string{"tracepoint:sched:sched_switch", "profile:hz:99"}},
+		{"software", "software:cs:10 {}", nil, []string{"software:cs:10"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := lang.Parse("<cmdline>", tt.in)
+			if err != nil {
+				t.Fatal(lang.FormatError(err))
+			}
+			info, err := (&Config{Resolver: &fixtureResolver{}, Params: tt.params}).Check(f)
+			if err != nil {
+				t.Fatal(lang.FormatError(err))
+			}
+			var got []string
+			for _, p := range info.Probes {
+				for _, tg := range p.Targets {
+					got = append(got, tg.Name)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s: targets (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
