@@ -92,22 +92,9 @@ func reduceEntries(m *Map) []entry {
 // (ties in key byte order, as bpftrace's std::map leaves them); everything
 // else by key. Ties of the other kinds keep key order.
 func sortEntries(m *Map, es []entry) []entry {
-	t := m.Value
-	_, signed := scalar(t, nil)
-	for i := range es {
-		e := &es[i]
-		e.order = keyOrder(m.Key, e.key)
-		switch t.Kind {
-		case types.Avg, types.Stats:
-			e.rank, signed = average(e.val), true
-		case types.Hist, types.Lhist:
-			e.rank, signed = int64(total(t, e.val)), false
-		default:
-			e.rank, _ = scalar(t, e.val)
-		}
-	}
+	signed := rankEntries(m, es)
 	byValue, byRaw := true, false
-	switch t.Kind {
+	switch m.Value.Kind {
 	case types.Avg, types.Stats, types.Hist, types.Lhist:
 		byRaw = true
 	case types.Count, types.Sum, types.Min, types.Max, types.Int:
@@ -119,7 +106,6 @@ func sortEntries(m *Map, es []entry) []entry {
 	// for maps of thousands of keys.
 	ps := make([]*entry, len(es))
 	for i := range es {
-		es[i].pos = i
 		ps[i] = &es[i]
 	}
 	slices.SortFunc(ps, func(a, b *entry) int {
@@ -144,6 +130,27 @@ func sortEntries(m *Map, es []entry) []entry {
 		out[i] = *p
 	}
 	return out
+}
+
+// rankEntries fills in what each entry sorts by, and reports whether the
+// ranks compare as signed numbers.
+func rankEntries(m *Map, es []entry) (signed bool) {
+	t := m.Value
+	_, signed = scalar(t, nil)
+	for i := range es {
+		e := &es[i]
+		e.pos = i
+		e.order = keyOrder(m.Key, e.key)
+		switch t.Kind {
+		case types.Avg, types.Stats:
+			e.rank, signed = average(e.val), true
+		case types.Hist, types.Lhist:
+			e.rank, signed = int64(total(t, e.val)), false
+		default:
+			e.rank, _ = scalar(t, e.val)
+		}
+	}
+	return signed
 }
 
 func total(t *types.Type, b []byte) uint64 {
