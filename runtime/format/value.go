@@ -332,9 +332,24 @@ func inetText(af uint64, addr []byte) string {
 	case 2:
 		return netip.AddrFrom4([4]byte(addr[:4])).String()
 	case 10:
-		return netip.AddrFrom16([16]byte(addr[:16])).String()
+		a := [16]byte(addr[:16])
+		// glibc writes IPv4-compatible addresses (::a.b.c.d) in dotted
+		// form; Go does so only for IPv4-mapped ones.
+		if a6 := netip.AddrFrom16(a); a6.Is4() || !allZero(a[:12]) || (a[12] == 0 && a[13] == 0) {
+			return a6.String()
+		}
+		return "::" + netip.AddrFrom4([4]byte(a[12:])).String()
 	}
 	return ""
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func macText(b []byte) string {
