@@ -56,6 +56,35 @@ var (
 
 var argNRE = regexp.MustCompile(`^s?arg([0-9]+)$`)
 
+// headerConst returns the value of a constant that bpftrace scripts take
+// from C headers (errno, address families, task states, TCP states).
+func headerConst(name string) (int64, bool) {
+	if v, ok := errnoConsts[name]; ok {
+		return v, true
+	}
+	v, ok := macroConsts[name]
+	return v, ok
+}
+
+// macroConsts are common constants of <sys/socket.h>, <linux/sched.h> and
+// <net/tcp_states.h>, which bpftrace scripts use after #include.
+var macroConsts = map[string]int64{
+	"AF_UNSPEC": 0, "AF_UNIX": 1, "AF_LOCAL": 1, "AF_INET": 2, "AF_INET6": 10,
+	"AF_NETLINK": 16, "AF_PACKET": 17, "AF_VSOCK": 40,
+	"TASK_RUNNING": 0, "TASK_INTERRUPTIBLE": 1, "TASK_UNINTERRUPTIBLE": 2,
+	"__TASK_STOPPED": 4, "__TASK_TRACED": 8, "EXIT_DEAD": 16, "EXIT_ZOMBIE": 32,
+	"TASK_PARKED": 64, "TASK_DEAD": 128, "TASK_WAKEKILL": 256, "TASK_WAKING": 512,
+	"TASK_NOLOAD": 1024, "TASK_NEW": 2048, "TASK_KILLABLE": 258, "TASK_STOPPED": 260,
+	"TASK_TRACED": 8, "TASK_IDLE": 1026,
+	"TCP_ESTABLISHED": 1, "TCP_SYN_SENT": 2, "TCP_SYN_RECV": 3, "TCP_FIN_WAIT1": 4,
+	"TCP_FIN_WAIT2": 5, "TCP_TIME_WAIT": 6, "TCP_CLOSE": 7, "TCP_CLOSE_WAIT": 8,
+	"TCP_LAST_ACK": 9, "TCP_LISTEN": 10, "TCP_CLOSING": 11, "TCP_NEW_SYN_RECV": 12,
+	"IPPROTO_IP": 0, "IPPROTO_ICMP": 1, "IPPROTO_TCP": 6, "IPPROTO_UDP": 17, "IPPROTO_IPV6": 41,
+	"SIGHUP": 1, "SIGINT": 2, "SIGQUIT": 3, "SIGKILL": 9, "SIGUSR1": 10, "SIGSEGV": 11,
+	"SIGUSR2": 12, "SIGPIPE": 13, "SIGALRM": 14, "SIGTERM": 15, "SIGCHLD": 17,
+	"SIGCONT": 18, "SIGSTOP": 19,
+}
+
 // errnoConsts are the Linux errno names, usable as integer constants
 // (bpftrace gets them from "--include errno.h").
 var errnoConsts = map[string]int64{
@@ -112,9 +141,15 @@ func (ch *checker) ident(id *lang.Ident) *types.Type {
 		ch.constant(id, v)
 		return types.Int64
 	}
-	if v, ok := errnoConsts[id.Name]; ok {
+	if v, ok := headerConst(id.Name); ok {
 		ch.constant(id, v)
 		return types.Int64
+	}
+	if er, ok := ch.conf.resolver().(EnumResolver); ok {
+		if v, err := er.Enum(id.Name); err == nil {
+			ch.constant(id, v)
+			return types.Int64
+		}
 	}
 	ch.errorHint(id, ch.suggest(id.Name, builtinIdentSet), "unknown identifier %s", id.Name)
 	return nil

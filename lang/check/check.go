@@ -27,6 +27,13 @@ type Resolver interface {
 	Struct(name string) (*types.Type, error)
 }
 
+// EnumResolver is implemented by resolvers that can also look up kernel
+// enumerators by name (from BTF), such as TCP_ESTABLISHED. The checker
+// uses it, when present, for identifiers it does not otherwise know.
+type EnumResolver interface {
+	Enum(name string) (int64, error)
+}
+
 // Config configures a check. A nil *Config means the defaults.
 type Config struct {
 	Resolver Resolver // nil: attach points are not expanded, "args" is an error

@@ -160,3 +160,12 @@ func (r *fixtureResolver) Struct(name string) (*types.Type, error) {
 	}
 	return nil, fmt.Errorf("struct %s not found in BTF", name)
 }
+
+var _ EnumResolver = (*fixtureResolver)(nil)
+
+func (r *fixtureResolver) Enum(name string) (int64, error) {
+	if name == "SKB_DROP_REASON_NOT_SPECIFIED" {
+		return 2, nil
+	}
+	return 0, fmt.Errorf("enumerator %s not found", name)
+}

@@ -95,6 +95,13 @@ func TestExprTypes(t *testing.T) {
 		{"positional int", "BEGIN { @x = $1 + $# }", "($1~int64=42 + $#~int64=2)~int64=44"},
 		{"positional str", "BEGIN { @x = str($2) }", "str($2~string[64])~string[64]"},
 		{"missing positional", "BEGIN { @x = $3 }", "$3~int64=0"},
+		{"header constant", "BEGIN { @x = AF_INET6 }", "AF_INET6~int64=10"},
+		{"errno constant", "BEGIN { @x = EPERM }", "EPERM~int64=1"},
+		{"kernel enum", "BEGIN { @x = SKB_DROP_REASON_NOT_SPECIFIED }", "SKB_DROP_REASON_NOT_SPECIFIED~int64=2"},
+		{"script enum", "enum { A = 3, B }; BEGIN { @x = B }", "B~int64=4"},
+		{"bit-field", "struct S { unsigned int a:3; unsigned int b:30; char c; } BEGIN { @x = sizeof(struct S) }", "b uint32 offset 4"},
+		{"nested struct", "struct In { char a; long b; } struct Out { char x; struct In in; } BEGIN { @x = offsetof(struct Out, in.b) }", "=16"},
+		{"multi-dim array", "struct S { int m[2][3]; } BEGIN { @x = sizeof(struct S) }", "m int32[3][2] offset 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
