@@ -22,9 +22,26 @@ func Boot(env *Env, nsecs uint64) time.Time {
 	return boot.Add(time.Duration(nsecs)).In(env.loc())
 }
 
-// Time returns what time(fmt) prints at now (in the Env's location).
+// strftimeMax is the size of bpftrace's strftime buffer: longer (and
+// empty) results make strftime return 0, which bpftrace reports as an error.
+const strftimeMax = 64
+
+// Time returns what time(fmt) prints at now (in the Env's location). Like
+// bpftrace, it prints nothing ("") when the result is empty or longer than
+// 63 bytes (bpftrace also logs "strftime returned 0" on stderr).
 func Time(env *Env, format string, now time.Time) string {
-	return Strftime(format, now.In(env.loc()))
+	s, ok := strftimeC(format, now.In(env.loc()))
+	if !ok {
+		return ""
+	}
+	return s
+}
+
+// strftimeC is Strftime with C's failure: false for a result that is empty
+// or does not fit bpftrace's buffer.
+func strftimeC(format string, t time.Time) (string, bool) {
+	s := Strftime(format, t)
+	return s, s != "" && len(s) < strftimeMax
 }
 
 // Strftime formats t as C's strftime does in the C locale, with bpftrace's

@@ -385,7 +385,11 @@ func timestampText(env *Env, id, nsecs uint64) string {
 	if env == nil || id >= uint64(len(env.Strftime)) {
 		return "(?)"
 	}
-	return Strftime(env.Strftime[id], Boot(env, nsecs))
+	s, ok := strftimeC(env.Strftime[id], Boot(env, nsecs))
+	if !ok {
+		return "(?)"
+	}
+	return s
 }
 
 // Strerror returns the C library's message for errno e ("Success",

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -41,7 +42,7 @@ func fakeEnv() *Env {
 		Syms:       fakeSyms{},
 		Stacks:     fakeSyms{},
 		ProbeNames: []string{"BEGIN", "tracepoint:syscalls:sys_enter_read"},
-		Strftime:   []string{"%Y-%m-%d %H:%M:%S.%f"},
+		Strftime:   []string{"%Y-%m-%d %H:%M:%S.%f", strings.Repeat("%Y", 32), ""},
 		BootTime:   time.Unix(1704585600, 500_000_000),
 		Location:   time.UTC,
 		Users: func(uid uint32) (string, bool) {
@@ -108,6 +109,8 @@ func TestValue(t *testing.T) {
 		{"strerror 0", val{kinds(types.Errno, 8), le64(0)}, "Success", `"Success"`},
 		{"strerror unknown", val{kinds(types.Errno, 8), le64(999)}, "Unknown error 999", `"Unknown error 999"`},
 		{"timestamp", val{kinds(types.Timestamp, 16), le64(0, 1_250_000)}, "2024-01-07 00:00:00.501250", `"2024-01-07 00:00:00.501250"`},
+		{"timestamp too long", val{kinds(types.Timestamp, 16), le64(1, 0)}, "(?)", `"(?)"`},
+		{"timestamp empty", val{kinds(types.Timestamp, 16), le64(2, 0)}, "(?)", `"(?)"`},
 		{"timestamp bad id", val{kinds(types.Timestamp, 16), le64(3, 0)}, "(?)", `"(?)"`},
 		{"pointer", val{types.NewPointer(types.Int8, false), le64(0x1234)}, "0x1234", "0x1234"},
 		{"kstack", val{kstackType(""), le64(1)},
@@ -285,9 +288,19 @@ func TestStrftime(t *testing.T) {
 func TestTime(t *testing.T) {
 	t.Parallel()
 	env := &Env{Location: time.FixedZone("X", 3600)}
-	got := Time(env, DefaultTimeFormat, time.Unix(1704585605, 0))
-	if want := "01:00:05\n"; got != want {
-		t.Errorf("Time got %q, want %q", got, want)
+	at := time.Unix(1704585605, 0)
+	for _, tc := range []struct {
+		in   string
+		want string
+	}{
+		{DefaultTimeFormat, "01:00:05\n"},
+		{"", ""},
+		{strings.Repeat("a", 55) + "%C|\n", strings.Repeat("a", 55) + "20|\n"},
+		{strings.Repeat("a", 55) + "%Y%Y|\n", ""},
+	} {
+		if got := Time(env, tc.in, at); got != tc.want {
+			t.Errorf("Time(%q) got %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 
