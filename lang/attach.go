@@ -83,11 +83,16 @@ func splitAttach(raw string) []string {
 
 // suggestProvider returns a "did you mean" hint for a misspelt provider.
 func suggestProvider(name string) []string {
-	var names []string
+	best, names := -1, []string(nil)
 	for n, canon := range providers {
-		if n == canon && levenshtein(strings.ToLower(name), strings.ToLower(n)) <= max(1, len(n)/3) {
-			names = append(names, n)
+		d := levenshtein(strings.ToLower(name), strings.ToLower(n))
+		if n != canon || d > max(1, len(n)/3) || best >= 0 && d > best {
+			continue
 		}
+		if d < best || best < 0 {
+			best, names = d, nil
+		}
+		names = append(names, n)
 	}
 	if len(names) == 0 {
 		return nil
