@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -45,6 +46,21 @@ func Parse(name, src string) (f *File, err error) {
 		return nil, lw.errs.Err()
 	}
 	return f, nil
+}
+
+// endOfFile starts the message of every error caused by input that ends
+// too early.
+const endOfFile = "unexpected end of file"
+
+// Incomplete reports whether err says only that the source ended too early
+// (an unclosed brace, parenthesis or predicate), so that a REPL can read
+// another line instead of reporting it.
+func Incomplete(err error) bool {
+	var l ErrorList
+	if !errors.As(err, &l) || len(l) != 1 {
+		return false
+	}
+	return strings.HasPrefix(l[0].Msg, endOfFile)
 }
 
 // syntaxError turns participle's error into a positioned message that says
@@ -93,7 +109,7 @@ func (s *scanner) tokenSpan(i int) Span {
 func describe(t lexer.Token) string {
 	switch t.Type {
 	case lexer.EOF:
-		return "end of file"
+		return strings.TrimPrefix(endOfFile, "unexpected ")
 	case tokString:
 		return "string " + t.Value
 	case tokAttach:

@@ -318,6 +318,9 @@ func (s *scanner) skipSpace() {
 }
 
 func (s *scanner) skipBlanksAndComments() {
+	if s.off == 0 && strings.HasPrefix(s.src, "\ufeff") {
+		s.off = len("\ufeff") // a UTF-8 byte order mark
+	}
 	for !s.eof() {
 		c := s.src[s.off]
 		switch {

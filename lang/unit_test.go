@@ -121,3 +121,23 @@ func TestSuggestProvider(t *testing.T) {
 		}
 	}
 }
+
+func TestIncomplete(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		want     bool
+	}{
+		{name: "open block", in: "BEGIN {", want: true},
+		{name: "open call", in: "BEGIN { printf(\"x\"", want: true},
+		{name: "open predicate", in: "kprobe:f /pid", want: true},
+		{name: "complete", in: "BEGIN { }", want: false},
+		{name: "wrong", in: "BEGIN { $x = ; }", want: false},
+	}
+	for _, tt := range tests {
+		_, err := Parse("<repl>", tt.in)
+		if got := Incomplete(err); got != tt.want {
+			t.Errorf("%s: Incomplete(%v): got %v, want %v", tt.name, err, got, tt.want)
+		}
+	}
+}
