@@ -287,13 +287,15 @@ func funcTable() []funcSig {
 }
 
 // lookupFunc returns the signature of the builtin function name, or nil.
-func lookupFunc(name string) *funcSig {
-	for _, f := range funcTable() {
-		if f.name == name {
-			return &f
+// The table is indexed once per check.
+func (ch *checker) lookupFunc(name string) *funcSig {
+	if ch.funcs == nil {
+		ch.funcs = map[string]*funcSig{}
+		for _, f := range funcTable() {
+			ch.funcs[f.name] = &f
 		}
 	}
-	return nil
+	return ch.funcs[name]
 }
 
 // FuncNames returns the names of all builtin functions, sorted.
@@ -308,7 +310,7 @@ func FuncNames() []string {
 
 // call checks a function call against its signature.
 func (ch *checker) call(c *lang.Call) *types.Type {
-	sig := lookupFunc(c.Name)
+	sig := ch.lookupFunc(c.Name)
 	if sig == nil {
 		ch.args(c)
 		ch.errorAt(c.NameAt, ch.suggest(c.Name, FuncNames()), "unknown function "+c.Name+"()")

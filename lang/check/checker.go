@@ -74,6 +74,7 @@ type checker struct {
 	kstructOK   map[string]bool
 	structsDone map[string]bool  // script structs whose layout is complete
 	enums       map[string]int64 // enumerators declared in the script
+	funcs       map[string]*funcSig
 
 	// per probe block, per pass
 	probeIdx  int

@@ -108,8 +108,11 @@ func (r *fixtureResolver) Expand(provider string, parts []string) ([]string, err
 		return []string{want}, nil
 	}
 	var out []string
+	base, off, hasOff := strings.Cut(want, "+")
 	for _, c := range candidates {
-		if ok, _ := path.Match(want, c); ok {
+		if ok, _ := path.Match(base, c); ok && hasOff {
+			out = append(out, c+"+"+off)
+		} else if ok {
 			out = append(out, c)
 		}
 	}
