@@ -426,6 +426,10 @@ func (ch *checker) index(e *lang.Index) *types.Type {
 			ch.errorf(e, "the index %d is out of bounds for array of size %d", n, x.Len)
 			return nil
 		}
+		if x.Elem == nil {
+			ch.errorf(e, "cannot index an array of unknown element type")
+			return nil
+		}
 		return fieldValueType(x.Elem)
 	case types.Pointer:
 		if x.Elem == nil || x.Elem.Kind == types.None {

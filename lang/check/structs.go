@@ -232,7 +232,7 @@ func (ch *checker) layoutStruct(d *lang.StructDecl, t *types.Type, done map[stri
 // fieldValueType is the type of reading a member of type t: a char array
 // reads as a string, as in bpftrace.
 func fieldValueType(t *types.Type) *types.Type {
-	if t.Kind == types.Array && t.Elem.IsInt() && t.Elem.Size == 1 && t.Elem.Signed {
+	if t != nil && t.Kind == types.Array && t.Elem.IsInt() && t.Elem.Size == 1 && t.Elem.Signed {
 		return types.NewString(t.Len)
 	}
 	return t
@@ -249,12 +249,12 @@ func (ch *checker) field(e *lang.Field) *types.Type {
 	}
 	st := x
 	switch {
-	case e.Arrow && x.Kind == types.Pointer && x.Elem.Kind == types.Struct:
+	case e.Arrow && isStructPtr(x):
 		st = x.Elem
 	case e.Arrow:
 		ch.errorf(e, "can not access field '%s' with -> on a value of type %s", e.Name, x)
 		return nil
-	case x.Kind == types.Pointer && x.Elem.Kind == types.Struct:
+	case isStructPtr(x):
 		ch.errorHint(e, []string{"use -> on a pointer"}, "can not access field '%s' on a pointer of type %s", e.Name, x)
 		return nil
 	case x.Kind != types.Struct:
@@ -277,7 +277,15 @@ func (ch *checker) member(at lang.Node, st *types.Type, name string) *types.Type
 		ch.errorHint(at, ch.suggest(name, fieldNames(st)), "%s has no field named %s", st, name)
 		return nil
 	}
+	if f.Type == nil {
+		ch.errorf(at, "field %s of %s has a type gtrace does not support", name, st)
+		return nil
+	}
 	return fieldValueType(f.Type)
+}
+
+func isStructPtr(t *types.Type) bool {
+	return t.Kind == types.Pointer && t.Elem != nil && t.Elem.Kind == types.Struct
 }
 
 func fieldNames(st *types.Type) []string {
@@ -302,6 +310,10 @@ func (ch *checker) argsField(e *lang.Field, id *lang.Ident) *types.Type {
 		if f == nil {
 			target := ch.targets[ch.probeIdx][i].Name
 			ch.errorHint(e, ch.suggest(e.Name, fieldNames(a)), "%s has no args field named %s", target, e.Name)
+			return nil
+		}
+		if f.Type == nil {
+			ch.errorf(e, "args field %s of %s has a type gtrace does not support", e.Name, ch.targets[ch.probeIdx][i].Name)
 			return nil
 		}
 		if t == nil {
