@@ -89,5 +89,5 @@ type Target struct {
 	Point    *lang.AttachPoint // what was written
 	Provider string            // canonical provider name
 	Name     string            // full probe name: "tracepoint:sched:sched_switch", "BEGIN", "interval:ms:100"
-	Args     *types.Type       // the "args" struct of this target, or nil
+	Args     *types.Type       // the "args" struct of this target, or nil; filled only when the probe uses args
 }

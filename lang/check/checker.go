@@ -119,9 +119,9 @@ func (ch *checker) newInfo() *Info {
 }
 
 // run checks the struct declarations and attach points once, then the probe
-// bodies twice: the first pass learns the type of every map and variable
-// (a map may be read in a probe before the probe that assigns it), the
-// second reports errors against the complete picture.
+// bodies three times: the first passes learn the type of every map and
+// variable (a map may be read in a probe before the probe that assigns it),
+// the last reports errors and records types against the complete picture.
 func (ch *checker) run() (*Info, error) {
 	ch.info = ch.newInfo()
 	ch.final = true
@@ -132,9 +132,14 @@ func (ch *checker) run() (*Info, error) {
 	for i := range ch.vars {
 		ch.vars[i] = map[string]*types.Type{}
 	}
+	// Two learning passes: the second sees the map and variable types the
+	// first found, so that types which depend on them settle too.
 	ch.final = false
-	ch.errs = nil
-	ch.bodies()
+	for range 2 {
+		ch.errs = nil
+		ch.info = ch.newInfo()
+		ch.bodies()
+	}
 	ch.final = true
 	ch.errs = append(lang.ErrorList(nil), headErrs...)
 	ch.info = ch.newInfo()
