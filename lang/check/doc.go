@@ -1,0 +1,39 @@
+// This file documents the typing rules the checker applies, for the stages
+// that consume Info (codegen, runtime). They follow bpftrace 0.17.
+//
+// Integers
+//   - Literals, positional numbers and enumerators are int64 constants
+//     (recorded in Info.Consts; literals above MaxInt64 keep their bits).
+//   - Builtins pid tid uid gid nsecs elapsed cpu numaid cgroup rand jiffies
+//     cpid, argN and retval are uint64; sargN is int64.
+//   - Binary arithmetic, comparisons and unary - ~ give 64 bits: uint64 when
+//     either operand is unsigned, else int64. ! gives uint64; && || int64.
+//     A cast (uintN)x truncates to N bits and keeps that width.
+//   - Pointer +/- integer keeps the pointer type (no scaling by element size
+//     is implied by the type; codegen decides); pointer - pointer is int64.
+//
+// Storage
+//   - Map values and map keys that are integers are widened to 64 bits,
+//     keeping their sign. Scratch variables keep the width of their first
+//     assignment, widened by later ones.
+//   - Strings unify to the largest size seen; so do buffers. Tuples unify
+//     element by element. The type recorded for an expression is the type
+//     of that expression, which may be narrower than the map key or value
+//     or variable it is stored in: codegen widens (zero- or sign-extends
+//     integers, pads strings with NULs) when storing.
+//   - A read of a count() map is uint64; sum/min/max read as int64.
+//     avg/stats/hist/lhist values can only be printed.
+//
+// Strings and tracepoint args
+//   - A string literal is string[len+1]; str() is string[StrLen]; comm is
+//     string[16]. A signed char array (char x[N], from a script struct,
+//     BTF or a tracepoint format) reads as string[N].
+//   - args is the target's args struct; args->f and args.f both work. When a
+//     probe has several targets, each must have the field; the recorded
+//     type is the first target's, offsets may differ per target
+//     (Target.Args), so codegen must emit per-target code or check that
+//     they agree. A __data_loc field has an Int type with DataLoc set.
+//   - Info.Strings holds compile-time strings: literals and str($N) of a
+//     positional parameter (str($N + k) drops k bytes).
+
+package check
