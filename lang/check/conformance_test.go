@@ -198,3 +198,52 @@ func parseFormatFile(name, src string) *types.Type {
 	}
 	return t
 }
+
+// checkerRejects selects the will_fail cases of the conformance file whose
+// failure is the checker's to report, by their expected output.
+var checkerRejects = regexp.MustCompile(`out of bounds|unroll (maximum|minimum)|^\.\* ERROR:\.\*$`)
+
+// TestConformanceRejects checks that the checker rejects the programs
+// bpftrace rejects at type-checking time, with a matching message.
+func TestConformanceRejects(t *testing.T) {
+	t.Parallel()
+	fh, err := os.Open(casesFile)
+	if err != nil {
+		t.Skipf("no conformance cases: %v", err)
+	}
+	defer fh.Close()
+	r := csv.NewReader(fh)
+	r.Comma, r.LazyQuotes, r.FieldsPerRecord = '\t', true, -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, row := range rows[1:] {
+		c := map[string]string{}
+		for i, h := range rows[0] {
+			if i < len(row) {
+				c[h] = unescapeTSV(row[i])
+			}
+		}
+		if c["will_fail"] != "1" || c["program"] == "" || !checkerRejects.MatchString(c["expect"]) {
+			continue
+		}
+		n++
+		f, err := lang.Parse("<cmdline>", c["program"])
+		if err != nil {
+			continue
+		}
+		_, err = (&Config{Resolver: &fixtureResolver{anyArgs: tracefsArgs}}).Check(f)
+		if err == nil {
+			t.Errorf("%s: bpftrace rejects this program, the checker accepts it:\n%s", c["name"], c["program"])
+			continue
+		}
+		if re, rerr := regexp.Compile(c["expect"]); rerr == nil && !strings.Contains(c["expect"], "ERROR") && !re.MatchString(err.Error()) {
+			t.Errorf("%s: got error %q, want one matching %q", c["name"], err, c["expect"])
+		}
+	}
+	if n == 0 {
+		t.Errorf("no will_fail cases selected")
+	}
+}
