@@ -121,3 +121,21 @@ func matchErrors(t *testing.T, want []expectation, errs lang.ErrorList) {
 		t.Errorf("unexpected error: %s", e.Format())
 	}
 }
+
+func BenchmarkCheck(b *testing.B) {
+	src, err := os.ReadFile("testdata/ok_basic.gt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := lang.Parse("ok_basic.gt", string(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	conf := &Config{Resolver: &fixtureResolver{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := conf.Check(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -274,7 +274,7 @@ func (ch *checker) field(e *lang.Field) *types.Type {
 func (ch *checker) member(at lang.Node, st *types.Type, name string) *types.Type {
 	f := st.FieldByName(name)
 	if f == nil {
-		ch.errorHint(at, ch.suggest(name, fieldNames(st)), "%s has no field named %s", st, name)
+		ch.errorHint(at, ch.fieldHints(name, st), "%s has no field named %s", st, name)
 		return nil
 	}
 	if f.Type == nil {
@@ -286,6 +286,28 @@ func (ch *checker) member(at lang.Node, st *types.Type, name string) *types.Type
 
 func isStructPtr(t *types.Type) bool {
 	return t.Kind == types.Pointer && t.Elem != nil && t.Elem.Kind == types.Struct
+}
+
+// fieldHints suggests the closest field of st, or lists its fields when
+// none is close (leaving out tracepoint common_ fields).
+func (ch *checker) fieldHints(name string, st *types.Type) []string {
+	names := fieldNames(st)
+	if h := ch.suggest(name, names); h != nil {
+		return h
+	}
+	var shown []string
+	for _, n := range names {
+		if !strings.HasPrefix(n, "common_") {
+			shown = append(shown, n)
+		}
+	}
+	if len(shown) == 0 {
+		return nil
+	}
+	if len(shown) > 12 {
+		shown = append(shown[:12], "...")
+	}
+	return []string{"fields: " + strings.Join(shown, ", ")}
 }
 
 func fieldNames(st *types.Type) []string {
@@ -309,7 +331,7 @@ func (ch *checker) argsField(e *lang.Field, id *lang.Ident) *types.Type {
 		f := a.FieldByName(e.Name)
 		if f == nil {
 			target := ch.targets[ch.probeIdx][i].Name
-			ch.errorHint(e, ch.suggest(e.Name, fieldNames(a)), "%s has no args field named %s", target, e.Name)
+			ch.errorHint(e, ch.fieldHints(e.Name, a), "%s has no args field named %s", target, e.Name)
 			return nil
 		}
 		if f.Type == nil {

@@ -131,6 +131,7 @@ func TestHints(t *testing.T) {
 		{"args field", "tracepoint:syscalls:sys_enter_openat { @x = args->filenme }", "no args field named filenme", "did you mean filename?"},
 		{"probe", "tracepoint:syscalls:sys_enter_opnat { }", "probe not found", "did you mean tracepoint:syscalls:sys_enter_openat?"},
 		{"struct field", "BEGIN { @x = curtask->pdi }", "has no field named pdi", "did you mean pid?"},
+		{"field list", "tracepoint:sched:sched_process_exec { @x = args->zzz }", "no args field named zzz", "fields: filename, pid, old_pid"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
