@@ -191,8 +191,14 @@ func (ch *checker) argN(id *lang.Ident) *types.Type {
 	return types.Uint64
 }
 
+// firstArgsField names a field of the first tracepoint target's args, for
+// hints; the last field is usually the interesting one.
 func (ch *checker) firstArgsField() string {
+	r := ch.conf.resolver()
 	for _, t := range ch.targets[ch.probeIdx] {
+		if t.Args == nil && r != nil && t.Provider == "tracepoint" {
+			t.Args, _ = r.Args(t.Name)
+		}
 		if t.Args != nil && len(t.Args.Fields) > 0 {
 			return t.Args.Fields[len(t.Args.Fields)-1].Name
 		}

@@ -131,6 +131,7 @@ func TestHints(t *testing.T) {
 		{"args field", "tracepoint:syscalls:sys_enter_openat { @x = args->filenme }", "no args field named filenme", "did you mean filename?"},
 		{"probe", "tracepoint:syscalls:sys_enter_opnat { }", "probe not found", "did you mean tracepoint:syscalls:sys_enter_openat?"},
 		{"struct field", "BEGIN { @x = curtask->pdi }", "has no field named pdi", "did you mean pid?"},
+		{"argN in tracepoint", "tracepoint:syscalls:sys_enter_openat { @x = arg1 }", "arg1 is not valid in tracepoint probes, use args", "use args->NAME, e.g. args->mode"},
 		{"field list", "tracepoint:sched:sched_process_exec { @x = args->zzz }", "no args field named zzz", "fields: filename, pid, old_pid"},
 	}
 	for _, tt := range tests {
