@@ -5,9 +5,11 @@ package check
 // same names in the same order.
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/types"
@@ -165,7 +167,7 @@ func (ch *checker) curtask() *types.Type {
 }
 
 func (ch *checker) funcBuiltin(id *lang.Ident) *types.Type {
-	if !ch.allowedBuiltin(id, funcProviders, "the func builtin can not be used with "+ch.providers[0]+" probes") {
+	if !ch.allowedBuiltin(id, funcProviders, "the func builtin can not be used with %s probes") {
 		return nil
 	}
 	for _, p := range ch.providers {
@@ -207,10 +209,13 @@ func (ch *checker) firstArgsField() string {
 }
 
 // allowedBuiltin reports whether every provider of the current probe is in
-// allowed, and reports msg at n otherwise.
+// allowed, and reports msg at n otherwise; a %s in msg names the provider.
 func (ch *checker) allowedBuiltin(n lang.Node, allowed []string, msg string) bool {
 	for _, p := range ch.providers {
 		if !contains(allowed, p) {
+			if strings.Contains(msg, "%s") {
+				msg = fmt.Sprintf(msg, p)
+			}
 			ch.errorf(n, "%s", msg)
 			return false
 		}
@@ -325,7 +330,7 @@ func (ch *checker) call(c *lang.Call) *types.Type {
 	if sig.unsafe && !ch.conf.unsafe() {
 		ch.errorHint(c, []string{"run with --unsafe to allow it"}, "%s() is unsafe; use --unsafe", c.Name)
 	}
-	if sig.where != nil && !ch.allowedBuiltin(c, sig.where, c.Name+"() can not be used in "+ch.providers[0]+" probes") {
+	if sig.where != nil && !ch.allowedBuiltin(c, sig.where, c.Name+"() can not be used in %s probes") {
 		ch.args(c)
 		return nil
 	}
@@ -406,3 +411,4 @@ func (ch *checker) misplacedAgg(c *lang.Call) *types.Type {
 	ch.errorf(c, "%s() should be directly assigned to a map", c.Name)
 	return nil
 }
+
