@@ -168,7 +168,7 @@ func execute(o *options, prog *codegen.Program, reg *probes.Registry, stdout, st
 		Verbose: o.verbose, DryRun: o.dryRun, Unsafe: o.unsafe, Attacher: reg, PID: o.pid, Stdin: os.Stdin,
 	}
 	if o.cmd != "" {
-		opts.Cmd = []string{"/bin/sh", "-c", o.cmd}
+		opts.Cmd = commandArgv(o.cmd)
 	}
 	s, err := runtime.Load(prog, opts)
 	if err != nil {
