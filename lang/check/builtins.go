@@ -411,4 +411,3 @@ func (ch *checker) misplacedAgg(c *lang.Call) *types.Type {
 	ch.errorf(c, "%s() should be directly assigned to a map", c.Name)
 	return nil
 }
-
