@@ -1,17 +1,29 @@
 package probes
 
 import (
+	"cmp"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
 
 	"github.com/gtrace/gtrace/lang/types"
+	"github.com/gtrace/gtrace/probes/internal/kallsyms"
 )
 
-// kprobeProvider is "kprobe:FUNC" and "kretprobe:FUNC". Only the feature
-// check is implemented: on kernels without CONFIG_KPROBES every use says
-// so; elsewhere kprobes are not implemented yet.
+// kprobeProvider is "kprobe:FUNC", "kprobe:MOD:FUNC", "kprobe:FUNC+OFFSET"
+// and "kretprobe:FUNC" (MOD is "vmlinux" for the kernel itself, and the full
+// name keeps it when it was given). Functions come from tracefs
+// available_filter_functions, or from the text symbols of /proc/kallsyms
+// when that file cannot be read, so scripts check on kernels without
+// kprobes; only Attach needs them (CONFIG_KPROBES).
 type kprobeProvider struct {
 	k    *kernel
 	name string // kprobe or kretprobe
@@ -23,19 +35,138 @@ func (p *kprobeProvider) Name() string                   { return p.name }
 func (*kprobeProvider) ProgramType() ebpf.ProgramType    { return ebpf.Kprobe }
 func (*kprobeProvider) Args(string) (*types.Type, error) { return nil, nil }
 func (*kprobeProvider) Describe(string) (string, error)  { return "", nil }
-func (*kprobeProvider) List() ([]string, error)          { return nil, nil }
 
-func (p *kprobeProvider) Expand([]string) ([]string, error) { return nil, p.unsupported() }
-
-func (p *kprobeProvider) Attach(*ebpf.Program, string, uint64) (io.Closer, error) {
-	return nil, p.unsupported()
+// kprobeTarget is a parsed kprobe name.
+type kprobeTarget struct {
+	mod, fn string // mod "" when not given
+	off     string // "" or the offset as written ("0x10")
 }
 
-func (p *kprobeProvider) unsupported() error {
-	if !p.k.haveKprobes() {
-		return notSupported("kprobes are not supported by this kernel (built without CONFIG_KPROBES)")
+func parseKprobe(parts []string) (kprobeTarget, error) {
+	var t kprobeTarget
+	switch len(parts) {
+	case 1:
+		t.fn = parts[0]
+	case 2:
+		t.mod, t.fn = parts[0], parts[1]
+	default:
+		return t, fmt.Errorf("kprobe probe type requires 1 or 2 arguments, got %d", len(parts))
 	}
-	return notSupported("%s probes are not supported yet", p.name)
+	if fn, off, ok := strings.Cut(t.fn, "+"); ok {
+		if _, err := strconv.ParseUint(off, 0, 64); err != nil {
+			return t, fmt.Errorf("invalid offset %q in kprobe %s", off, t.fn)
+		}
+		if hasWild(fn) {
+			return t, fmt.Errorf("kprobe %s: an offset cannot follow a wildcard", t.fn)
+		}
+		t.fn, t.off = fn, off
+	}
+	if t.fn == "" {
+		return t, errors.New("kprobe probe type requires a function name")
+	}
+	return t, nil
+}
+
+func (p *kprobeProvider) Expand(parts []string) ([]string, error) {
+	t, err := parseKprobe(parts)
+	if err != nil {
+		return nil, err
+	}
+	if t.off != "" && p.name == "kretprobe" {
+		return nil, fmt.Errorf("kretprobe %s+%s: kretprobes do not take an offset", t.fn, t.off)
+	}
+	funcs, err := p.k.kernelFuncs()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, f := range funcs {
+		mod := cmp.Or(f.Module, "vmlinux")
+		if !match(t.fn, f.Name) || (t.mod != "" && !match(t.mod, mod)) {
+			continue
+		}
+		n := p.name + ":" + f.Name
+		if t.mod != "" {
+			n = p.name + ":" + mod + ":" + f.Name
+		}
+		if t.off != "" {
+			n += "+" + t.off
+		}
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil, p.notFound(parts, t, funcs)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func (p *kprobeProvider) notFound(parts []string, t kprobeTarget, funcs []kallsyms.Func) error {
+	nf := &NotFoundError{Probe: p.name + ":" + strings.Join(parts, ":")}
+	if hasWild(t.fn) || t.mod != "" {
+		return nf
+	}
+	names := make([]string, 0, len(funcs))
+	for _, f := range funcs {
+		if len(names) == 0 || names[len(names)-1] != f.Name {
+			names = append(names, f.Name)
+		}
+	}
+	for _, s := range similar(t.fn, names) {
+		nf.Similar = append(nf.Similar, p.name+":"+s)
+	}
+	return nf
+}
+
+// List returns "kprobe:FUNC" for every kernel function (kretprobe lists
+// the same functions).
+func (p *kprobeProvider) List() ([]string, error) {
+	funcs, err := p.k.kernelFuncs()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(funcs))
+	for _, f := range funcs {
+		n := p.name + ":" + f.Name
+		if len(names) == 0 || names[len(names)-1] != n {
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+// Attach creates a kprobe or kretprobe. Needs a kernel with CONFIG_KPROBES;
+// without it the error wraps ErrNotSupported and says so.
+func (p *kprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
+	prov, rest, _ := strings.Cut(probe, ":")
+	if prov != p.name {
+		return nil, fmt.Errorf("invalid %s name %q", p.name, probe)
+	}
+	t, err := parseKprobe(strings.Split(rest, ":"))
+	if err != nil {
+		return nil, err
+	}
+	opts := &link.KprobeOptions{Cookie: cookie}
+	if t.off != "" {
+		opts.Offset, _ = strconv.ParseUint(t.off, 0, 64)
+	}
+	var l link.Link
+	if p.name == "kretprobe" {
+		l, err = link.Kretprobe(t.fn, prog, opts)
+	} else {
+		l, err = link.Kprobe(t.fn, prog, opts)
+	}
+	if err != nil {
+		if !p.k.haveKprobes() {
+			return nil, notSupported("kprobes are not supported by this kernel (built without CONFIG_KPROBES)")
+		}
+		return nil, err
+	}
+	return newCloser(l), nil
 }
 
 // haveKprobes reports whether the kernel can create kprobes: through the
@@ -50,4 +181,43 @@ func (k *kernel) haveKprobes() bool {
 	}
 	_, err = os.Stat(root + "/kprobe_events")
 	return err == nil
+}
+
+// kernelFuncs returns the kernel functions kprobes can name, read once:
+// available_filter_functions when it can be read (it is not when ftrace is
+// locked down), else the text symbols of kallsyms.
+func (k *kernel) kernelFuncs() ([]kallsyms.Func, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.funcs != nil || k.funcsErr != nil {
+		return k.funcs, k.funcsErr
+	}
+	k.funcs, k.funcsErr = k.readKernelFuncs()
+	return k.funcs, k.funcsErr
+}
+
+func (k *kernel) readKernelFuncs() ([]kallsyms.Func, error) {
+	if root, err := k.tracefsRootLocked(); err == nil {
+		f, err := os.Open(filepath.Join(root, "available_filter_functions"))
+		if err == nil {
+			defer f.Close()
+			if fs, err := kallsyms.ParseFilterFunctions(f); err == nil && len(fs) > 0 {
+				return fs, nil
+			}
+		}
+	}
+	path := k.opts.KallsymsPath
+	if path == "" {
+		path = "/proc/kallsyms"
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("list kernel functions: %w", err)
+	}
+	defer f.Close()
+	fs, err := kallsyms.ParseKallsyms(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return fs, nil
 }

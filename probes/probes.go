@@ -12,6 +12,7 @@ import (
 	"github.com/cilium/ebpf/btf"
 
 	"github.com/gtrace/gtrace/lang/types"
+	"github.com/gtrace/gtrace/probes/internal/kallsyms"
 )
 
 // Options configures a Registry. A nil *Options means the defaults.
@@ -28,6 +29,14 @@ type Options struct {
 	// CPUs lists the CPUs profile and software probes attach to. nil means
 	// the online CPUs.
 	CPUs []int
+	// KallsymsPath is the kallsyms file kprobe names are checked against
+	// when tracefs available_filter_functions cannot be read. "" means
+	// /proc/kallsyms.
+	KallsymsPath string
+	// PID restricts uprobes, uretprobes and USDT probes to one process
+	// (gtrace -p); 0 means every process. A uprobe with no binary
+	// ("uprobe:FUNC") names a function of this process's executable.
+	PID int
 }
 
 // Provider is one kind of probe. The canonical provider name is Name();
@@ -201,7 +210,7 @@ func (r *Registry) listAll(pattern string) ([]string, error) {
 	var all []string
 	var errs []error
 	for _, name := range r.order {
-		if name == "rawtracepoint" {
+		if name == "rawtracepoint" || name == "kretprobe" {
 			continue
 		}
 		names, err := r.providers[name].List()
@@ -240,4 +249,7 @@ type kernel struct {
 	btfErr  error
 	// btfNames lists the BTF structs and unions, for hints.
 	btfNames []string
+	// funcs are the kernel functions kprobes can name, sorted.
+	funcs    []kallsyms.Func
+	funcsErr error
 }

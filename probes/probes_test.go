@@ -16,7 +16,7 @@ import (
 )
 
 func fixture() *Registry {
-	return New(&Options{TracefsRoot: "testdata/tracefs", CPUs: []int{0}})
+	return New(&Options{TracefsRoot: "testdata/tracefs", KallsymsPath: "testdata/kallsyms", CPUs: []int{0}})
 }
 
 func TestExpand(t *testing.T) {
@@ -86,7 +86,6 @@ func TestExpandErrors(t *testing.T) {
 		{"interval float", "interval", []string{"ms", "1.5"}, "interval probe 1.5: not a valid count", nil},
 		{"BEGIN args", "BEGIN", []string{"x"}, "BEGIN probe type takes no arguments", nil},
 		{"unknown provider", "nope", nil, `unknown probe type "nope"`, nil},
-		{"uprobe", "uprobe", []string{"/bin/sh", "main"}, "uprobe probes are not supported yet", nil},
 	}
 	r := fixture()
 	for _, tt := range tests {
@@ -107,7 +106,7 @@ func TestExpandErrors(t *testing.T) {
 			t.Errorf("%s: hints mismatch (-want +got):\n%s", tt.name, diff)
 		}
 	}
-	for _, p := range []string{"kprobe", "kr", "uprobe"} {
+	for _, p := range []string{"kfunc", "iter"} {
 		if _, err := r.Expand(p, []string{"f"}); !errors.Is(err, ErrNotSupported) {
 			t.Errorf("%s: got %v, want ErrNotSupported", p, err)
 		}
@@ -264,10 +263,11 @@ func TestListAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// bpftrace 0.17 lists hardware, software and tracepoint probes, in
-	// name order, and no raw tracepoints.
-	if n := len(got); n != 10+11+20 {
-		t.Errorf("got %d probes, want %d", n, 41)
+	// bpftrace 0.17 lists hardware, kprobe, software and tracepoint
+	// probes, in name order, and no raw tracepoints or kretprobes. The
+	// fixture kallsyms has 12 distinct functions.
+	if n := len(got); n != 10+12+11+20 {
+		t.Errorf("got %d probes, want %d", n, 10+12+11+20)
 	}
 	if got[0] != "hardware:backend-stalls:" || got[len(got)-1] != "tracepoint:syscalls:sys_exit_write" {
 		t.Errorf("got first %q, last %q", got[0], got[len(got)-1])

@@ -1,0 +1,102 @@
+// Tier-0 tests of kprobe names against the fixture testdata/kallsyms (the
+// fixture tracefs has no available_filter_functions, so the provider falls
+// back to it, as on kernels with ftrace locked down).
+package probes
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestKprobeExpand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		provider string
+		parts    []string
+		want     []string
+	}{
+		{"plain", "kprobe", []string{"vfs_read"}, []string{"kprobe:vfs_read"}},
+		{"alias", "k", []string{"vfs_read"}, []string{"kprobe:vfs_read"}},
+		{"kretprobe", "kr", []string{"vfs_read"}, []string{"kretprobe:vfs_read"}},
+		{"star", "kprobe", []string{"vfs_*"}, []string{"kprobe:vfs_get_tree", "kprobe:vfs_getattr", "kprobe:vfs_read", "kprobe:vfs_readv", "kprobe:vfs_write", "kprobe:vfs_writev"}},
+		{"question", "kprobe", []string{"vfs_?ead"}, []string{"kprobe:vfs_read"}},
+		{"offset", "kprobe", []string{"vfs_read+0x10"}, []string{"kprobe:vfs_read+0x10"}},
+		{"duplicate static", "kprobe", []string{"cleanup"}, []string{"kprobe:cleanup"}},
+		{"module", "kprobe", []string{"ext4", "ext4_*"}, []string{"kprobe:ext4:ext4_file_read_iter", "kprobe:ext4:ext4_readdir"}},
+		{"module star", "kprobe", []string{"*", "cleanup"}, []string{"kprobe:ext4:cleanup", "kprobe:vmlinux:cleanup"}},
+		{"vmlinux", "kprobe", []string{"vmlinux", "vfs_read"}, []string{"kprobe:vmlinux:vfs_read"}},
+		{"syscall", "kprobe", []string{"__x64_sys_openat"}, []string{"kprobe:__x64_sys_openat"}},
+	}
+	r := fixture()
+	for _, tt := range tests {
+		got, err := r.Expand(tt.provider, tt.parts)
+		if err != nil {
+			t.Errorf("%s: Expand(%q, %q): %v", tt.name, tt.provider, tt.parts, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: Expand(%q, %q) mismatch (-want +got):\n%s", tt.name, tt.provider, tt.parts, diff)
+		}
+	}
+}
+
+func TestKprobeExpandErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		provider  string
+		parts     []string
+		want      string
+		wantHints []string
+	}{
+		{"typo", "kprobe", []string{"vfs_raed"}, "kprobe:vfs_raed not found", []string{"did you mean kprobe:vfs_read?"}},
+		{"kretprobe typo", "kretprobe", []string{"vfs_writ"}, "kretprobe:vfs_writ not found", []string{"did you mean kretprobe:vfs_write?"}},
+		{"clone", "kprobe", []string{"vfs_get_tree.cold"}, "kprobe:vfs_get_tree.cold not found", nil},
+		{"padding", "kprobe", []string{"__pfx_vfs_read"}, "kprobe:__pfx_vfs_read not found", nil},
+		{"data", "kprobe", []string{"jiffies"}, "kprobe:jiffies not found", nil},
+		{"wildcard", "kprobe", []string{"nope_*"}, "kprobe:nope_* not found", nil},
+		{"wrong module", "kprobe", []string{"ext4", "vfs_read"}, "kprobe:ext4:vfs_read not found", nil},
+		{"bad offset", "kprobe", []string{"vfs_read+x"}, `invalid offset "x" in kprobe vfs_read+x`, nil},
+		{"wild offset", "kprobe", []string{"vfs_*+1"}, "kprobe vfs_*+1: an offset cannot follow a wildcard", nil},
+		{"kretprobe offset", "kretprobe", []string{"vfs_read+1"}, "kretprobe vfs_read+1: kretprobes do not take an offset", nil},
+		{"arity", "kprobe", []string{"a", "b", "c"}, "kprobe probe type requires 1 or 2 arguments, got 3", nil},
+	}
+	r := fixture()
+	for _, tt := range tests {
+		_, err := r.Expand(tt.provider, tt.parts)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: got error %v, want %q", tt.name, err, tt.want)
+			continue
+		}
+		var nf *NotFoundError
+		var hints []string
+		if errors.As(err, &nf) {
+			hints = nf.Hints()
+		}
+		if diff := cmp.Diff(tt.wantHints, hints); diff != "" {
+			t.Errorf("%s: hints mismatch (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+func TestKprobeList(t *testing.T) {
+	t.Parallel()
+	r := fixture()
+	got, err := r.List("kprobe:vfs_w*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"kprobe:vfs_write", "kprobe:vfs_writev"}, got); diff != "" {
+		t.Errorf("List mismatch (-want +got):\n%s", diff)
+	}
+	got, err = r.List("vfs_readv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"kprobe:vfs_readv"}, got); diff != "" {
+		t.Errorf("List(vfs_readv) mismatch (-want +got):\n%s", diff)
+	}
+}
