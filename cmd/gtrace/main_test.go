@@ -23,6 +23,11 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected output of cmp commands in testdata/script")
 
 func TestMain(m *testing.M) {
+	// Go tests that need the real command re-execute this binary with
+	// GTRACE_AS_MAIN=1 (see gtraceCmd).
+	if os.Getenv("GTRACE_AS_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"gtrace": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
