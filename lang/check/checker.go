@@ -185,6 +185,13 @@ func (ch *checker) errorHint(n lang.Node, hints []string, format string, args ..
 	ch.errorAt(n.Span(), hints, fmt.Sprintf(format, args...))
 }
 
+// warnAt records a warning during the final pass.
+func (ch *checker) warnAt(s lang.Span, msg string) {
+	if ch.final {
+		ch.warnings.Add(lang.NewError(ch.file, s, msg))
+	}
+}
+
 func (ch *checker) errorAt(s lang.Span, hints []string, msg string) {
 	if !ch.final {
 		return

@@ -5,6 +5,7 @@ package check
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/types"
@@ -122,8 +123,64 @@ func (ch *checker) binary(b *lang.Binary) *types.Type {
 	}
 	if t != nil && t.IsInt() {
 		ch.foldBinary(b, t)
+		ch.signWarnings(b, x, y)
 	}
 	return t
+}
+
+// signWarnings reports bpftrace's warnings about mixing signs: arithmetic
+// (+ - * / %) and comparisons between a signed and an unsigned operand,
+// unless one of them is a literal, and / or % with two signed operands.
+// They point at the operator, as bpftrace's do.
+func (ch *checker) signWarnings(b *lang.Binary, x, y *types.Type) {
+	if !x.IsInt() || !y.IsInt() {
+		return
+	}
+	arith := b.Op == "+" || b.Op == "-" || b.Op == "*" || b.Op == "/" || b.Op == "%"
+	switch {
+	case (b.Op == "/" || b.Op == "%") && x.Signed && y.Signed:
+		ch.warnAt(ch.opSpan(b), fmt.Sprintf("signed operands for '%s' can lead to undefined behavior (cast to unsigned to silence warning)", b.Op))
+	case x.Signed == y.Signed || isLiteral(b.X) || isLiteral(b.Y):
+	case arith:
+		ch.warnAt(ch.opSpan(b), fmt.Sprintf("arithmetic on integers of different signs: '%s' and '%s' can lead to undefined behavior", x, y))
+	case comparisons[b.Op]:
+		ch.warnAt(ch.opSpan(b), fmt.Sprintf("comparison of integers of different signs: '%s' and '%s' can lead to undefined behavior", x, y))
+	}
+}
+
+// isLiteral reports whether e is an integer literal, possibly negated.
+func isLiteral(e lang.Expr) bool {
+	switch e := e.(type) {
+	case *lang.IntLit:
+		return true
+	case *lang.Unary:
+		_, ok := e.X.(*lang.IntLit)
+		return ok && e.Op == "-"
+	}
+	return false
+}
+
+// opSpan finds the operator of b in the source, between its operands.
+func (ch *checker) opSpan(b *lang.Binary) lang.Span {
+	src := ch.file.Src
+	from, to := b.X.Span().End.Offset, b.Y.Span().Start.Offset
+	if from < 0 || to > len(src) || from > to {
+		return b.Span()
+	}
+	i := strings.Index(src[from:to], b.Op)
+	if i < 0 {
+		return b.Span()
+	}
+	start := posAt(src, from+i)
+	end := posAt(src, from+i+len(b.Op))
+	return lang.Span{Start: start, End: end}
+}
+
+// posAt returns the position of byte offset off in src.
+func posAt(src string, off int) lang.Pos {
+	line := 1 + strings.Count(src[:off], "\n")
+	col := off - strings.LastIndexByte(src[:off], '\n')
+	return lang.Pos{Offset: off, Line: line, Col: col}
 }
 
 func (ch *checker) logical(b *lang.Binary, x, y *types.Type) *types.Type {
@@ -226,14 +283,13 @@ func foldOp(op string, x, y int64, unsigned bool) (int64, bool) {
 	case "*":
 		return x * y, true
 	case "/", "%":
-		return foldDiv(op, x, y, unsigned)
+		// BPF divides unsigned, and so does bpftrace: -5 / 2 is 2^63-3.
+		return foldDiv(op, x, y, true)
 	case "<<":
 		return int64(ux << (uy & 63)), true
 	case ">>":
-		if unsigned {
-			return int64(ux >> (uy & 63)), true
-		}
-		return x >> (uy & 63), true
+		// A logical shift, as in bpftrace.
+		return int64(ux >> (uy & 63)), true
 	case "&":
 		return x & y, true
 	case "|":
@@ -282,15 +338,16 @@ func (ch *checker) unary(u *lang.Unary) *types.Type {
 			ch.errorf(u, "the %s operator needs an integer, not %s", u.Op, x)
 			return nil
 		}
-		t := arithType(x, x)
+		// bpftrace negates and complements in the operand's own width:
+		// -(uint8)1 is 255.
 		if v, ok := ch.constOf(u.X); ok {
 			if u.Op == "-" {
-				ch.constant(u, -v)
+				ch.constant(u, truncate(-v, x))
 			} else {
-				ch.constant(u, ^v)
+				ch.constant(u, truncate(^v, x))
 			}
 		}
-		return t
+		return x
 	case "!":
 		if !isCondType(x) {
 			ch.errorf(u, "the ! operator needs an integer, not %s", x)

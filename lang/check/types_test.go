@@ -95,6 +95,10 @@ func TestExprTypes(t *testing.T) {
 		{"positional int", "BEGIN { @x = $1 + $# }", "($1~int64=42 + $#~int64=2)~int64=44"},
 		{"positional str", "BEGIN { @x = str($2) }", "str($2~string[64])~string[64]"},
 		{"missing positional", "BEGIN { @x = $3 }", "$3~int64=0"},
+		{"unsigned division fold", "BEGIN { @x = -5 / 2 }", "~int64=9223372036854775805"},
+		{"logical shift fold", "BEGIN { @x = -8 >> 1 }", "~int64=9223372036854775804"},
+		{"negate in width", "BEGIN { @x = -(uint8)1 }", "(-((uint8)1~int64)~uint8=1)~uint8=255"},
+		{"complement in width", "BEGIN { @x = ~(uint32)1 }", "~uint32=4294967294"},
 		{"header constant", "BEGIN { @x = AF_INET6 }", "AF_INET6~int64=10"},
 		{"errno constant", "BEGIN { @x = EPERM }", "EPERM~int64=1"},
 		{"kernel enum", "BEGIN { @x = SKB_DROP_REASON_NOT_SPECIFIED }", "SKB_DROP_REASON_NOT_SPECIFIED~int64=2"},
@@ -203,6 +207,12 @@ func TestWarnings(t *testing.T) {
 		{"one missing of two", "t:syscalls:sys_enter_openat, t:syscalls:nonsense { }", false, 1},
 		{"only missing", "t:syscalls:nonsense { }", true, 0},
 		{"all found", "t:syscalls:sys_enter_openat, t:sched:sched_switch { }", false, 0},
+		{"signed division", "BEGIN { $x = 2; @ = $x / 2 }", false, 1},
+		{"unsigned division by literal", "BEGIN { @ = pid / 2 }", false, 0},
+		{"mixed arithmetic", "BEGIN { $x = 2; @ = pid + $x; @b = pid * $x }", false, 2},
+		{"mixed comparison", "BEGIN { $x = 2; if ($x == pid) { exit() } }", false, 1},
+		{"comparison with literal", "BEGIN { if (pid > 100) { exit() } }", false, 0},
+		{"same signs", "BEGIN { $x = (uint32)2; if ($x == pid) { exit() } @ = $x & pid }", false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,5 +270,29 @@ func TestTargets(t *testing.T) {
 				t.Errorf("%s: targets (-want +got):\n%s", tt.in, diff)
 			}
 		})
+	}
+}
+
+// TestWarningText checks a sign warning's message and that it points at
+// the operator, as bpftrace's does.
+func TestWarningText(t *testing.T) {
+	t.Parallel()
+	f, err := lang.Parse("<cmdline>", "BEGIN { $x = 2; @ = pid / $x; }")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := (&Config{}).Check(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Warnings) != 1 {
+		t.Fatalf("got %d warnings, want 1", len(info.Warnings))
+	}
+	w := info.Warnings[0]
+	want := "<cmdline>:1:25: arithmetic on integers of different signs: 'uint64' and 'int64' can lead to undefined behavior\n" +
+		"BEGIN { $x = 2; @ = pid / $x; }\n" +
+		"                        ^\n"
+	if diff := cmp.Diff(want, w.Format()); diff != "" {
+		t.Errorf("warning (-want +got):\n%s", diff)
 	}
 }
