@@ -6,9 +6,17 @@
 //     (recorded in Info.Consts; literals above MaxInt64 keep their bits).
 //   - Builtins pid tid uid gid nsecs elapsed cpu numaid cgroup rand jiffies
 //     cpid, argN and retval are uint64; sargN is int64.
-//   - Binary arithmetic, comparisons and unary - ~ give 64 bits: uint64 when
-//     either operand is unsigned, else int64. ! gives uint64; && || int64.
-//     A cast (uintN)x truncates to N bits and keeps that width.
+//   - Binary arithmetic and comparisons give 64 bits: uint64 when either
+//     operand is unsigned, else int64. ! gives uint64; && || int64. Unary
+//     - and ~ keep the operand's type: -(uint8)1 is 255. A cast (uintN)x
+//     truncates to N bits and keeps that width.
+//   - / % and >> work on the unsigned 64-bit patterns whatever the types
+//     (BPF's ALU does, and so does bpftrace: -5 / 2 prints
+//     9223372036854775805, -8 >> 1 prints 9223372036854775804). Constants
+//     are folded that way.
+//   - Info.Warnings gets bpftrace's sign warnings: + - * / % or a
+//     comparison between signed and unsigned operands (neither a literal),
+//     and / or % between two signed operands.
 //   - Pointer +/- integer keeps the pointer type (no scaling by element size
 //     is implied by the type; codegen decides); pointer - pointer is int64.
 //
