@@ -148,16 +148,11 @@ func (ch *checker) signWarnings(b *lang.Binary, x, y *types.Type) {
 	}
 }
 
-// isLiteral reports whether e is an integer literal, possibly negated.
+// isLiteral reports whether e is a non-negative integer literal, which
+// bpftrace does not warn about mixing with unsigned values.
 func isLiteral(e lang.Expr) bool {
-	switch e := e.(type) {
-	case *lang.IntLit:
-		return true
-	case *lang.Unary:
-		_, ok := e.X.(*lang.IntLit)
-		return ok && e.Op == "-"
-	}
-	return false
+	_, ok := e.(*lang.IntLit)
+	return ok
 }
 
 // opSpan finds the operator of b in the source, between its operands.

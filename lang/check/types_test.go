@@ -212,6 +212,7 @@ func TestWarnings(t *testing.T) {
 		{"mixed arithmetic", "BEGIN { $x = 2; @ = pid + $x; @b = pid * $x }", false, 2},
 		{"mixed comparison", "BEGIN { $x = 2; if ($x == pid) { exit() } }", false, 1},
 		{"comparison with literal", "BEGIN { if (pid > 100) { exit() } }", false, 0},
+		{"comparison with negative literal", "BEGIN { @ = -1 < (uint64)1 }", false, 1},
 		{"same signs", "BEGIN { $x = (uint32)2; if ($x == pid) { exit() } @ = $x & pid }", false, 0},
 	}
 	for _, tt := range tests {
