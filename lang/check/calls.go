@@ -187,8 +187,10 @@ func (ch *checker) paramOrEmpty(n int) string {
 	return v
 }
 
-// bufCall checks buf(p, n) and buf(array). The size is n when constant,
-// else the string size.
+// bufCall checks buf(p, n) and buf(array). The data size is n when
+// constant (at most the string size), else the string size; the type's
+// Size counts the leading length byte too, so that it lays out in tuples
+// and records like any value.
 func (ch *checker) bufCall(c *lang.Call) *types.Type {
 	t := ch.expr(c.Args[0])
 	if t == nil {
@@ -199,7 +201,7 @@ func (ch *checker) bufCall(c *lang.Call) *types.Type {
 			ch.errorf(c, "buf() takes a length unless its argument is an array")
 			return nil
 		}
-		return &types.Type{Kind: types.Buffer, Size: t.Size}
+		return &types.Type{Kind: types.Buffer, Size: t.Size + 1}
 	}
 	if !isNumeric(t) && t.Kind != types.Array && t.Kind != types.String {
 		ch.errorf(c.Args[0], "buf() expects a pointer or an array, not %s", t)
@@ -216,7 +218,7 @@ func (ch *checker) bufCall(c *lang.Call) *types.Type {
 		}
 		n = min(v, n)
 	}
-	return &types.Type{Kind: types.Buffer, Size: int(n)}
+	return &types.Type{Kind: types.Buffer, Size: int(n) + 1}
 }
 
 func (ch *checker) strncmpCall(c *lang.Call) *types.Type {

@@ -41,6 +41,8 @@
 //     type is the first target's, offsets may differ per target
 //     (Target.Args), so codegen must emit per-target code or check that
 //     they agree. A __data_loc field has an Int type with DataLoc set.
+//   - buf(p, n) is a Buffer whose Size is 1 + n: a length byte, then n
+//     bytes of data (n constant and at most StrLen, else StrLen).
 //   - Info.Strings holds compile-time strings: literals and str($N) of a
 //     positional parameter (str($N + k) drops k bytes).
 
