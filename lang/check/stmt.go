@@ -258,11 +258,11 @@ func (ch *checker) defineVar(v *lang.Var, t *types.Type, at lang.Node) {
 	vars := ch.vars[ch.probeIdx]
 	old := vars[v.Name]
 	if old == nil {
-		vars[v.Name] = storageType(t)
+		vars[v.Name] = t
 		ch.record(v, vars[v.Name])
 		return
 	}
-	u, ok := unify(old, storageType(t))
+	u, ok := unify(old, t)
 	if !ok {
 		ch.errorf(at, "type mismatch for %s: trying to assign a value of type %s when the variable already holds %s", v.Name, t, old)
 		return
@@ -270,10 +270,6 @@ func (ch *checker) defineVar(v *lang.Var, t *types.Type, at lang.Node) {
 	vars[v.Name] = u
 	ch.record(v, u)
 }
-
-// storageType is the type a variable or map holds when given a value of
-// type t: string literals keep their size; everything else is itself.
-func storageType(t *types.Type) *types.Type { return t }
 
 // unify returns the common type of a and b for storage, widening integers
 // and strings.
