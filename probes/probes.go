@@ -12,7 +12,9 @@ import (
 	"github.com/cilium/ebpf/btf"
 
 	"github.com/gtrace/gtrace/lang/types"
+	"github.com/gtrace/gtrace/probes/internal/elfsym"
 	"github.com/gtrace/gtrace/probes/internal/kallsyms"
+	"github.com/gtrace/gtrace/probes/internal/ldcache"
 )
 
 // Options configures a Registry. A nil *Options means the defaults.
@@ -84,6 +86,9 @@ func New(opts *Options) *Registry {
 		&kprobeProvider{k: k, name: "kprobe"},
 		&kprobeProvider{k: k, name: "kretprobe"},
 		&profileProvider{k: k},
+		&uprobeProvider{k: k, name: "uprobe"},
+		&uprobeProvider{k: k, name: "uretprobe"},
+		&usdtProvider{k: k},
 		&rawTracepointProvider{k: k},
 		&hwswProvider{k: k, name: "software", events: softwareEvents},
 		&tracepointProvider{k: k},
@@ -194,10 +199,19 @@ func (r *Registry) List(pattern string) ([]string, error) {
 	return r.listAll("*:" + pattern)
 }
 
+// patternLister is a Provider that cannot list all its probes, only those
+// of a pattern ("uprobe:/bin/bash:read*": the binary must be named).
+type patternLister interface {
+	ListPattern(pattern string) ([]string, error)
+}
+
 func (r *Registry) listProvider(canon, pattern string) ([]string, error) {
 	p, ok := r.providers[canon]
 	if !ok {
 		return nil, notSupported("%s probes are not supported yet", canon)
+	}
+	if pl, ok := p.(patternLister); ok {
+		return pl.ListPattern(pattern)
 	}
 	names, err := p.List()
 	if err != nil {
@@ -252,4 +266,9 @@ type kernel struct {
 	// funcs are the kernel functions kprobes can name, sorted.
 	funcs    []kallsyms.Func
 	funcsErr error
+	// elfs caches the binaries of uprobes and USDT probes, by path.
+	elfs map[string]*elfsym.File
+	// ld is /etc/ld.so.cache, read when ldRead.
+	ld     []ldcache.Entry
+	ldRead bool
 }

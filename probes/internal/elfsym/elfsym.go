@@ -1,0 +1,144 @@
+// Package elfsym reads what uprobes and USDT probes need from an ELF file:
+// its function symbols, its USDT notes, whether it is a Go program, and
+// the mapping from link-time addresses to file offsets (uprobes are placed
+// at file offsets).
+package elfsym
+
+import (
+	"debug/elf"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/gtrace/gtrace/probes/internal/stapsdt"
+)
+
+// Func is a function symbol.
+type Func struct {
+	Name string
+	Addr uint64 // link-time address
+	Size uint64
+}
+
+// File is the parsed facts of one ELF file.
+type File struct {
+	Path  string
+	Funcs []Func // sorted by name, one per name (.symtab's first, then .dynsym's)
+	// Go reports a Go program (.gopclntab or .go.buildinfo present).
+	Go bool
+	// USDT are the USDT probe sites, PCs adjusted for prelinking, in note
+	// order.
+	USDT  []stapsdt.Probe
+	loads []elf.ProgHeader
+}
+
+// Open reads the ELF file at path. It returns an error for files that are
+// not ELF executables or shared objects.
+func Open(path string) (*File, error) {
+	ef, err := elf.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer ef.Close()
+	if ef.Type != elf.ET_EXEC && ef.Type != elf.ET_DYN {
+		return nil, fmt.Errorf("%s is not an executable or a shared library", path)
+	}
+	f := &File{Path: path}
+	for _, p := range ef.Progs {
+		if p.Type == elf.PT_LOAD {
+			f.loads = append(f.loads, p.ProgHeader)
+		}
+	}
+	f.Go = ef.Section(".gopclntab") != nil || ef.Section(".go.buildinfo") != nil
+	if f.Funcs, err = funcs(ef); err != nil {
+		return nil, fmt.Errorf("read symbols of %s: %w", path, err)
+	}
+	if f.USDT, err = usdt(ef); err != nil {
+		return nil, fmt.Errorf("read USDT notes of %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// funcs returns the defined function symbols (STT_FUNC and STT_GNU_IFUNC)
+// of .symtab and .dynsym, sorted by name, the first of each name kept.
+func funcs(ef *elf.File) ([]Func, error) {
+	var all []elf.Symbol
+	for _, read := range []func() ([]elf.Symbol, error){ef.Symbols, ef.DynamicSymbols} {
+		syms, err := read()
+		if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
+			return nil, err
+		}
+		all = append(all, syms...)
+	}
+	var fs []Func
+	seen := map[string]bool{}
+	for _, s := range all {
+		typ := elf.ST_TYPE(s.Info)
+		if (typ != elf.STT_FUNC && typ != elf.STT_GNU_IFUNC) || s.Section == elf.SHN_UNDEF || s.Value == 0 || s.Name == "" || seen[s.Name] {
+			continue
+		}
+		seen[s.Name] = true
+		fs = append(fs, Func{Name: s.Name, Addr: s.Value, Size: s.Size})
+	}
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+	return fs, nil
+}
+
+// usdt reads .note.stapsdt and adjusts each PC by the difference between
+// the actual and the recorded address of .stapsdt.base, as prelink moves it.
+func usdt(ef *elf.File) ([]stapsdt.Probe, error) {
+	sec := ef.Section(".note.stapsdt")
+	if sec == nil {
+		return nil, nil
+	}
+	data, err := sec.Data()
+	if err != nil {
+		return nil, err
+	}
+	size := 8
+	if ef.Class == elf.ELFCLASS32 {
+		size = 4
+	}
+	probes, err := stapsdt.Parse(data, ef.ByteOrder, size)
+	if err != nil {
+		return nil, err
+	}
+	if base := ef.Section(".stapsdt.base"); base != nil {
+		for i := range probes {
+			if probes[i].Base != 0 {
+				probes[i].PC += base.Addr - probes[i].Base
+			}
+		}
+	}
+	return probes, nil
+}
+
+// Func returns the function called name.
+func (f *File) Func(name string) (Func, bool) {
+	i := sort.Search(len(f.Funcs), func(i int) bool { return f.Funcs[i].Name >= name })
+	if i < len(f.Funcs) && f.Funcs[i].Name == name {
+		return f.Funcs[i], true
+	}
+	return Func{}, false
+}
+
+// Offset returns the file offset of a link-time address, which must lie in
+// the file-backed part of a loadable segment.
+func (f *File) Offset(addr uint64) (uint64, error) {
+	for _, p := range f.loads {
+		if p.Vaddr <= addr && addr < p.Vaddr+p.Filesz {
+			return addr - p.Vaddr + p.Off, nil
+		}
+	}
+	return 0, fmt.Errorf("address %#x is not in a loadable segment of %s", addr, f.Path)
+}
+
+// Executable reports whether addr lies in an executable segment.
+func (f *File) Executable(addr uint64) bool {
+	for _, p := range f.loads {
+		if p.Flags&elf.PF_X != 0 && p.Vaddr <= addr && addr < p.Vaddr+p.Filesz {
+			return true
+		}
+	}
+	return false
+}

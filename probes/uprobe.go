@@ -1,0 +1,240 @@
+package probes
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+
+	"github.com/gtrace/gtrace/lang/types"
+	"github.com/gtrace/gtrace/probes/internal/elfsym"
+)
+
+// uprobeProvider is "uprobe:BINARY:FUNC", "uprobe:BINARY:FUNC+OFFSET",
+// "uprobe:BINARY:0xADDR" (a link-time address, as objdump shows it) and
+// the same for "uretprobe". BINARY is resolved as resolveBinary says;
+// FUNC may use wildcards and names a function symbol of .symtab or .dynsym.
+// Full names carry the resolved binary: "uprobe:/usr/bin/bash:readline".
+// Binaries whose path contains ':' are not supported.
+type uprobeProvider struct {
+	k    *kernel
+	name string // uprobe or uretprobe
+}
+
+var _ Provider = (*uprobeProvider)(nil)
+var _ patternLister = (*uprobeProvider)(nil)
+
+func (p *uprobeProvider) Name() string                   { return p.name }
+func (*uprobeProvider) ProgramType() ebpf.ProgramType    { return ebpf.Kprobe }
+func (*uprobeProvider) Args(string) (*types.Type, error) { return nil, nil }
+func (*uprobeProvider) Describe(string) (string, error)  { return "", nil }
+
+// List returns nothing: uprobes are listed only for a binary (ListPattern).
+func (*uprobeProvider) List() ([]string, error) { return nil, nil }
+
+// ListPattern lists the functions of the binary that pattern
+// ("uprobe:/bin/bash:read*" or "uprobe:/bin/bash") names.
+func (p *uprobeProvider) ListPattern(pattern string) ([]string, error) {
+	parts := strings.Split(pattern, ":")[1:]
+	if len(parts) == 1 {
+		parts = append(parts, "*")
+	}
+	if len(parts) != 2 || hasWild(parts[0]) {
+		return nil, fmt.Errorf("listing %s probes needs a binary: %s:/path/to/binary[:function]", p.name, p.name)
+	}
+	names, err := p.Expand(parts)
+	if errors.Is(err, ErrNoSuchProbe) {
+		return nil, nil
+	}
+	return names, err
+}
+
+// uprobeTarget is a parsed uprobe name.
+type uprobeTarget struct {
+	path string
+	sym  string // function name or pattern; "" for an address
+	addr uint64 // link-time address when sym is ""
+	off  uint64 // offset into sym
+	offs string // the offset as written, "" when none
+}
+
+func (p *uprobeProvider) parse(parts []string) (uprobeTarget, error) {
+	var t uprobeTarget
+	var bin string
+	switch len(parts) {
+	case 1:
+		t.sym = parts[0]
+	case 2:
+		bin, t.sym = parts[0], parts[1]
+	default:
+		return t, fmt.Errorf("%s probe type requires 1 or 2 arguments, got %d", p.name, len(parts))
+	}
+	path, err := p.k.resolveBinary(bin)
+	if err != nil {
+		return t, err
+	}
+	t.path = path
+	if a, ok := parseAddr(t.sym); ok {
+		t.sym, t.addr = "", a
+		return t, nil
+	}
+	if fn, off, ok := strings.Cut(t.sym, "+"); ok {
+		n, err := strconv.ParseUint(off, 0, 64)
+		if err != nil {
+			return t, fmt.Errorf("invalid offset %q in %s %s", off, p.name, t.sym)
+		}
+		if hasWild(fn) {
+			return t, fmt.Errorf("%s %s: an offset cannot follow a wildcard", p.name, t.sym)
+		}
+		t.sym, t.off, t.offs = fn, n, off
+	}
+	if t.sym == "" {
+		return t, fmt.Errorf("%s probe type requires a function name", p.name)
+	}
+	return t, nil
+}
+
+func (p *uprobeProvider) Expand(parts []string) ([]string, error) {
+	t, err := p.parse(parts)
+	if err != nil {
+		return nil, err
+	}
+	f, err := p.k.binary(t.path)
+	if err != nil {
+		return nil, err
+	}
+	prefix := p.name + ":" + t.path + ":"
+	if t.sym == "" {
+		if !f.Executable(t.addr) {
+			return nil, fmt.Errorf("%s: address %#x is not in an executable segment of %s", p.name, t.addr, t.path)
+		}
+		return []string{fmt.Sprintf("%s%#x", prefix, t.addr)}, nil
+	}
+	if t.offs != "" {
+		fn, ok := f.Func(t.sym)
+		if !ok {
+			return nil, p.notFound(prefix, t.sym+"+"+t.offs, f)
+		}
+		if fn.Size != 0 && t.off >= fn.Size {
+			return nil, fmt.Errorf("%s: offset %s is beyond the end of %s (%d bytes)", p.name, t.offs, t.sym, fn.Size)
+		}
+		return []string{prefix + t.sym + "+" + t.offs}, nil
+	}
+	// An exact name wins, so a Go name such as "main.(*T).m" is not taken
+	// as a pattern.
+	if _, ok := f.Func(t.sym); ok {
+		return []string{prefix + t.sym}, nil
+	}
+	var names []string
+	for _, fn := range f.Funcs {
+		if match(t.sym, fn.Name) {
+			names = append(names, prefix+fn.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, p.notFound(prefix, t.sym, f)
+	}
+	return names, nil
+}
+
+func (p *uprobeProvider) notFound(prefix, sym string, f *elfsym.File) error {
+	nf := &NotFoundError{Probe: prefix + sym}
+	if hasWild(sym) {
+		return nf
+	}
+	names := make([]string, len(f.Funcs))
+	for i, fn := range f.Funcs {
+		names[i] = fn.Name
+	}
+	base, _, _ := strings.Cut(sym, "+")
+	for _, s := range similar(base, names) {
+		nf.Similar = append(nf.Similar, prefix+s)
+	}
+	return nf
+}
+
+// splitUprobe splits a full uprobe or USDT name into provider, binary and
+// the rest.
+func splitUprobe(probe string) (prov, path, rest string, err error) {
+	prov, r, _ := strings.Cut(probe, ":")
+	path, rest, ok := strings.Cut(r, ":")
+	if !ok || path == "" || rest == "" {
+		return "", "", "", fmt.Errorf("invalid %s name %q", prov, probe)
+	}
+	return prov, path, rest, nil
+}
+
+// Attach places a uprobe (or uretprobe) for every process, or for the
+// process of Options.PID. Needs a kernel with CONFIG_UPROBES. A uretprobe
+// on a function of a Go program is refused: the Go runtime aborts when it
+// finds the uretprobe trampoline's return address while unwinding or
+// copying a goroutine stack.
+func (p *uprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
+	prov, path, sym, err := splitUprobe(probe)
+	if err != nil {
+		return nil, err
+	}
+	if prov != p.name {
+		return nil, fmt.Errorf("invalid %s name %q", p.name, probe)
+	}
+	t, err := p.parse([]string{path, sym})
+	if err != nil {
+		return nil, err
+	}
+	f, err := p.k.binary(t.path)
+	if err != nil {
+		return nil, err
+	}
+	if p.name == "uretprobe" && f.Go {
+		return nil, fmt.Errorf("uretprobe on Go function %s is not supported yet (a real uretprobe crashes Go programs)", sym)
+	}
+	off, err := uprobeOffset(f, t)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := link.OpenExecutable(t.path)
+	if err != nil {
+		return nil, err
+	}
+	opts := &link.UprobeOptions{Address: off, PID: p.k.opts.PID, Cookie: cookie}
+	var l link.Link
+	if p.name == "uretprobe" {
+		l, err = ex.Uretprobe(sym, prog, opts)
+	} else {
+		l, err = ex.Uprobe(sym, prog, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newCloser(l), nil
+}
+
+// uprobeOffset returns the file offset a uprobe target is placed at.
+func uprobeOffset(f *elfsym.File, t uprobeTarget) (uint64, error) {
+	addr := t.addr
+	if t.sym != "" {
+		fn, ok := f.Func(t.sym)
+		if !ok {
+			return 0, fmt.Errorf("function %s not found in %s", t.sym, f.Path)
+		}
+		addr = fn.Addr + t.off
+	}
+	return f.Offset(addr)
+}
+
+// uprobeNames returns the sorted, distinct names.
+func sortedUnique(names []string) []string {
+	sort.Strings(names)
+	out := names[:0]
+	for i, n := range names {
+		if i == 0 || n != names[i-1] {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,218 @@
+package probes
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+
+	"github.com/gtrace/gtrace/lang/types"
+	"github.com/gtrace/gtrace/probes/internal/elfsym"
+	"github.com/gtrace/gtrace/probes/internal/stapsdt"
+)
+
+// usdtProvider is "usdt:BINARY:PROVIDER:NAME" and "usdt:BINARY:NAME" (any
+// provider): the SystemTap SDT probes of a binary's .note.stapsdt section.
+// Full names carry the resolved binary and the provider:
+// "usdt:/usr/bin/python3.11:python:function__entry". One name may stand
+// for several probe sites; Attach attaches them all.
+type usdtProvider struct{ k *kernel }
+
+var _ Provider = (*usdtProvider)(nil)
+var _ patternLister = (*usdtProvider)(nil)
+
+func (*usdtProvider) Name() string                     { return "usdt" }
+func (*usdtProvider) ProgramType() ebpf.ProgramType    { return ebpf.Kprobe }
+func (*usdtProvider) Args(string) (*types.Type, error) { return nil, nil }
+func (*usdtProvider) Describe(string) (string, error)  { return "", nil }
+
+// List returns nothing: USDT probes are listed only for a binary.
+func (*usdtProvider) List() ([]string, error) { return nil, nil }
+
+// ListPattern lists the USDT probes of the binary pattern names
+// ("usdt:/usr/bin/python3.11:*" or "usdt:/usr/bin/python3.11").
+func (p *usdtProvider) ListPattern(pattern string) ([]string, error) {
+	parts := strings.Split(pattern, ":")[1:]
+	if len(parts) == 1 {
+		parts = append(parts, "*")
+	}
+	if len(parts) < 2 || hasWild(parts[0]) {
+		return nil, errors.New("listing usdt probes needs a binary: usdt:/path/to/binary[:provider:name]")
+	}
+	names, err := p.Expand(parts)
+	if errors.Is(err, ErrNoSuchProbe) {
+		return nil, nil
+	}
+	return names, err
+}
+
+// usdtTarget is a parsed USDT name.
+type usdtTarget struct {
+	path, provider, name string // provider "*" when not given
+}
+
+func (p *usdtProvider) parse(parts []string) (usdtTarget, error) {
+	var t usdtTarget
+	var bin string
+	switch len(parts) {
+	case 2:
+		bin, t.provider, t.name = parts[0], "*", parts[1]
+	case 3:
+		bin, t.provider, t.name = parts[0], parts[1], parts[2]
+	default:
+		return t, errors.New("usdt probe type requires 2 or 3 arguments")
+	}
+	if t.provider == "" || t.name == "" {
+		return t, errors.New("usdt probe type requires a probe name")
+	}
+	path, err := p.k.resolveBinary(bin)
+	if err != nil {
+		return t, err
+	}
+	t.path = path
+	return t, nil
+}
+
+// sites returns the probe sites of f that t matches.
+func (t usdtTarget) sites(f *elfsym.File) []stapsdt.Probe {
+	var out []stapsdt.Probe
+	for _, s := range f.USDT {
+		if match(t.provider, s.Provider) && match(t.name, s.Name) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *usdtProvider) Expand(parts []string) ([]string, error) {
+	t, err := p.parse(parts)
+	if err != nil {
+		return nil, err
+	}
+	f, err := p.k.binary(t.path)
+	if err != nil {
+		return nil, err
+	}
+	prefix := "usdt:" + t.path + ":"
+	var names []string
+	for _, s := range t.sites(f) {
+		names = append(names, prefix+s.Provider+":"+s.Name)
+	}
+	if len(names) == 0 {
+		return nil, p.notFound(prefix, t, f)
+	}
+	return sortedUnique(names), nil
+}
+
+func (p *usdtProvider) notFound(prefix string, t usdtTarget, f *elfsym.File) error {
+	want := t.provider + ":" + t.name
+	nf := &NotFoundError{Probe: prefix + want}
+	if t.provider == "*" {
+		nf.Probe = prefix + t.name
+	}
+	if hasWild(want) && t.provider != "*" || hasWild(t.name) {
+		return nf
+	}
+	var cands []string
+	for _, s := range f.USDT {
+		c := s.Provider + ":" + s.Name
+		if t.provider == "*" {
+			c = s.Name
+		}
+		cands = append(cands, c)
+	}
+	for _, s := range similar(strings.TrimPrefix(want, "*:"), sortedUnique(cands)) {
+		for _, site := range f.USDT {
+			if s == site.Name || s == site.Provider+":"+site.Name {
+				nf.Similar = append(nf.Similar, prefix+site.Provider+":"+site.Name)
+				break
+			}
+		}
+	}
+	return nf
+}
+
+// USDTArgs returns the argument spec ("-4@%eax 8@-16(%rbp)") of every site
+// of a full USDT probe name, in note order.
+func (r *Registry) USDTArgs(probe string) ([]string, error) {
+	f, t, err := r.usdtSites(probe)
+	if err != nil {
+		return nil, err
+	}
+	var specs []string
+	for _, s := range t.sites(f) {
+		specs = append(specs, s.Args)
+	}
+	return specs, nil
+}
+
+func (r *Registry) usdtSites(probe string) (*elfsym.File, usdtTarget, error) {
+	prov, path, rest, err := splitUprobe(probe)
+	if err != nil || prov != "usdt" {
+		return nil, usdtTarget{}, fmt.Errorf("invalid usdt name %q", probe)
+	}
+	p := r.providers["usdt"].(*usdtProvider)
+	t, err := p.parse(append([]string{path}, strings.Split(rest, ":")...))
+	if err != nil {
+		return nil, t, err
+	}
+	f, err := p.k.binary(t.path)
+	return f, t, err
+}
+
+// Attach places a uprobe on every site of a full USDT probe name, with
+// the kernel incrementing the probe's semaphore (when it has one) while it
+// is attached (RefCtrOffset, kernel 4.20+).
+func (p *usdtProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
+	prov, path, rest, err := splitUprobe(probe)
+	if err != nil || prov != "usdt" {
+		return nil, fmt.Errorf("invalid usdt name %q", probe)
+	}
+	parts := append([]string{path}, strings.Split(rest, ":")...)
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("invalid usdt name %q", probe)
+	}
+	t, err := p.parse(parts)
+	if err != nil {
+		return nil, err
+	}
+	f, err := p.k.binary(t.path)
+	if err != nil {
+		return nil, err
+	}
+	sites := t.sites(f)
+	if len(sites) == 0 {
+		return nil, &NotFoundError{Probe: probe}
+	}
+	ex, err := link.OpenExecutable(t.path)
+	if err != nil {
+		return nil, err
+	}
+	c := newCloser()
+	for _, s := range sites {
+		l, err := p.attachSite(ex, f, s, prog, cookie)
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		c.closers = append(c.closers, l)
+	}
+	return c, nil
+}
+
+func (p *usdtProvider) attachSite(ex *link.Executable, f *elfsym.File, s stapsdt.Probe, prog *ebpf.Program, cookie uint64) (link.Link, error) {
+	off, err := f.Offset(s.PC)
+	if err != nil {
+		return nil, err
+	}
+	opts := &link.UprobeOptions{Address: off, PID: p.k.opts.PID, Cookie: cookie}
+	if s.Semaphore != 0 {
+		if opts.RefCtrOffset, err = f.Offset(s.Semaphore); err != nil {
+			return nil, fmt.Errorf("semaphore of %s:%s: %w", s.Provider, s.Name, err)
+		}
+	}
+	return ex.Uprobe(s.Provider+"_"+s.Name, prog, opts)
+}
