@@ -388,7 +388,7 @@ func fixed(result *types.Type, kinds ...argKind) func(*checker, *lang.Call) *typ
 // argOf checks argument i of c against k.
 func (ch *checker) argOf(c *lang.Call, i int, a lang.Expr, k argKind) bool {
 	if k == argStrLit {
-		ch.expr(a)
+		ch.literalExpr(a)
 		if _, ok := ch.info.Strings[a]; !ok {
 			ch.errorf(a, "%s() expects a string literal as argument %d", c.Name, i+1)
 			return false

@@ -13,13 +13,21 @@ import (
 // strLitArg returns argument i of c when it is a constant string: a
 // literal or str($N).
 func (ch *checker) strLitArg(c *lang.Call, i int, what string) (string, bool) {
-	ch.expr(c.Args[i])
+	ch.literalExpr(c.Args[i])
 	s, ok := ch.info.Strings[c.Args[i]]
 	if !ok {
 		ch.errorf(c.Args[i], "%s() expects a string literal as its %s", c.Name, what)
 		return "", false
 	}
 	return s, true
+}
+
+// literalExpr checks an argument that is used at compile time (a format,
+// a symbol or path name): a string literal there may exceed StrLen.
+func (ch *checker) literalExpr(e lang.Expr) *types.Type {
+	ch.literalArg = true
+	defer func() { ch.literalArg = false }()
+	return ch.expr(e)
 }
 
 // printfCall checks printf, cat and system: a literal format and arguments

@@ -77,10 +77,11 @@ type checker struct {
 	funcs       map[string]*funcSig
 
 	// per probe block, per pass
-	probeIdx  int
-	providers []string        // distinct providers of the current block
-	assigned  map[string]bool // scratch variables assigned so far
-	loops     int             // loop nesting depth
+	probeIdx   int
+	providers  []string        // distinct providers of the current block
+	assigned   map[string]bool // scratch variables assigned so far
+	loops      int             // loop nesting depth
+	literalArg bool            // checking a compile-time literal argument
 }
 
 // mapState is what the checker knows of a map across all probes.

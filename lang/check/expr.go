@@ -22,6 +22,10 @@ func (ch *checker) expr(e lang.Expr) *types.Type {
 	case *lang.StrLit:
 		ch.info.Strings[e] = e.Value
 		t = types.NewString(len(e.Value) + 1)
+		if n := ch.conf.strLen(); t.Size > n && !ch.literalArg {
+			ch.errorf(e, "string is too long (over %d bytes): %q", n, e.Value)
+			return nil
+		}
 	case *lang.Ident:
 		t = ch.ident(e)
 	case *lang.Var:
