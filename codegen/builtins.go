@@ -5,6 +5,7 @@ package codegen
 // stacks, strings, symbols, maps, output.
 
 import (
+	"net"
 	"strconv"
 	"strings"
 
@@ -234,8 +235,9 @@ func (g *gen) callInt(c *lang.Call) {
 		g.strcontains(c)
 	case "bswap":
 		g.intExpr(c.Args[0])
-		t := g.typeOf(c.Args[0])
-		g.emit(asm.HostTo(asm.BE, asm.R0, sizeOf(t.Size)))
+		if t := g.typeOf(c.Args[0]); t.Size > 1 {
+			g.emit(asm.HostTo(asm.BE, asm.R0, sizeOf(t.Size)))
+		}
 	case "signal":
 		g.intExpr(c.Args[0])
 		g.emit(asm.Mov.Reg(asm.R1, asm.R0))
@@ -279,6 +281,8 @@ func (g *gen) callTo(c *lang.Call, dst loc) {
 		g.ntop(c, dst)
 	case "buf":
 		g.buf(c, t, dst)
+	case "pton":
+		g.pton(c, t, dst)
 	case "macaddr":
 		src, done := g.ref(c.Args[0])
 		g.copyMem(dst, src, 6)
@@ -472,6 +476,23 @@ func (g *gen) ntop(c *lang.Call, dst loc) {
 	src, done := g.ref(addr)
 	g.copyMem(dst.at(8), src, min(at.Size, 16))
 	done()
+}
+
+// pton writes the bytes of a literal IPv4 or IPv6 address.
+func (g *gen) pton(c *lang.Call, t *types.Type, dst loc) {
+	s := g.strArg(c, 0)
+	ip := net.ParseIP(s)
+	if ip == nil {
+		g.fail(c.Args[0], "invalid address %q", s)
+	}
+	if v4 := ip.To4(); v4 != nil && t.Size == 4 {
+		ip = v4
+	}
+	b := make([]byte, t.Size)
+	copy(b, ip)
+	for i, x := range b {
+		g.emit(storeImm(dst.base, int16(dst.off+i), int64(x), asm.Byte))
+	}
 }
 
 // buf writes {u8 len; data} read from a pointer.

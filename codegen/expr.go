@@ -140,6 +140,17 @@ func (g *gen) normalize(r asm.Register, t *types.Type) {
 	}
 }
 
+// ptrScale is what pointer arithmetic multiplies by: the size of the
+// pointee, 1 for non-pointers and void pointers.
+func ptrScale(t *types.Type) int {
+	if isPtr(t) && t.Elem != nil && t.Elem.Size > 0 {
+		return t.Elem.Size
+	}
+	return 1
+}
+
+func isPtr(t *types.Type) bool { return t != nil && t.Kind == types.Pointer }
+
 func isSigned(t *types.Type) bool { return t.Kind == types.Int && t.Signed }
 
 // unsignedCmp reports whether a comparison of x and y must be unsigned:
@@ -219,6 +230,17 @@ func (g *gen) binary(e *lang.Binary) {
 	}
 	t := g.typeOf(e)
 	imm, isImm := g.operands(e.X, e.Y)
+	if sc := ptrScale(g.typeOf(e.X)); sc != 1 && (e.Op == "+" || e.Op == "-") && !isPtr(g.typeOf(e.Y)) {
+		if isImm {
+			imm *= int64(sc)
+			isImm = imm == int64(int32(imm))
+			if !isImm {
+				g.loadConst(asm.R0, imm)
+			}
+		} else {
+			g.emit(asm.Mul.Imm(asm.R0, int32(sc)))
+		}
+	}
 	switch e.Op {
 	case "/", "%":
 		if !isImm {
@@ -421,6 +443,7 @@ func (g *gen) incDec(e *lang.IncDec) {
 		d = -1
 	}
 	t := g.typeOf(e.X)
+	d *= int32(ptrScale(t))
 	switch x := e.X.(type) {
 	case *lang.Var:
 		l := g.varLoc(x)

@@ -163,16 +163,12 @@ func (g *gen) alloc(size int) loc {
 // allocZero allocates and zeroes a buffer.
 func (g *gen) allocZero(size int) loc {
 	l := g.alloc(size)
-	g.zero(l, size)
+	g.zero(l, (max(size, 1)+7)&^7)
 	return l
 }
 
-// zero stores zeros over size bytes at l (rounded up to 8).
-func (g *gen) zero(l loc, size int) {
-	for i := 0; i < size; i += 8 {
-		g.emit(storeImm(l.base, int16(l.off+i), 0, asm.DWord))
-	}
-}
+// zero stores zeros over size bytes at l, in aligned chunks.
+func (g *gen) zero(l loc, size int) { g.zeroRange(l, 0, size) }
 
 // addr puts the address of l in register r.
 func (g *gen) addr(r asm.Register, l loc) {

@@ -173,6 +173,15 @@ func (g *gen) mapDelete(c *lang.Call) {
 	}
 	mi := g.mapOf(me)
 	k := g.mapKey(me, mi)
+	if mi.array {
+		// An array entry cannot be deleted: zero this CPU's value.
+		g.lookup(mi.SpecName, k)
+		skip := g.newLabel()
+		g.emit(asm.JEq.Imm(asm.R0, 0, skip))
+		g.zero(loc{asm.R0, 0}, mi.value.Size)
+		g.label(skip)
+		return
+	}
 	g.mapPtr(asm.R1, mi.SpecName)
 	g.addr(asm.R2, k)
 	g.call(asm.FnMapDeleteElem)

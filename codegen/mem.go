@@ -48,11 +48,34 @@ func (g *gen) exprTo(e lang.Expr, dst loc) {
 		g.mapReadTo(e, dst)
 	case *lang.Cast:
 		g.exprAs(e.X, t, dst)
-	default:
+	case *lang.Binary:
+		g.strOffset(e, dst, t)
+	case *lang.Var, *lang.Field, *lang.Index, *lang.TupleIndex, *lang.Unary:
 		src, done := g.ref(e)
 		g.copyMem(dst, src, t.Size)
 		done()
+	default:
+		g.fail(e, "a %s value is not supported here", t)
 	}
+}
+
+// strOffset implements "string + n" on a constant string (a positional
+// parameter or literal): the string without its first n bytes.
+func (g *gen) strOffset(e *lang.Binary, dst loc, t *types.Type) {
+	n, ok := g.constOf(e.Y)
+	var s string
+	switch x := e.X.(type) {
+	case *lang.Positional:
+		s = g.param(x)
+	case *lang.StrLit:
+		s = x.Value
+	default:
+		ok = false
+	}
+	if !ok || e.Op != "+" || t.Kind != types.String || n < 0 {
+		g.fail(e, "operator %s is not supported on %s", e.Op, t)
+	}
+	g.strLit(s[min(int(n), len(s)):], dst, t.Size)
 }
 
 // param returns the text of a positional parameter ("" when missing).

@@ -17,6 +17,10 @@ func (g *gen) block(b *lang.Block) {
 		m := g.mark()
 		g.stmt(s)
 		g.release(m)
+		if g.fn.dead && g.fn.label == "" {
+			// exit, return, break or continue: the rest never runs.
+			return
+		}
 	}
 }
 
@@ -148,6 +152,9 @@ func (g *gen) compound(s *lang.AssignStmt) {
 	g.intExpr(s.Target)
 	g.emit(asm.Mov.Reg(asm.R1, asm.R0))
 	g.loadInt(asm.R0, tmp, types.Int64)
+	if sc := ptrScale(tt); sc != 1 && (op == "+" || op == "-") {
+		g.emit(asm.Mul.Imm(asm.R0, int32(sc)))
+	}
 	switch op {
 	case "/", "%":
 		g.emit(asm.Mov.Reg(asm.R2, asm.R0))
