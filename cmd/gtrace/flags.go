@@ -97,6 +97,7 @@ func parseArgs(args []string) (*options, error) {
 		}
 	}
 	if o.format != "text" && o.format != "json" {
+		//lint:ignore ST1005 the wording is bpftrace's, which scripts and tests match
 		return nil, fmt.Errorf("Invalid output format %q\nValid formats: text, json", o.format)
 	}
 	switch o.dump {
