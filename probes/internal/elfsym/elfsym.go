@@ -6,6 +6,7 @@ package elfsym
 
 import (
 	"debug/elf"
+	"debug/gosym"
 	"errors"
 	"fmt"
 	"sort"
@@ -50,7 +51,7 @@ func Open(path string) (*File, error) {
 		}
 	}
 	f.Go = ef.Section(".gopclntab") != nil || ef.Section(".go.buildinfo") != nil
-	if f.Funcs, err = funcs(ef); err != nil {
+	if f.Funcs, err = funcs(ef, f.Go); err != nil {
 		return nil, fmt.Errorf("read symbols of %s: %w", path, err)
 	}
 	if f.USDT, err = usdt(ef); err != nil {
@@ -60,8 +61,10 @@ func Open(path string) (*File, error) {
 }
 
 // funcs returns the defined function symbols (STT_FUNC and STT_GNU_IFUNC)
-// of .symtab and .dynsym, sorted by name, the first of each name kept.
-func funcs(ef *elf.File) ([]Func, error) {
+// of .symtab and .dynsym, and for Go programs the functions of .gopclntab
+// (all there is in a binary linked with -s, as "go test" does), sorted by
+// name, the first of each name kept.
+func funcs(ef *elf.File, isGo bool) ([]Func, error) {
 	var all []elf.Symbol
 	for _, read := range []func() ([]elf.Symbol, error){ef.Symbols, ef.DynamicSymbols} {
 		syms, err := read()
@@ -79,6 +82,14 @@ func funcs(ef *elf.File) ([]Func, error) {
 		}
 		seen[s.Name] = true
 		fs = append(fs, Func{Name: s.Name, Addr: s.Value, Size: s.Size})
+	}
+	if isGo {
+		for _, g := range goFuncs(ef) {
+			if !seen[g.Name] {
+				seen[g.Name] = true
+				fs = append(fs, g)
+			}
+		}
 	}
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 	return fs, nil
@@ -141,4 +152,26 @@ func (f *File) Executable(addr uint64) bool {
 		}
 	}
 	return false
+}
+
+// goFuncs returns the functions of a Go program's .gopclntab, or nil when
+// it cannot be read.
+func goFuncs(ef *elf.File) []Func {
+	pcln, text := ef.Section(".gopclntab"), ef.Section(".text")
+	if pcln == nil || text == nil {
+		return nil
+	}
+	data, err := pcln.Data()
+	if err != nil {
+		return nil
+	}
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(data, text.Addr))
+	if err != nil {
+		return nil
+	}
+	fs := make([]Func, 0, len(tab.Funcs))
+	for _, fn := range tab.Funcs {
+		fs = append(fs, Func{Name: fn.Name, Addr: fn.Entry, Size: fn.End - fn.Entry})
+	}
+	return fs
 }

@@ -1,0 +1,268 @@
+// Tests of uprobe, uretprobe and USDT probes. Tier 0 reads the checked-in
+// testdata/uprobe/gtadd, built from gtadd.c (see its header): it has the
+// function gt_add and the USDT probe gtrace:add__done with the semaphore
+// gt_sem. Tier 1 rebuilds gtadd with gcc, attaches counting programs and
+// runs it.
+package probes
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cilium/ebpf"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gtrace/gtrace/internal/bpftest"
+)
+
+const gtadd = "testdata/uprobe/gtadd"
+
+func TestUprobeExpand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		provider string
+		parts    []string
+		want     []string
+	}{
+		{"function", "uprobe", []string{gtadd, "gt_add"}, []string{"uprobe:" + gtadd + ":gt_add"}},
+		{"alias", "ur", []string{gtadd, "gt_add"}, []string{"uretprobe:" + gtadd + ":gt_add"}},
+		{"wildcard", "uprobe", []string{gtadd, "gt_*"}, []string{"uprobe:" + gtadd + ":gt_add"}},
+		{"question", "uprobe", []string{gtadd, "ma?n"}, []string{"uprobe:" + gtadd + ":main"}},
+		{"offset", "uprobe", []string{gtadd, "gt_add+4"}, []string{"uprobe:" + gtadd + ":gt_add+4"}},
+		{"address", "uprobe", []string{gtadd, "0x1139"}, []string{"uprobe:" + gtadd + ":0x1139"}},
+		{"usdt", "usdt", []string{gtadd, "gtrace", "add__done"}, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
+		{"usdt alias", "U", []string{gtadd, "add__done"}, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
+		{"usdt wildcard", "usdt", []string{gtadd, "*", "*"}, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
+	}
+	r := fixture()
+	for _, tt := range tests {
+		got, err := r.Expand(tt.provider, tt.parts)
+		if err != nil {
+			t.Errorf("%s: Expand(%q, %q): %v", tt.name, tt.provider, tt.parts, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: Expand(%q, %q) mismatch (-want +got):\n%s", tt.name, tt.provider, tt.parts, diff)
+		}
+	}
+}
+
+func TestUprobeExpandErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		provider  string
+		parts     []string
+		want      string
+		wantHints []string
+	}{
+		{"typo", "uprobe", []string{gtadd, "gt_ad"}, "uprobe:" + gtadd + ":gt_ad not found", []string{"did you mean uprobe:" + gtadd + ":gt_add?"}},
+		{"data", "uprobe", []string{gtadd, "gt_sem"}, "uprobe:" + gtadd + ":gt_sem not found", nil},
+		{"wildcard", "uprobe", []string{gtadd, "nope*"}, "uprobe:" + gtadd + ":nope* not found", nil},
+		{"offset too far", "uprobe", []string{gtadd, "gt_add+0x1000"}, "uprobe: offset 0x1000 is beyond the end of gt_add (20 bytes)", nil},
+		{"bad offset", "uprobe", []string{gtadd, "gt_add+z"}, `invalid offset "z" in uprobe gt_add+z`, nil},
+		{"data address", "uprobe", []string{gtadd, "0x4018"}, "uprobe: address 0x4018 is not in an executable segment of " + gtadd, nil},
+		{"no file", "uprobe", []string{"testdata/nope", "f"}, "uprobe target testdata/nope: file does not exist", nil},
+		{"no program", "uprobe", []string{"gtrace-no-such-program", "f"}, `uprobe target "gtrace-no-such-program" not found: no program of that name in $PATH and no library libgtrace-no-such-program.so`, nil},
+		{"no pid", "uprobe", []string{"f"}, "a probe without a binary needs a process (-p PID)", nil},
+		{"arity", "uprobe", []string{"a", "b", "c"}, "uprobe probe type requires 1 or 2 arguments, got 3", nil},
+		{"usdt typo", "usdt", []string{gtadd, "gtrace", "add_done"}, "usdt:" + gtadd + ":gtrace:add_done not found", []string{"did you mean usdt:" + gtadd + ":gtrace:add__done?"}},
+		{"usdt name typo", "usdt", []string{gtadd, "add_done"}, "usdt:" + gtadd + ":add_done not found", []string{"did you mean usdt:" + gtadd + ":gtrace:add__done?"}},
+		{"usdt arity", "usdt", []string{gtadd}, "usdt probe type requires 2 or 3 arguments", nil},
+		{"usdt none", "usdt", []string{"/proc/self/exe", "x"}, "usdt:/proc/self/exe:x not found", nil},
+	}
+	r := fixture()
+	for _, tt := range tests {
+		_, err := r.Expand(tt.provider, tt.parts)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: got error %v, want %q", tt.name, err, tt.want)
+			continue
+		}
+		var nf *NotFoundError
+		var hints []string
+		if errors.As(err, &nf) {
+			hints = nf.Hints()
+		}
+		if diff := cmp.Diff(tt.wantHints, hints); diff != "" {
+			t.Errorf("%s: hints mismatch (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+func TestUprobeList(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"pattern", "uprobe:" + gtadd + ":gt_*", []string{"uprobe:" + gtadd + ":gt_add"}},
+		{"alias", "ur:" + gtadd + ":gt_a?d", []string{"uretprobe:" + gtadd + ":gt_add"}},
+		{"usdt", "usdt:" + gtadd, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
+		{"none", "uprobe:" + gtadd + ":zz*", nil},
+	}
+	r := fixture()
+	for _, tt := range tests {
+		got, err := r.List(tt.in)
+		if err != nil {
+			t.Errorf("%s: List(%q): %v", tt.name, tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: List(%q) mismatch (-want +got):\n%s", tt.name, tt.in, diff)
+		}
+	}
+	all, err := r.List("uprobe:" + gtadd)
+	if err != nil || len(all) < 3 {
+		t.Errorf("List(uprobe:gtadd): got %q, %v; want gt_add, main and the C runtime's functions", all, err)
+	}
+	args, err := r.USDTArgs("usdt:" + gtadd + ":gtrace:add__done")
+	if diff := cmp.Diff([]string{"-4@%eax"}, args); err != nil || diff != "" {
+		t.Errorf("USDTArgs: %v, mismatch (-want +got):\n%s", err, diff)
+	}
+}
+
+// TestUprobeLibrary resolves library names through this machine's
+// ld.so.cache.
+func TestUprobeLibrary(t *testing.T) {
+	t.Parallel()
+	r := fixture()
+	got, err := r.Expand("uprobe", []string{"libc", "malloc"})
+	if err != nil {
+		t.Skipf("skipped: no libc found on this machine: %v", err)
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "uprobe:/") || !strings.Contains(got[0], "libc.so") || !strings.HasSuffix(got[0], ":malloc") {
+		t.Errorf("Expand(uprobe:libc:malloc) = %q, want uprobe:/.../libc.so.N:malloc", got)
+	}
+	again, err := r.Expand("uprobe", []string{"c", "malloc"})
+	if err != nil || !cmp.Equal(got, again) {
+		t.Errorf("Expand(uprobe:c:malloc) = %q, %v, want %q", again, err, got)
+	}
+}
+
+// buildGtadd compiles testdata/uprobe/gtadd.c into a temporary directory.
+func buildGtadd(t *testing.T) string {
+	t.Helper()
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		t.Skip("skipped: gcc is not installed")
+	}
+	src, err := filepath.Abs("testdata/uprobe/gtadd.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "gtadd")
+	if out, err := exec.Command(gcc, "-O0", "-o", bin, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestUprobeAttach(t *testing.T) {
+	bpftest.RequireBPF(t)
+	bin := buildGtadd(t)
+	r := New(nil)
+	probes := []string{
+		"uprobe:" + bin + ":gt_add",
+		"uretprobe:" + bin + ":gt_add",
+		"uprobe:" + bin + ":gt_add+4",
+		"usdt:" + bin + ":gtrace:add__done",
+	}
+	var counters []*counter
+	for i, p := range probes {
+		c := newCounter(t, ebpf.Kprobe, true)
+		cl, err := r.Attach(c.prog, p, uint64(100+i))
+		if err != nil {
+			t.Fatalf("Attach(%q): %v", p, err)
+		}
+		t.Cleanup(func() { cl.Close() })
+		counters = append(counters, c)
+	}
+	if out, err := exec.Command(bin, "7").CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", bin, err, out)
+	}
+	for i, c := range counters {
+		// The probes have fired before the program exits: no waiting.
+		count, cookie := c.read(t)
+		if count != 7 || cookie != uint64(100+i) {
+			t.Errorf("%s: got count %d, cookie %d; want 7, %d", probes[i], count, cookie, 100+i)
+		}
+	}
+}
+
+func TestUprobePID(t *testing.T) {
+	bpftest.RequireBPF(t)
+	bin := buildGtadd(t)
+	// The probe is limited to a process that is not gtadd: running gtadd
+	// must not count.
+	r := New(&Options{PID: os.Getpid()})
+	c := newCounter(t, ebpf.Kprobe, false)
+	cl, err := r.Attach(c.prog, "uprobe:"+bin+":gt_add", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if out, err := exec.Command(bin, "3").CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", bin, err, out)
+	}
+	if count, _ := c.read(t); count != 0 {
+		t.Errorf("got count %d for another process, want 0", count)
+	}
+}
+
+// TestUretprobeGo checks that a uretprobe on a Go function (this test
+// binary's) is refused before anything is attached.
+func TestUretprobeGo(t *testing.T) {
+	bpftest.RequireBPF(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(nil)
+	names, err := r.Expand("uretprobe", []string{exe, "main.main"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCounter(t, ebpf.Kprobe, false)
+	_, err = r.Attach(c.prog, names[0], 0)
+	if err == nil || !strings.Contains(err.Error(), "uretprobe on Go function main.main is not supported yet") {
+		t.Errorf("Attach(%q): got %v, want the Go uretprobe error", names[0], err)
+	}
+}
+
+// TestUSDTPython attaches to the function__entry probe of Debian's
+// python3.11, whose USDT probes have semaphores.
+func TestUSDTPython(t *testing.T) {
+	bpftest.RequireBPF(t)
+	const python = "/usr/bin/python3.11"
+	if _, err := os.Stat(python); err != nil {
+		t.Skip("skipped: " + python + " is not installed")
+	}
+	r := New(nil)
+	names, err := r.Expand("usdt", []string{python, "function__entry"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "usdt:" + python + ":python:function__entry"; len(names) != 1 || names[0] != want {
+		t.Fatalf("Expand: got %q, want [%q]", names, want)
+	}
+	c := newCounter(t, ebpf.Kprobe, false)
+	cl, err := r.Attach(c.prog, names[0], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if out, err := exec.Command(python, "-S", "-c", "def f(): pass\nf()").CombinedOutput(); err != nil {
+		t.Fatalf("python: %v\n%s", err, out)
+	}
+	// Python fires function__entry only when its semaphore is raised, and
+	// only for frames entering the eval loop (not for calls it inlines), so
+	// the count is small but not zero.
+	if count, _ := c.read(t); count == 0 {
+		t.Errorf("got no function__entry hits, want at least 1")
+	}
+}
