@@ -5,16 +5,34 @@
 // package.
 //
 // A Registry holds one Provider per probe kind (BEGIN/END, tracepoint,
-// rawtracepoint, interval, profile, software, hardware). Every probe has one
-// canonical full name, which Expand returns and Attach takes:
+// rawtracepoint, kprobe/kretprobe, uprobe/uretprobe, usdt, interval,
+// profile, software, hardware). Every probe has one canonical full name,
+// which Expand returns and Attach takes:
 //
 //	BEGIN, END
 //	tracepoint:CATEGORY:EVENT
 //	rawtracepoint:EVENT
+//	kprobe:FUNC              also kprobe:FUNC+OFFSET, and kprobe:MOD:FUNC
+//	kretprobe:FUNC           when a module was given ("vmlinux" for the kernel)
+//	uprobe:BINARY:FUNC       also FUNC+OFFSET, or 0xADDR (a link-time address)
+//	uretprobe:BINARY:FUNC
+//	usdt:BINARY:PROVIDER:NAME
 //	interval:UNIT:N          UNIT is s, ms, us or hz; N in decimal
 //	profile:UNIT:N
 //	software:EVENT:COUNT     EVENT is the full name ("cpu-clock", not "cpu")
 //	hardware:EVENT:COUNT
+//
+// Kernel functions come from tracefs available_filter_functions, or from
+// the text symbols of /proc/kallsyms when it cannot be read, so checking a
+// kprobe script needs no kprobe support; attaching does (CONFIG_KPROBES).
+// A uprobe or USDT BINARY is a path (kept as written), or a bare name: a
+// program in $PATH, else a library ("libc", "c" or "libc.so.6") found
+// through /etc/ld.so.cache and the standard library directories. Functions
+// are the ELF's .symtab and .dynsym functions, and for Go programs those of
+// .gopclntab. uprobe and USDT probes are listed only for a named binary
+// ("gtrace -l 'uprobe:/bin/bash:read*'"). A uretprobe on a Go program is
+// refused at Attach: Go's runtime crashes on the trampoline's return
+// address.
 //
 // Tracepoint args types follow the format file: integers take their size
 // from the file and their sign from the declared C type (the file's flag is

@@ -5,9 +5,14 @@ package probes
 
 import (
 	"errors"
+	"os"
+	"strings"
 	"testing"
 
+	"github.com/cilium/ebpf"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gtrace/gtrace/internal/bpftest"
 )
 
 func TestKprobeExpand(t *testing.T) {
@@ -98,5 +103,31 @@ func TestKprobeList(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"kprobe:vfs_readv"}, got); diff != "" {
 		t.Errorf("List(vfs_readv) mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestKprobeAttach attaches to vfs_read where the kernel has kprobes, and
+// checks the error that names CONFIG_KPROBES where it does not.
+func TestKprobeAttach(t *testing.T) {
+	bpftest.RequireBPF(t)
+	r := New(nil)
+	names, err := r.Expand("kprobe", []string{"vfs_read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCounter(t, ebpf.Kprobe, false)
+	cl, err := r.Attach(c.prog, names[0], 0)
+	if !r.k.haveKprobes() {
+		if !errors.Is(err, ErrNotSupported) || !strings.Contains(err.Error(), "CONFIG_KPROBES") {
+			t.Errorf("Attach(%s) without kprobes: got %v, want ErrNotSupported naming CONFIG_KPROBES", names[0], err)
+		}
+		t.Skip("skipped: this kernel has no kprobes (CONFIG_KPROBES)")
+	}
+	if err != nil {
+		t.Fatalf("Attach(%s): %v", names[0], err)
+	}
+	defer cl.Close()
+	if n := c.waitCount(t, 1, func() { os.ReadFile("/proc/self/stat") }); n == 0 {
+		t.Errorf("vfs_read: got no hits")
 	}
 }
