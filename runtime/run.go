@@ -46,11 +46,13 @@ func (s *Session) plan() (jobs []attachJob, begin, end []*ebpf.Program, n int) {
 	return jobs, begin, end, n
 }
 
-// Run attaches every probe, runs BEGIN, prints events until exit(), ctx is
-// done (the caller cancels it on SIGINT/SIGTERM) or the -c/-p process
-// exits, then runs END, prints every map, reports dropped map updates and
-// detaches. It returns exit()'s code (0 by default). With DryRun it does
-// nothing. Run may be called once.
+// Run prints "Attaching N probes...", runs BEGIN, attaches every other
+// probe (in that order, as bpftrace does: an interval's first tick comes a
+// full period after BEGIN), releases the -c child and prints events until
+// exit(), ctx is done (the caller cancels it on SIGINT/SIGTERM) or the
+// -c/-p process exits. It then runs END, prints every map, reports dropped
+// map updates and detaches. It returns exit()'s code (0 by default). With
+// DryRun it does nothing. Run may be called once.
 func (s *Session) Run(ctx context.Context) (int, error) {
 	if s.opts.DryRun {
 		return 0, nil
@@ -68,25 +70,57 @@ func (s *Session) Run(ctx context.Context) (int, error) {
 		s.out.WriteString(format.Attached(&s.env.env, n))
 		s.out.Flush()
 	}
-	links, err := attachAll(s.opts.Attacher, jobs)
-	if err != nil {
-		return 1, err
-	}
-	s.mu.Lock()
-	s.links = links
-	s.mu.Unlock()
-
 	r := &reader{s: s, atEnd: make(chan struct{})}
 	readDone := make(chan error, 1)
 	if s.rd != nil {
 		go func() { readDone <- r.loop() }()
 	}
-	code, err := s.runUntilStop(ctx, begin, pidDone)
-	errEnd := s.finish(r, end, readDone)
+	if err := s.start(begin, jobs); err != nil {
+		return 1, errors.Join(err, s.drain(readDone))
+	}
+	code := s.wait(ctx, pidDone)
+	err = s.finish(r, end, readDone)
 	if r.exitCode != 0 {
 		code = r.exitCode
 	}
-	return code, errors.Join(err, errEnd)
+	return code, err
+}
+
+// start runs BEGIN, attaches the probes and releases the child.
+func (s *Session) start(begin []*ebpf.Program, jobs []attachJob) error {
+	for _, p := range begin {
+		if _, err := runProbe(p, 0); err != nil {
+			return fmt.Errorf("run BEGIN: %w", err)
+		}
+	}
+	links, err := attachAll(s.opts.Attacher, jobs)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.links = links
+	s.mu.Unlock()
+	if s.child != nil {
+		s.child.Release()
+	}
+	return nil
+}
+
+// drain prints what is in the ring buffer and stops the reader.
+func (s *Session) drain(readDone <-chan error) error {
+	if s.rd == nil {
+		return nil
+	}
+	if err := s.writeFence(fenceAfterEnd); err != nil {
+		s.rd.Close()
+	}
+	select {
+	case err := <-readDone:
+		return err
+	case <-time.After(fenceWait):
+		s.rd.Close()
+		return <-readDone
+	}
 }
 
 // watch returns a channel closed when the -c child or the -p process ends
@@ -107,27 +141,21 @@ func (s *Session) watch() (<-chan struct{}, func(), error) {
 	return nil, func() {}, nil
 }
 
-// runUntilStop runs BEGIN, releases the child and waits for a reason to
-// stop.
-func (s *Session) runUntilStop(ctx context.Context, begin []*ebpf.Program, pidDone <-chan struct{}) (int, error) {
-	for _, p := range begin {
-		if _, err := runProbe(p, 0); err != nil {
-			return 1, fmt.Errorf("run BEGIN: %w", err)
-		}
-	}
+// wait waits for a reason to stop and returns exit()'s code, if that was
+// the reason.
+func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}) int {
 	if s.child != nil {
-		s.child.Release()
 		stop := make(chan struct{})
 		defer close(stop)
 		go s.env.syms.follow(uint32(s.child.Pid()), stop)
 	}
 	select {
 	case code := <-s.stopped:
-		return code, nil
+		return code
 	case <-ctx.Done():
 	case <-pidDone:
 	}
-	return 0, nil
+	return 0
 }
 
 // finish runs END between two fences, waits for the reader to reach the
@@ -154,15 +182,8 @@ func (s *Session) finish(r *reader, end []*ebpf.Program, readDone <-chan error) 
 			errs = append(errs, fmt.Errorf("run END: %w", err))
 		}
 	}
-	if s.rd != nil && readDone != nil {
-		errs = append(errs, s.writeFence(fenceAfterEnd))
-		select {
-		case err := <-readDone:
-			errs = append(errs, err)
-		case <-time.After(fenceWait):
-			s.rd.Close()
-			errs = append(errs, <-readDone)
-		}
+	if readDone != nil {
+		errs = append(errs, s.drain(readDone))
 	}
 	// bpftrace prints two newlines before the dump, in JSON mode too.
 	s.out.WriteString("\n\n")
