@@ -8,7 +8,8 @@ package check
 //
 // and the checker must report exactly one error on that line whose message
 // matches the regexp; any other error fails the test. A file with no ERROR
-// comments must check cleanly. Lines starting with
+// comments must check cleanly. An ErrorList keeps at most lang.MaxErrors
+// errors, so a file holds at most that many ERROR lines. Lines starting with
 //
 //	// PARAMS: a b c
 //	// UNSAFE
