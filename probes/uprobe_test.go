@@ -74,6 +74,7 @@ func TestUprobeExpandErrors(t *testing.T) {
 		{"usdt typo", "usdt", []string{gtadd, "gtrace", "add_done"}, "usdt:" + gtadd + ":gtrace:add_done not found", []string{"did you mean usdt:" + gtadd + ":gtrace:add__done?"}},
 		{"usdt name typo", "usdt", []string{gtadd, "add_done"}, "usdt:" + gtadd + ":add_done not found", []string{"did you mean usdt:" + gtadd + ":gtrace:add__done?"}},
 		{"usdt arity", "usdt", []string{gtadd}, "usdt probe type requires 2 or 3 arguments", nil},
+		{"not ELF", "uprobe", []string{"testdata/uprobe/gtadd.c", "f"}, "testdata/uprobe/gtadd.c is not an ELF file", nil},
 		{"usdt none", "usdt", []string{"/proc/self/exe", "x"}, "usdt:/proc/self/exe:x not found", nil},
 	}
 	r := fixture()
@@ -141,6 +142,25 @@ func TestUprobeLibrary(t *testing.T) {
 	again, err := r.Expand("uprobe", []string{"c", "malloc"})
 	if err != nil || !cmp.Equal(got, again) {
 		t.Errorf("Expand(uprobe:c:malloc) = %q, %v, want %q", again, err, got)
+	}
+}
+
+// TestUprobeGoNames expands names of this Go test binary's functions:
+// a name with '*' is taken as it is when a function has it.
+func TestUprobeGoNames(t *testing.T) {
+	t.Parallel()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fixture()
+	got, err := r.Expand("uprobe", []string{exe, "testing.(*T).Run"})
+	if want := []string{"uprobe:" + exe + ":testing.(*T).Run"}; err != nil || !cmp.Equal(want, got) {
+		t.Errorf("Expand(testing.(*T).Run) = %q, %v; want %q", got, err, want)
+	}
+	got, err = r.Expand("uprobe", []string{exe, "testing.(*T).Run*"})
+	if err != nil || len(got) < 2 {
+		t.Errorf("Expand(testing.(*T).Run*) = %q, %v; want Run and its closures", got, err)
 	}
 }
 

@@ -37,6 +37,10 @@ type File struct {
 // not ELF executables or shared objects.
 func Open(path string) (*File, error) {
 	ef, err := elf.Open(path)
+	var fe *elf.FormatError
+	if errors.As(err, &fe) {
+		return nil, fmt.Errorf("%s is not an ELF file", path)
+	}
 	if err != nil {
 		return nil, err
 	}
