@@ -134,6 +134,9 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, lang.FormatError(err))
 		return 1
 	}
+	if !o.noWarnings {
+		printWarnings(stderr, info.Warnings)
+	}
 	if o.dump == "types" {
 		fmt.Fprint(stdout, check.Dump(f, info))
 		return 0
@@ -225,4 +228,14 @@ func validListPattern(p string) error {
 		}
 	}
 	return nil
+}
+
+// printWarnings prints the checker's warnings as compilers do:
+// "file:line:col: warning: msg", the line and an underline.
+func printWarnings(stderr io.Writer, ws lang.ErrorList) {
+	for _, w := range ws {
+		c := *w
+		c.Msg = "warning: " + w.Msg
+		io.WriteString(stderr, c.Format())
+	}
 }
