@@ -5,10 +5,14 @@
 package elfsym
 
 import (
+	"bytes"
 	"debug/elf"
 	"debug/gosym"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/gtrace/gtrace/probes/internal/stapsdt"
@@ -58,6 +62,9 @@ func Open(path string) (*File, error) {
 	if f.Funcs, err = funcs(ef, f.Go); err != nil {
 		return nil, fmt.Errorf("read symbols of %s: %w", path, err)
 	}
+	if ef.Section(".symtab") == nil {
+		f.Funcs = mergeFuncs(f.Funcs, debugFuncs(ef, path))
+	}
 	if f.USDT, err = usdt(ef); err != nil {
 		return nil, fmt.Errorf("read USDT notes of %s: %w", path, err)
 	}
@@ -77,9 +84,18 @@ func funcs(ef *elf.File, isGo bool) ([]Func, error) {
 		}
 		all = append(all, syms...)
 	}
+	fs := symFuncs(all)
+	if isGo {
+		fs = mergeFuncs(fs, goFuncs(ef))
+	}
+	return fs, nil
+}
+
+// symFuncs returns the defined functions of syms, the first of each name.
+func symFuncs(syms []elf.Symbol) []Func {
 	var fs []Func
 	seen := map[string]bool{}
-	for _, s := range all {
+	for _, s := range syms {
 		typ := elf.ST_TYPE(s.Info)
 		if (typ != elf.STT_FUNC && typ != elf.STT_GNU_IFUNC) || s.Section == elf.SHN_UNDEF || s.Value == 0 || s.Name == "" || seen[s.Name] {
 			continue
@@ -87,16 +103,28 @@ func funcs(ef *elf.File, isGo bool) ([]Func, error) {
 		seen[s.Name] = true
 		fs = append(fs, Func{Name: s.Name, Addr: s.Value, Size: s.Size})
 	}
-	if isGo {
-		for _, g := range goFuncs(ef) {
-			if !seen[g.Name] {
-				seen[g.Name] = true
-				fs = append(fs, g)
-			}
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+	return fs
+}
+
+// mergeFuncs adds to fs (sorted by name) the functions of more whose names
+// it lacks, and returns the result sorted by name.
+func mergeFuncs(fs, more []Func) []Func {
+	if len(more) == 0 {
+		return fs
+	}
+	seen := make(map[string]bool, len(fs))
+	for _, f := range fs {
+		seen[f.Name] = true
+	}
+	for _, m := range more {
+		if !seen[m.Name] {
+			seen[m.Name] = true
+			fs = append(fs, m)
 		}
 	}
-	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
-	return fs, nil
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+	return fs
 }
 
 // usdt reads .note.stapsdt and adjusts each PC by the difference between
@@ -178,4 +206,89 @@ func goFuncs(ef *elf.File) []Func {
 		fs = append(fs, Func{Name: fn.Name, Addr: fn.Entry, Size: fn.End - fn.Entry})
 	}
 	return fs
+}
+
+// DebugDir is where separate debug files are installed (Debian's *-dbg
+// packages, Fedora's debuginfo).
+const DebugDir = "/usr/lib/debug"
+
+// debugFuncs returns the .symtab functions of the separate debug file of a
+// stripped ELF file, found by build ID (DebugDir/.build-id/xx/yyyy.debug)
+// or by .gnu_debuglink (next to the file, in its .debug directory, or
+// under DebugDir, with a matching CRC), or nil when there is none.
+func debugFuncs(ef *elf.File, path string) []Func {
+	for _, cand := range debugCandidates(ef, path) {
+		df, err := elf.Open(cand)
+		if err != nil {
+			continue
+		}
+		syms, err := df.Symbols()
+		df.Close()
+		if err == nil {
+			return symFuncs(syms)
+		}
+	}
+	return nil
+}
+
+func debugCandidates(ef *elf.File, path string) []string {
+	var cands []string
+	if id := buildID(ef); len(id) > 1 {
+		hex := fmt.Sprintf("%x", id)
+		cands = append(cands, filepath.Join(DebugDir, ".build-id", hex[:2], hex[2:]+".debug"))
+	}
+	name, crc, ok := debugLink(ef)
+	if !ok {
+		return cands
+	}
+	dir := filepath.Dir(path)
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		dir = filepath.Dir(real)
+	}
+	for _, c := range []string{filepath.Join(dir, name), filepath.Join(dir, ".debug", name), filepath.Join(DebugDir, dir, name)} {
+		if data, err := os.ReadFile(c); err == nil && crc32.ChecksumIEEE(data) == crc && c != path {
+			cands = append(cands, c)
+		}
+	}
+	return cands
+}
+
+// buildID returns the GNU build ID of ef, or nil.
+func buildID(ef *elf.File) []byte {
+	sec := ef.Section(".note.gnu.build-id")
+	if sec == nil {
+		return nil
+	}
+	data, err := sec.Data()
+	if err != nil || len(data) < 16 {
+		return nil
+	}
+	namesz := ef.ByteOrder.Uint32(data)
+	descsz := ef.ByteOrder.Uint32(data[4:])
+	start := 12 + (uint64(namesz)+3)&^3
+	if ef.ByteOrder.Uint32(data[8:]) != 3 || start+uint64(descsz) > uint64(len(data)) {
+		return nil // not NT_GNU_BUILD_ID
+	}
+	return data[start : start+uint64(descsz)]
+}
+
+// debugLink returns the file name and CRC of ef's .gnu_debuglink.
+func debugLink(ef *elf.File) (string, uint32, bool) {
+	sec := ef.Section(".gnu_debuglink")
+	if sec == nil {
+		return "", 0, false
+	}
+	data, err := sec.Data()
+	if err != nil {
+		return "", 0, false
+	}
+	i := bytes.IndexByte(data, 0)
+	if i <= 0 {
+		return "", 0, false
+	}
+	off := (i + 4) &^ 3
+	if off+4 > len(data) {
+		return "", 0, false
+	}
+	return filepath.Base(string(data[:i])), ef.ByteOrder.Uint32(data[off:]), true
 }

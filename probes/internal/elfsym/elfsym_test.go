@@ -1,6 +1,7 @@
 package elfsym
 
 import (
+	"debug/elf"
 	"os"
 	"testing"
 
@@ -75,5 +76,31 @@ func TestOpenErrors(t *testing.T) {
 		if _, err := Open(path); err == nil {
 			t.Errorf("Open(%q): got no error", path)
 		}
+	}
+}
+
+// TestDebugFile reads libc's static functions from its separate debug
+// file, where libc6-dbg is installed.
+func TestDebugFile(t *testing.T) {
+	t.Parallel()
+	const libc = "/lib/x86_64-linux-gnu/libc.so.6"
+	ef, err := elf.Open(libc)
+	if err != nil {
+		t.Skip("skipped: no " + libc)
+	}
+	cands := debugCandidates(ef, libc)
+	ef.Close()
+	if len(cands) == 0 {
+		t.Fatalf("%s has neither a build ID nor a debug link", libc)
+	}
+	if _, err := os.Stat(cands[0]); err != nil {
+		t.Skip("skipped: libc's debug file is not installed (libc6-dbg)")
+	}
+	f, err := Open(libc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Func("malloc_consolidate"); !ok {
+		t.Errorf("malloc_consolidate not found with %s installed", cands[0])
 	}
 }
