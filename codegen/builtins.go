@@ -160,6 +160,9 @@ func (g *gen) elapsed() {
 // targets, a constant otherwise.
 func (g *gen) probeID() {
 	grp := g.fn.grp
+	if g.syscallProbeID() {
+		return
+	}
 	if grp.cookie {
 		g.emit(asm.Mov.Reg(asm.R1, regCtx))
 		g.call(asm.FnGetAttachCookie)

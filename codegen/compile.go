@@ -18,6 +18,11 @@ type Config struct {
 	MapMax      int // maximum keys per map; 0 means 4096
 	RingBufSize int // bytes of the output ring buffer (a power of two); 0 means 1 MiB
 	StackMax    int // entries of the stack trace map; 0 means 4096
+	// SyscallNumber maps a syscall trace event name ("openat" of
+	// sys_enter_openat) to its syscall number (probes.SyscallNumber).
+	// With it, a block of many syscall tracepoints compiles to one raw
+	// sys_enter/sys_exit program (see syscalls.go); nil disables that.
+	SyscallNumber func(name string) (int, bool)
 }
 
 func (c *Config) mapMax() int {
@@ -257,11 +262,16 @@ func cookieProvider(provider string) bool {
 type group struct {
 	provider string
 	targets  []*check.Target
-	cookie   bool // the probe id comes from the attach cookie
+	cookie   bool      // the probe id comes from the attach cookie
+	sys      *sysGroup // non-nil: the syscall fast path (syscalls.go)
 }
 
 // probe compiles probe block i into one program per target group.
 func (g *gen) probe(i int, p *check.Probe) {
+	if grp := g.syscallGroup(i, p); grp != nil {
+		g.program(fmt.Sprintf("p%d_%s", i, grp.sys.event), p, grp)
+		return
+	}
 	uses := scanUses(p.Node)
 	for gi, grp := range g.groups(p, uses) {
 		name := fmt.Sprintf("p%d_%s", i, sanitize(grp.provider))
@@ -322,12 +332,13 @@ func argsKey(t *types.Type) string {
 
 // program generates one BPF program for a group of targets.
 func (g *gen) program(name string, p *check.Probe, grp *group) {
-	pt, ok := programType(grp.provider)
+	pt, ok := groupProgramType(grp)
 	if !ok {
 		g.fail(p.Node.Attach[0], "probe type %q is not supported", grp.provider)
 	}
 	fn := newFn(name, p, grp)
 	g.fn = fn
+	g.syscallPrologue()
 	g.body(p)
 	insns := g.assemble()
 	g.fn = nil
@@ -342,6 +353,7 @@ func (g *gen) program(name string, p *check.Probe, grp *group) {
 		pr.Targets = append(pr.Targets, t.Name)
 		pr.Cookies = append(pr.Cookies, uint64(g.probeIDs[t.Name]))
 	}
+	g.syscallProbe(pr, grp)
 	g.prog.Probes = append(g.prog.Probes, pr)
 }
 

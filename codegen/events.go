@@ -26,8 +26,9 @@ func (g *gen) emitRecord(ev *Event, args []lang.Expr) {
 	tup := types.NewTuple(ev.Args...)
 	size := 8 + tup.Size
 	m := g.mark()
-	rec := g.allocZero(size)
+	rec := g.alloc(size)
 	g.emit(storeImm(rec.base, int16(rec.off), int64(id), asm.DWord))
+	g.zero(rec.at(8), (size+7)&^7-8)
 	offs := tup.Offsets()
 	for i, a := range args {
 		g.exprTo(a, rec.at(8+offs[i]))

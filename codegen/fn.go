@@ -104,6 +104,17 @@ func (g *gen) emit(ins ...asm.Instruction) {
 // label attaches l to the next emitted instruction. Two labels in a row are
 // separated by a no-op jump, since an instruction holds one symbol.
 func (g *gen) label(l string) {
+	fn := g.fn
+	if n := len(fn.insns); n > 0 && fn.label == "" {
+		// Drop a jump to the very next instruction.
+		last := fn.insns[n-1]
+		if last.OpCode.JumpOp() == asm.Ja && last.Reference() == l && last.Symbol() == "" {
+			fn.insns = fn.insns[:n-1]
+			if src := last.Source(); src != nil && fn.src == "" {
+				fn.src = src.String()
+			}
+		}
+	}
 	if g.fn.label != "" {
 		g.emit(nop())
 	}

@@ -70,6 +70,9 @@ func (g *gen) field(e *lang.Field, t *types.Type) (loc, *types.Type, func()) {
 
 // argsField locates a tracepoint field in the context record.
 func (g *gen) argsField(e *lang.Field, t *types.Type) (loc, *types.Type, func()) {
+	if g.fn.grp.sys != nil {
+		return g.syscallArgsField(e, t)
+	}
 	args := g.argsType(e)
 	f := args.FieldByName(e.Name)
 	if f == nil {

@@ -30,6 +30,14 @@ type Probe struct {
 	Provider string   // canonical provider: BEGIN END tracepoint interval profile software ...
 	Targets  []string // full probe names to attach Program to
 	Cookies  []uint64 // per-target BPF cookie (the probe id), same length as Targets
+
+	// The syscall fast path (Provider "rawtracepoint"): Targets are the
+	// logical tracepoint:syscalls:sys_enter_*/sys_exit_* names, but Program
+	// is attached once, to "rawtracepoint:"+Syscall, and filters by
+	// syscall number.
+	Syscall        string // "sys_enter" or "sys_exit": attach Program once to that raw tracepoint
+	SyscallMap     string // array map to fill: index = syscall number of each target, value = its cookie + 1
+	SyscallNumbers []int  // syscall number of each target, same order as Targets
 }
 
 // Map is a script map as the runtime reads and prints it.
