@@ -207,8 +207,9 @@ func (g *gen) hasKey(c *lang.Call) {
 // aggregate updates an aggregation in place: look the key up, insert a
 // zero value on a miss (BPF_NOEXIST, from the zero map), then apply.
 func (g *gen) aggregate(e *lang.MapExpr, mi *mapInfo, c *lang.Call) {
-	arg := g.alloc(8)
+	var arg loc
 	if len(c.Args) > 0 {
+		arg = g.alloc(8)
 		g.intExpr(c.Args[0])
 		g.storeInt(arg, asm.R0, 8)
 	}
@@ -227,7 +228,9 @@ func (g *gen) aggregate(e *lang.MapExpr, mi *mapInfo, c *lang.Call) {
 	}
 	g.label(found)
 	g.emit(asm.Mov.Reg(asm.R8, asm.R0))
-	g.loadInt(asm.R7, arg, types.Int64)
+	if len(c.Args) > 0 {
+		g.loadInt(asm.R7, arg, types.Int64)
+	}
 	g.applyAgg(c, mi)
 	g.label(skip)
 }
