@@ -6,12 +6,14 @@
 //
 // Load creates every map and program (the verifier runs here; a rejection is
 // reported against the script statement that produced the failing
-// instruction). Run attaches every target, prints "Attaching N probes...",
-// runs BEGIN with BPF_PROG_TEST_RUN, dispatches events until exit(), the
-// caller's context is cancelled, or the -c/-p process ends; it then runs END,
-// drains the ring buffer, prints every map, reports dropped updates and only
-// then detaches, concurrently. Close releases every kernel object and is
-// idempotent.
+// instruction), fills codegen's globals map (start time, cpid), and starts the -c command held.
+// Run prints "Attaching N probes...", runs BEGIN with BPF_PROG_TEST_RUN,
+// attaches every other target concurrently (BEGIN first, as bpftrace does),
+// releases the child, and dispatches events until exit(), the caller's
+// context is cancelled, or the -c/-p process ends. It then waits for the
+// reader to catch up, runs END, prints every map, reports dropped updates
+// and only then detaches, concurrently. Close releases every kernel object
+// and is idempotent.
 //
 // # Event wire format
 //
@@ -24,5 +26,6 @@
 // descriptor: printf, cat and system formats are expanded in Go, print and
 // print(@m) read the named map, clear and zero rewrite it, exit stops the
 // session. A record whose id is FenceID is a fence the runtime writes itself
-// (see fence.go) to tell END's records from those of probes still attached.
+// (see fence.go): {FenceID, nonce}, to learn when the reader has caught up
+// and to tell END's records from those of probes still attached.
 package runtime

@@ -20,10 +20,14 @@ import (
 	"github.com/gtrace/gtrace/runtime/format"
 )
 
-// Fence nonces: before END, after END.
+// Fence nonces. fenceSync tells Run that every earlier record has been
+// handled; fenceBeforeEnd and fenceAfterEnd bracket END's records, written
+// right before and after END runs so that few records of probes still
+// attached can slip in between.
 const (
 	fenceBeforeEnd = 1
 	fenceAfterEnd  = 2
+	fenceSync      = 3
 )
 
 // reader is the state of the goroutine that owns the ring buffer.
@@ -34,9 +38,10 @@ type reader struct {
 	dropping bool
 	inEnd    bool
 	exitCode int
-	// atEnd is closed when the fence before END has been read: every
-	// record written before it has been handled.
-	atEnd chan struct{}
+	// synced is closed when the sync fence has been read: every record
+	// written before it has been handled.
+	synced    chan struct{}
+	wasSynced bool
 }
 
 // readLoop reads records until the fence after END (or the reader is
@@ -96,10 +101,12 @@ func (r *reader) fence(b []byte) bool {
 		return false
 	}
 	switch binary.NativeEndian.Uint64(b) {
-	case fenceBeforeEnd:
-		if !r.inEnd {
-			close(r.atEnd)
+	case fenceSync:
+		if !r.wasSynced {
+			r.wasSynced = true
+			close(r.synced)
 		}
+	case fenceBeforeEnd:
 		r.inEnd, r.dropping = true, false
 	case fenceAfterEnd:
 		return true

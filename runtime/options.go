@@ -39,7 +39,8 @@ type Options struct {
 	Cmd []string
 	// PID is the -p process: the session ends when it exits.
 	PID int
-	// Stdin is given to Cmd; nil means none.
+	// Stdin is given to Cmd; nil means os.Stdin (the child inherits it, as
+	// with bpftrace).
 	Stdin io.Reader
 	// Env adds variables to Cmd's environment (os.Environ() is always used).
 	Env []string
@@ -50,6 +51,13 @@ func (o *Options) stdout() io.Writer {
 		return os.Stdout
 	}
 	return o.Stdout
+}
+
+func (o *Options) stdin() io.Reader {
+	if o == nil || o.Stdin == nil {
+		return os.Stdin
+	}
+	return o.Stdin
 }
 
 func (o *Options) stderr() io.Writer {

@@ -57,6 +57,13 @@ func (s *Session) Run(ctx context.Context) (int, error) {
 	if s.opts.DryRun {
 		return 0, nil
 	}
+	s.mu.Lock()
+	ran, closed := s.ran, s.closed
+	s.ran = true
+	s.mu.Unlock()
+	if ran || closed {
+		return 1, errors.New("run: the session already ran or is closed")
+	}
 	jobs, begin, end, n := s.plan()
 	if len(jobs) > 0 && s.opts.Attacher == nil {
 		return 1, fmt.Errorf("attach %s: no attacher", jobs[0].target)
@@ -70,7 +77,7 @@ func (s *Session) Run(ctx context.Context) (int, error) {
 		s.out.WriteString(format.Attached(&s.env.env, n))
 		s.out.Flush()
 	}
-	r := &reader{s: s, atEnd: make(chan struct{})}
+	r := &reader{s: s, synced: make(chan struct{})}
 	readDone := make(chan error, 1)
 	if s.rd != nil {
 		go func() { readDone <- r.loop() }()
@@ -158,23 +165,26 @@ func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}) int {
 	return 0
 }
 
-// finish runs END between two fences, waits for the reader to reach the
-// second, prints the maps and the warnings, then detaches.
+// finish waits until the reader has handled every record written so far
+// (so END sees the effect of clear() and the like, and records after exit()
+// are dropped), runs END between two fences, waits for the reader to reach
+// the second, prints the maps and the warnings, then detaches.
 func (s *Session) finish(r *reader, end []*ebpf.Program, readDone <-chan error) error {
 	var errs []error
 	if s.rd != nil {
-		// END runs once every earlier record is handled, as in bpftrace,
-		// so that it sees the effect of clear(), zero() and the like.
-		err := s.writeFence(fenceBeforeEnd)
+		err := s.writeFence(fenceSync)
 		errs = append(errs, err)
 		if err == nil {
 			select {
-			case <-r.atEnd:
+			case <-r.synced:
 			case err := <-readDone:
 				errs = append(errs, err, errors.New("ring buffer reader stopped early"))
 				readDone = nil
 			case <-time.After(fenceWait):
 			}
+		}
+		if readDone != nil {
+			errs = append(errs, s.writeFence(fenceBeforeEnd))
 		}
 	}
 	for _, p := range end {

@@ -559,3 +559,66 @@ func TestManyProbes(t *testing.T) {
 		t.Errorf("open fds after Close: got %v, want %v", after, before)
 	}
 }
+
+// TestExitDropsLaterRecords fires a 1ms interval that prints and exits: a
+// record written after exit(), even while END runs, must not print.
+func TestExitDropsLaterRecords(t *testing.T) {
+	requireBPF(t)
+	for range 5 {
+		b := newBuilder()
+		hi := b.event(codegen.Event{Kind: codegen.EvPrintf, Format: "tick\n"})
+		exit := b.event(codegen.Event{Kind: codegen.EvExit})
+		endMsg := b.event(codegen.Event{Kind: codegen.EvPrintf, Format: "end\n"})
+		b.probe("tick", ebpf.PerfEvent, "interval", []string{"interval:ms:1"}, concat(emit(hi), emit(exit), ret()))
+		b.probe("END", ebpf.RawTracepoint, "END", []string{"END"}, concat(emit(endMsg), ret()))
+		stdout, _, _, err := run(t, b.p, &Options{Quiet: true, Attacher: probes.New(nil)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "tick\nend\n\n\n"; stdout != want {
+			t.Fatalf("got %q, want %q", stdout, want)
+		}
+	}
+}
+
+func TestOutputEvents(t *testing.T) {
+	requireBPF(t)
+	path := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(path, []byte("file text"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := newBuilder()
+	cat := b.event(codegen.Event{Kind: codegen.EvCat, Format: path})
+	sys := b.event(codegen.Event{Kind: codegen.EvSystem, Format: "echo sys %d", Args: []*types.Type{types.Int64}})
+	tm := b.event(codegen.Event{Kind: codegen.EvTime, Format: "|no conversions|"})
+	argv := &types.Type{Kind: types.Array, Elem: types.NewString(8), Len: 3, Size: 24}
+	join := b.event(codegen.Event{Kind: codegen.EvJoin, Format: ",", Args: []*types.Type{argv}})
+	pr := b.event(codegen.Event{Kind: codegen.EvPrint, Args: []*types.Type{types.Int64}})
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(
+		emit(cat), emit(sys, 7), emit(tm), emit(join, 'a', 'b', 0), emit(pr, -3), emit(exit), ret()))
+	tests := []struct {
+		name string
+		json bool
+		want string
+	}{
+		{"text", false, "file textsys 7\n|no conversions|a,b\n-3\n\n\n"},
+		{"json", true, `{"type": "cat", "data": "file text"}
+{"type": "syscall", "data": "sys 7\n"}
+{"type": "time", "data": "|no conversions|"}
+{"type": "join", "data": "a,b"}
+{"type": "value", "data": -3}
+
+
+`},
+	}
+	for _, tt := range tests {
+		stdout, stderr, _, err := run(t, b.p, &Options{Quiet: true, Unsafe: true, JSON: tt.json})
+		if err != nil || stderr != "" {
+			t.Fatalf("%s: Run: %v, stderr %q", tt.name, err, stderr)
+		}
+		if diff := cmp.Diff(tt.want, stdout); diff != "" {
+			t.Errorf("%s: stdout (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

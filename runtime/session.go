@@ -33,6 +33,7 @@ type Session struct {
 	links   []io.Closer
 	stopped chan int // exit(): the code; buffered
 	mu      sync.Mutex
+	ran     bool
 	closed  bool
 }
 
@@ -92,7 +93,7 @@ func (s *Session) setup() error {
 		return fmt.Errorf("process %d does not exist", pid)
 	}
 	if len(s.opts.Cmd) > 0 {
-		c, err := StartChild(s.opts.Cmd, s.opts.Stdin, s.stdout, s.errw, s.opts.Env)
+		c, err := StartChild(s.opts.Cmd, s.opts.stdin(), s.stdout, s.errw, s.opts.Env)
 		if err != nil {
 			return err
 		}
