@@ -117,3 +117,26 @@ func TestStructNotFound(t *testing.T) {
 		t.Errorf("task_strct: got %v with hints %v, want a hint for struct task_struct", err, nf)
 	}
 }
+
+func TestEnum(t *testing.T) {
+	requireKernelBTF(t)
+	t.Parallel()
+	r := New(nil)
+	tests := []struct {
+		name string
+		want int64
+	}{
+		{"TCP_ESTABLISHED", 1},
+		{"TCP_CLOSE", 7},
+		{"BPF_MAP_TYPE_HASH", 1},
+	}
+	for _, tt := range tests {
+		got, err := r.Enum(tt.name)
+		if err != nil || got != tt.want {
+			t.Errorf("Enum(%s) = %d, %v; want %d", tt.name, got, err, tt.want)
+		}
+	}
+	if _, err := r.Enum("NO_SUCH_ENUMERATOR"); !errors.Is(err, ErrNoSuchProbe) {
+		t.Errorf("Enum(NO_SUCH_ENUMERATOR): got %v, want a NotFoundError", err)
+	}
+}

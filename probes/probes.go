@@ -263,6 +263,8 @@ type kernel struct {
 	btfErr  error
 	// btfNames lists the BTF structs and unions, for hints.
 	btfNames []string
+	// enumVals holds every BTF enumerator by name.
+	enumVals map[string]int64
 	// funcs are the kernel functions kprobes can name, sorted.
 	funcs    []kallsyms.Func
 	funcsErr error
