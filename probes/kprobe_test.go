@@ -131,3 +131,19 @@ func TestKprobeAttach(t *testing.T) {
 		t.Errorf("vfs_read: got no hits")
 	}
 }
+
+// TestKprobeFilterFunctions reads testdata/ftrace, a tracefs with only an
+// available_filter_functions file: it wins over kallsyms, and its clones
+// (".isra.0") can be probed.
+func TestKprobeFilterFunctions(t *testing.T) {
+	t.Parallel()
+	r := New(&Options{TracefsRoot: "testdata/ftrace", KallsymsPath: "testdata/kallsyms"})
+	got, err := r.Expand("kprobe", []string{"vfs_*"})
+	if diff := cmp.Diff([]string{"kprobe:vfs_read", "kprobe:vfs_readv.isra.0", "kprobe:vfs_write"}, got); err != nil || diff != "" {
+		t.Errorf("Expand(kprobe:vfs_*): %v, mismatch (-want +got):\n%s", err, diff)
+	}
+	got, err = r.Expand("kprobe", []string{"ext4", "*"})
+	if diff := cmp.Diff([]string{"kprobe:ext4:ext4_file_read_iter"}, got); err != nil || diff != "" {
+		t.Errorf("Expand(kprobe:ext4:*): %v, mismatch (-want +got):\n%s", err, diff)
+	}
+}
