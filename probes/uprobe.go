@@ -227,7 +227,7 @@ func uprobeOffset(f *elfsym.File, t uprobeTarget) (uint64, error) {
 	return f.Offset(addr)
 }
 
-// uprobeNames returns the sorted, distinct names.
+// sortedUnique sorts names and drops repeats, in place.
 func sortedUnique(names []string) []string {
 	sort.Strings(names)
 	out := names[:0]
