@@ -328,6 +328,10 @@ func (g *gen) condJump(e lang.Expr, when bool, target string) {
 				g.strCompare(e, when, target)
 				return
 			}
+			if g.typeOf(e.X).Kind == types.Buffer && g.typeOf(e.Y).Kind == types.Buffer && (e.Op == "==" || e.Op == "!=") {
+				g.bufCompare(e, when, target)
+				return
+			}
 			if !scalar(g.typeOf(e.X)) || !scalar(g.typeOf(e.Y)) {
 				g.fail(e, "cannot compare %s and %s", g.typeOf(e.X), g.typeOf(e.Y))
 			}
@@ -466,6 +470,11 @@ func (g *gen) varLoc(v *lang.Var) loc {
 	l, ok := g.fn.vars[v.Name]
 	if !ok {
 		g.fail(v, "internal error: no slot for %s", v.Name)
+	}
+	if g.fn.inCallback && l.base == asm.R10 {
+		// Inside a loop callback the variables stay in the program's
+		// frame, reached through the pointer the callback gets.
+		l.base = regParent
 	}
 	return l
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
 
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/check"
@@ -44,7 +45,7 @@ type fnState struct {
 	probe      *check.Probe
 	grp        *group
 	insns      asm.Instructions
-	subs       []asm.Instructions // callback subprograms, appended at the end
+	subs       []callback // callback subprograms, appended at the end
 	label      string             // label for the next instruction
 	src        string             // source comment for the next instruction
 	nlabel     int
@@ -204,25 +205,49 @@ func (g *gen) assemble() asm.Instructions {
 	// The kernel wants line info on the first instruction when any has it.
 	pro := asm.Instructions{asm.Mov.Reg(regCtx, asm.R1).WithSymbol(fn.name).WithSource(asm.Comment(fn.title))}
 	if fn.scratchHi > 0 {
-		sname := "scratch_" + fn.name
-		g.prog.Spec.Maps[sname] = &ebpf.MapSpec{Name: truncName(sname), Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: uint32(fn.scratchHi), MaxEntries: 1}
-		pro = append(pro,
-			storeImm(asm.R10, -8, 0, asm.DWord),
-			asm.LoadMapPtr(asm.R1, 0).WithReference(sname),
-			asm.Mov.Reg(asm.R2, asm.R10),
-			asm.Add.Imm(asm.R2, -8),
-			asm.FnMapLookupElem.Call(),
-			asm.JNE.Imm(asm.R0, 0, "scratch_ok"),
-			asm.Mov.Imm(asm.R0, 0),
-			asm.Return(),
-			asm.Mov.Reg(regScratch, asm.R0).WithSymbol("scratch_ok"),
-		)
+		pro = append(pro, g.scratchLookup("scratch_ok")...)
+	}
+	if len(fn.subs) > 0 {
+		// With subprograms the kernel wants BTF func info for each.
+		pro[0] = btf.WithFuncMetadata(pro[0], funcInfo(fn.name, btf.GlobalFunc, "ctx"))
 	}
 	out := append(pro, fn.insns...)
-	for _, s := range fn.subs {
-		out = append(out, s...)
+	for _, cb := range fn.subs {
+		cp := g.callbackPrologue(cb)
+		cp[0] = btf.WithFuncMetadata(cp[0], funcInfo(cb.name, btf.StaticFunc, "map", "key", "value", "ctx"))
+		out = append(out, cp...)
+		out = append(out, cb.body...)
 	}
 	return out
+}
+
+// funcInfo describes a function "long name(void *params...)" for BTF.
+func funcInfo(name string, linkage btf.FuncLinkage, params ...string) *btf.Func {
+	voidPtr := &btf.Pointer{Target: &btf.Void{}}
+	proto := &btf.FuncProto{Return: &btf.Int{Name: "long", Size: 8, Encoding: btf.Signed}}
+	for _, p := range params {
+		proto.Params = append(proto.Params, btf.FuncParam{Name: p, Type: voidPtr})
+	}
+	return &btf.Func{Name: name, Type: proto, Linkage: linkage}
+}
+
+// scratchLookup loads the scratch value pointer into R9, returning 0 from
+// the (sub)program if the lookup fails. ok names the continuation label.
+func (g *gen) scratchLookup(ok string) asm.Instructions {
+	fn := g.fn
+	sname := "scratch_" + fn.name
+	g.prog.Spec.Maps[sname] = &ebpf.MapSpec{Name: truncName(sname), Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: uint32(fn.scratchHi), MaxEntries: 1}
+	return asm.Instructions{
+		storeImm(asm.R10, -8, 0, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(sname),
+		asm.Mov.Reg(asm.R2, asm.R10),
+		asm.Add.Imm(asm.R2, -8),
+		asm.FnMapLookupElem.Call(),
+		asm.JNE.Imm(asm.R0, 0, ok),
+		asm.Mov.Imm(asm.R0, 0),
+		asm.Return(),
+		asm.Mov.Reg(regScratch, asm.R0).WithSymbol(ok),
+	}
 }
 
 // truncName keeps a kernel object name within 15 characters.

@@ -46,6 +46,8 @@ func TestLoad(t *testing.T) {
 		{"ternary string key", `BEGIN { @[pid > 1 ? "big" : "small"] = count(); }`},
 		{"compound map ops", `BEGIN { @x = 1; @x <<= 3; @x |= 1; @x -= 2; @x /= 3; @x %= 5; @y[1] *= 2; }`},
 		{"has_key", `BEGIN { @a[1] = 1; if (has_key(@a, 1)) { printf("yes\n"); } }`},
+		{"buffers", `BEGIN { $a = buf("hi", 2); $b = buf("bye", 3); printf("%d %d\n", $a == $a, $a != $b); }`},
+		{"for map", `BEGIN { @c[comm] = count(); for ($kv : @c) { printf("%s %d\n", $kv.0, $kv.1); } @n = len(@c); }`},
 		{"signed compare", `tracepoint:syscalls:sys_exit_read /args->ret < 0/ { @err[-args->ret] = count(); }`},
 	}
 	for _, tt := range tests {

@@ -247,6 +247,33 @@ func (g *gen) strCompare(e *lang.Binary, when bool, target string) {
 	g.label(other)
 }
 
+// bufCompare implements == and != on buffers: equal lengths and bytes.
+func (g *gen) bufCompare(e *lang.Binary, when bool, target string) {
+	eq := (e.Op == "==") == when
+	other := g.newLabel()
+	onEq, onNe := target, other
+	if !eq {
+		onEq, onNe = other, target
+	}
+	m := g.mark()
+	a, da := g.ref(e.X)
+	b, db := g.ref(e.Y)
+	n := min(g.typeOf(e.X).Size, g.typeOf(e.Y).Size)
+	for i := 0; i < n; {
+		c := chunk(a.off+i, n-i)
+		c = chunk(b.off+i, c)
+		g.emit(asm.LoadMem(asm.R1, a.base, int16(a.off+i), sizeOf(c)),
+			asm.LoadMem(asm.R2, b.base, int16(b.off+i), sizeOf(c)),
+			asm.JNE.Reg(asm.R1, asm.R2, onNe))
+		i += c
+	}
+	g.jump(onEq)
+	db()
+	da()
+	g.release(m)
+	g.label(other)
+}
+
 // strCmpLit compares the string x with a literal.
 func (g *gen) strCmpLit(x lang.Expr, lit string, onEq, onNe string) {
 	l, done := g.ref(x)

@@ -79,6 +79,8 @@ func TestRunBegin(t *testing.T) {
 			wantMaps: []string{`@[0]: 1`, `@[1]: 1`}},
 		{name: "predicate", in: `BEGIN /1 == 2/ { printf("no\n"); } BEGIN /1 == 1/ { printf("yes\n"); }`,
 			want: []string{"printf()"}},
+		{name: "for map", in: `BEGIN { @a[1] = 10; @a[2] = 20; $n = 0; for ($kv : @a) { $n += $kv.0 * $kv.1; if ($kv.0 == 7) { break; } } printf("%d %d\n", $n, len(@a)); }`,
+			want: []string{"printf(50, 2)"}, wantMaps: []string{"@a[1]: 10", "@a[2]: 20"}},
 		{name: "bswap", in: `BEGIN { printf("%x\n", bswap((uint32)0x12345678)); }`,
 			want: []string{"printf(2018915346)"}},
 	}

@@ -271,11 +271,3 @@ func (g *gen) jumpStmt(s *lang.JumpStmt) {
 		g.jump(l.cont)
 	}
 }
-
-func (g *gen) forMap(s *lang.ForStmt) {
-	g.fail(s, "for over a map is not supported yet")
-}
-
-func (g *gen) mapLen(c *lang.Call) {
-	g.fail(c, "len() is not supported yet")
-}
