@@ -46,8 +46,8 @@ type fnState struct {
 	grp        *group
 	insns      asm.Instructions
 	subs       []callback // callback subprograms, appended at the end
-	label      string             // label for the next instruction
-	src        string             // source comment for the next instruction
+	label      string     // label for the next instruction
+	src        string     // source comment for the next instruction
 	nlabel     int
 	stackTop   int // bytes of stack in use below R10
 	scratch    int // bytes of scratch value in use
