@@ -34,6 +34,11 @@ func (s *Session) plan() (jobs []attachJob, begin, end []*ebpf.Program, n int) {
 			n += max(len(pr.Targets), 1)
 			continue
 		}
+		if pr.Syscall != "" {
+			jobs = append(jobs, syscallJob(p, pr))
+			n += len(pr.Targets)
+			continue
+		}
 		for i, t := range pr.Targets {
 			var cookie uint64
 			if i < len(pr.Cookies) {

@@ -86,6 +86,9 @@ func (s *Session) setup() error {
 		}
 	}
 	s.env = newEnvState(s.prog, s.coll, s.opts.JSON)
+	if err := s.fillSyscallMaps(); err != nil {
+		return err
+	}
 	if s.opts.DryRun {
 		return nil
 	}
