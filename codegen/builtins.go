@@ -230,6 +230,8 @@ func (g *gen) callInt(c *lang.Call) {
 		g.intExpr(c.Args[0])
 	case "reg":
 		g.reg(c, g.strArg(c, 0))
+	case "kaddr", "uaddr":
+		g.symAddr(c)
 	case "has_key":
 		g.hasKey(c)
 	case "strncmp":
@@ -250,6 +252,36 @@ func (g *gen) callInt(c *lang.Call) {
 	default:
 		g.fail(c, "function %s is not supported here", c.Name)
 	}
+}
+
+// symAddr resolves kaddr("sym") or uaddr("sym") at compile time.
+func (g *gen) symAddr(c *lang.Call) {
+	name := g.strArg(c, 0)
+	var addr uint64
+	var err error
+	switch {
+	case c.Name == "kaddr" && g.cfg != nil && g.cfg.Kaddr != nil:
+		addr, err = g.cfg.Kaddr(name)
+	case c.Name == "uaddr" && g.cfg != nil && g.cfg.Uaddr != nil:
+		addr, err = g.cfg.Uaddr(g.targetPath(c), name)
+	default:
+		g.fail(c, "%s() is not available: no symbol table", c.Name)
+	}
+	if err != nil {
+		g.fail(c.Args[0], "%s(%q): %v", c.Name, name, err)
+	}
+	g.loadConst(asm.R0, int64(addr))
+}
+
+// targetPath returns the binary of the current uprobe or usdt target.
+func (g *gen) targetPath(n lang.Node) string {
+	for _, t := range g.fn.grp.targets {
+		if parts := strings.SplitN(t.Name, ":", 3); len(parts) == 3 {
+			return parts[1]
+		}
+	}
+	g.fail(n, "uaddr needs a uprobe or usdt probe")
+	return ""
 }
 
 // strArg returns argument i of c, which must be a string literal.

@@ -23,6 +23,13 @@ type Config struct {
 	// With it, a block of many syscall tracepoints compiles to one raw
 	// sys_enter/sys_exit program (see syscalls.go); nil disables that.
 	SyscallNumber func(name string) (int, bool)
+	// Kaddr returns the address of a kernel symbol (kaddr("name")); nil
+	// makes kaddr an error.
+	Kaddr func(name string) (uint64, error)
+	// Uaddr returns the address of symbol name in the ELF binary path
+	// (uaddr("name") in a uprobe or usdt probe on path); nil makes uaddr
+	// an error.
+	Uaddr func(path, name string) (uint64, error)
 }
 
 func (c *Config) mapMax() int {

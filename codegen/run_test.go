@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,6 +14,12 @@ import (
 // compileScript parses, checks and compiles src.
 func compileScript(t *testing.T, src string, conf *check.Config) *Program {
 	t.Helper()
+	return compileWith(t, src, conf, nil)
+}
+
+// compileWith is compileScript with a codegen Config.
+func compileWith(t *testing.T, src string, conf *check.Config, cfg *Config) *Program {
+	t.Helper()
 	f, err := lang.Parse("<test>", src)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
@@ -21,7 +28,7 @@ func compileScript(t *testing.T, src string, conf *check.Config) *Program {
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}
-	prog, err := Compile(f, info, nil)
+	prog, err := Compile(f, info, cfg)
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
@@ -97,5 +104,22 @@ func TestRunBegin(t *testing.T) {
 				t.Errorf("maps (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestRunSymbols checks kaddr through Config.Kaddr.
+func TestRunSymbols(t *testing.T) {
+	bpftest.RequireBPF(t)
+	cfg := &Config{Kaddr: func(name string) (uint64, error) {
+		if name != "vfs_read" {
+			return 0, fmt.Errorf("no symbol %s", name)
+		}
+		return 0xffffffff81234567, nil
+	}}
+	prog := compileWith(t, `BEGIN { printf("%lu\n", kaddr("vfs_read")); }`, nil, cfg)
+	l := load(t, prog)
+	l.runProvider(t, "BEGIN")
+	if diff := cmp.Diff([]string{"printf(18446744071581156711)"}, l.records(t)); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
 	}
 }
