@@ -14,4 +14,27 @@
 //   - Tuple: C layout (types.Type.Offsets). Buffer: u8 length, then data.
 //
 // An output record is {u64 event id; args laid out as a tuple}.
+//
+// Registers: R6 holds the context for the whole program (in a loop
+// callback, the program's frame pointer instead). Integer expressions are
+// computed into R0 and sign- or zero-extended to 64 bits from their type;
+// operands wait in R7 or in stack slots, so helper calls in operands are
+// safe. Aggregation updates keep the value pointer in R8 and the argument
+// in R7. R9 is the base of the per-CPU scratch value when the program has
+// one.
+//
+// Stack: 8-byte aligned slots below R10; the top 8 bytes are reserved for
+// helper keys. Scratch variables get a slot each for the whole program,
+// zeroed in the prologue; temporaries are released at the end of each
+// statement. When the 512-byte stack is full, values go to the one-entry
+// per-CPU array "scratch_<program>", whose pointer the prologue loads into R9.
+//
+// Maps: keyed aggregations are PERCPU_HASH maps updated in place (a miss
+// inserts a zero value copied from the "zero" array with BPF_NOEXIST, then
+// looks up again); un-keyed aggregations are one-entry PERCPU_ARRAYs; plain
+// values are HASH maps, a scalar under the u64 key 0. A failed insert
+// increments the per-CPU u64 of "errors" at the map's index in
+// Program.Maps. The "globals" array (one entry, GlobalsSize bytes) holds
+// the start time for elapsed and the -c child's pid for cpid; the runtime
+// fills it before running BEGIN.
 package codegen
