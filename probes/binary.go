@@ -6,6 +6,7 @@ package probes
 import (
 	"debug/elf"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
@@ -35,19 +36,110 @@ func (k *kernel) binary(path string) (*elfsym.File, error) {
 	return f, nil
 }
 
-// resolveBinary returns the file a uprobe or USDT target names, as bpftrace
-// does: a name with a '/' is a path, kept as written; a bare name is the
-// first executable of that name in $PATH, else a shared library found
-// through /etc/ld.so.cache or the standard library directories ("libc" and
-// "c" both name libc.so.6). An empty name means the executable of the
-// process given with -p.
+// binaries returns the files the binary part of a uprobe or USDT name
+// stands for: a pattern with '*' or '?' matches files (glob, "./" kept);
+// "" or "*" with -p is the process's executable and, when withLibs, the
+// shared libraries it has mapped; anything else is one file
+// (resolveBinary). Glob matches that are not ELF files are left out.
+func (k *kernel) binaries(part string, withLibs bool) ([]string, error) {
+	if k.opts.PID != 0 && (part == "" || part == "*") {
+		return k.processBinaries(withLibs)
+	}
+	if !hasWild(part) {
+		p, err := k.resolveBinary(part)
+		if err != nil {
+			return nil, err
+		}
+		return []string{p}, nil
+	}
+	matches, err := filepath.Glob(part)
+	if err != nil {
+		return nil, fmt.Errorf("invalid binary pattern %q: %w", part, err)
+	}
+	var out []string
+	for _, m := range matches {
+		if strings.HasPrefix(part, "./") && !strings.HasPrefix(m, "./") {
+			m = "./" + m
+		}
+		if st, err := os.Stat(m); err == nil && st.Mode().IsRegular() && isELF(m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// processBinaries returns the executable of the -p process and, when
+// withLibs, the other ELF files it has mapped, in the order of its maps.
+// Files of a process in another mount namespace are reached through
+// /proc/PID/root.
+func (k *kernel) processBinaries(withLibs bool) ([]string, error) {
+	pid := k.opts.PID
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	if err != nil {
+		return nil, fmt.Errorf("process %d: %w", pid, err)
+	}
+	out := []string{k.processPath(exe)}
+	if !withLibs {
+		return out, nil
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", pid))
+	if err != nil {
+		return nil, fmt.Errorf("process %d: %w", pid, err)
+	}
+	seen := map[string]bool{exe: true}
+	for _, line := range strings.Split(string(data), "\n") {
+		// "7f..-7f.. r-xp 00000000 08:01 1234   /usr/lib/x86_64-linux-gnu/libc.so.6"
+		fields := strings.Fields(line)
+		if len(fields) < 6 || !strings.HasPrefix(fields[5], "/") || seen[fields[5]] {
+			continue
+		}
+		seen[fields[5]] = true
+		if p := k.processPath(fields[5]); isELF(p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// processPath returns path as this process can open it: as it is, or
+// under /proc/PID/root when the -p process lives in another mount
+// namespace.
+func (k *kernel) processPath(path string) string {
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	return fmt.Sprintf("/proc/%d/root%s", k.opts.PID, path)
+}
+
+// isELF reports whether path starts with the ELF magic.
+func isELF(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == elf.ELFMAG
+}
+
+// resolveBinary returns the file a uprobe or USDT binary part names, as
+// bpftrace does: a name with a '/' is a path, kept as written; a bare name
+// is the first executable of that name in $PATH, else a shared library
+// found through /etc/ld.so.cache or the standard library directories
+// ("libc" and "c" both name libc.so.6). An empty name means the executable
+// of the process given with -p.
 func (k *kernel) resolveBinary(name string) (string, error) {
 	switch {
 	case name == "":
 		if k.opts.PID == 0 {
 			return "", fmt.Errorf("a probe without a binary needs a process (-p PID)")
 		}
-		return os.Readlink(fmt.Sprintf("/proc/%d/exe", k.opts.PID))
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", k.opts.PID))
+		if err != nil {
+			return "", fmt.Errorf("process %d: %w", k.opts.PID, err)
+		}
+		return k.processPath(exe), nil
 	case strings.ContainsRune(name, '/'):
 		if _, err := os.Stat(name); err != nil {
 			return "", fmt.Errorf("uprobe target %s: %w", name, os.ErrNotExist)

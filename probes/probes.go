@@ -182,10 +182,16 @@ func (r *Registry) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.C
 // List returns the probes "gtrace -l [pattern]" prints, sorted. The pattern
 // may use '*' and '?', may use a provider alias ("t:sched:*"), and may leave
 // the provider out ("sched:sched_switch" lists tracepoint:sched:sched_switch).
-// Raw tracepoints are listed only when the pattern names their provider.
+// Raw tracepoints and kretprobes are listed only when the pattern names
+// their provider. uprobe and USDT probes are listed for a named binary
+// ("uprobe:/bin/bash:read*", "*:./prog:*"), or with Options.PID for the
+// process ("" or "*" then lists only those, as "bpftrace -l -p PID" does).
 func (r *Registry) List(pattern string) ([]string, error) {
 	if pattern == "" {
 		pattern = "*"
+	}
+	if r.k.opts.PID != 0 && pattern == "*" {
+		return r.listProcess()
 	}
 	if prov, rest, ok := strings.Cut(pattern, ":"); ok {
 		if canon, known := aliases[prov]; known {
@@ -220,11 +226,35 @@ func (r *Registry) listProvider(canon, pattern string) ([]string, error) {
 	return filter(pattern, names), nil
 }
 
+// listProcess lists the uprobes and USDT probes of the -p process
+// ("gtrace -l -p PID").
+func (r *Registry) listProcess() ([]string, error) {
+	var all []string
+	for _, name := range []string{"uprobe", "usdt"} {
+		names, err := r.providers[name].(patternLister).ListPattern(name + ":*")
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, names...)
+	}
+	return all, nil
+}
+
 func (r *Registry) listAll(pattern string) ([]string, error) {
 	var all []string
 	var errs []error
 	for _, name := range r.order {
 		if name == "rawtracepoint" || name == "kretprobe" {
+			continue
+		}
+		if pl, ok := r.providers[name].(patternLister); ok {
+			// "*:./bin/prog:*" lists the uprobes and USDT probes of a binary.
+			prov, rest, _ := strings.Cut(pattern, ":")
+			if bin, _, _ := strings.Cut(rest, ":"); strings.ContainsRune(bin, '/') && match(prov, name) {
+				names, err := pl.ListPattern(name + ":" + rest)
+				errs = append(errs, err)
+				all = append(all, names...)
+			}
 			continue
 		}
 		names, err := r.providers[name].List()

@@ -19,8 +19,10 @@ import (
 // "uprobe:BINARY:0xADDR" (a link-time address, as objdump shows it) and
 // the same for "uretprobe". BINARY is resolved as resolveBinary says;
 // FUNC may use wildcards and names a function symbol of .symtab or .dynsym.
-// Full names carry the resolved binary: "uprobe:/usr/bin/bash:readline".
-// Binaries whose path contains ':' are not supported.
+// BINARY may be a glob ("./testprogs/uprobe*"), and with -p, empty or "*"
+// for the process's executable. Full names carry the resolved binary:
+// "uprobe:/usr/bin/bash:readline". Binaries whose path contains ':' are not
+// supported.
 type uprobeProvider struct {
 	k    *kernel
 	name string // uprobe or uretprobe
@@ -37,14 +39,15 @@ func (*uprobeProvider) Describe(string) (string, error)  { return "", nil }
 // List returns nothing: uprobes are listed only for a binary (ListPattern).
 func (*uprobeProvider) List() ([]string, error) { return nil, nil }
 
-// ListPattern lists the functions of the binary that pattern
-// ("uprobe:/bin/bash:read*" or "uprobe:/bin/bash") names.
+// ListPattern lists the functions of the binaries that pattern
+// ("uprobe:/bin/bash:read*", "uprobe:/bin/bash", "uprobe:./bin/*:main",
+// or with -p "uprobe:*") names.
 func (p *uprobeProvider) ListPattern(pattern string) ([]string, error) {
 	parts := strings.Split(pattern, ":")[1:]
 	if len(parts) == 1 {
 		parts = append(parts, "*")
 	}
-	if len(parts) != 2 || hasWild(parts[0]) {
+	if len(parts) != 2 {
 		return nil, fmt.Errorf("listing %s probes needs a binary: %s:/path/to/binary[:function]", p.name, p.name)
 	}
 	names, err := p.Expand(parts)
@@ -56,7 +59,7 @@ func (p *uprobeProvider) ListPattern(pattern string) ([]string, error) {
 
 // uprobeTarget is a parsed uprobe name.
 type uprobeTarget struct {
-	path string
+	bin  string // the binary part as written
 	sym  string // function name or pattern; "" for an address
 	addr uint64 // link-time address when sym is ""
 	off  uint64 // offset into sym
@@ -65,20 +68,14 @@ type uprobeTarget struct {
 
 func (p *uprobeProvider) parse(parts []string) (uprobeTarget, error) {
 	var t uprobeTarget
-	var bin string
 	switch len(parts) {
 	case 1:
 		t.sym = parts[0]
 	case 2:
-		bin, t.sym = parts[0], parts[1]
+		t.bin, t.sym = parts[0], parts[1]
 	default:
 		return t, fmt.Errorf("%s probe type requires 1 or 2 arguments, got %d", p.name, len(parts))
 	}
-	path, err := p.k.resolveBinary(bin)
-	if err != nil {
-		return t, err
-	}
-	t.path = path
 	if a, ok := parseAddr(t.sym); ok {
 		t.sym, t.addr = "", a
 		return t, nil
@@ -99,19 +96,53 @@ func (p *uprobeProvider) parse(parts []string) (uprobeTarget, error) {
 	return t, nil
 }
 
+// Expand returns the probes of every binary the name's binary part
+// stands for (see kernel.binaries).
 func (p *uprobeProvider) Expand(parts []string) ([]string, error) {
 	t, err := p.parse(parts)
 	if err != nil {
 		return nil, err
 	}
-	f, err := p.k.binary(t.path)
+	paths, err := p.k.binaries(t.bin, false)
 	if err != nil {
 		return nil, err
 	}
-	prefix := p.name + ":" + t.path + ":"
+	var names []string
+	var miss error
+	for _, path := range paths {
+		f, err := p.k.binary(path)
+		if err != nil {
+			if len(paths) > 1 {
+				continue // a glob match that is not a usable ELF file
+			}
+			return nil, err
+		}
+		got, err := p.expandIn(f, t)
+		var nf *NotFoundError
+		if errors.As(err, &nf) {
+			miss = err
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, got...)
+	}
+	if len(names) > 0 {
+		return sortedUnique(names), nil
+	}
+	if miss == nil || len(paths) > 1 {
+		miss = &NotFoundError{Probe: p.name + ":" + strings.Join(parts, ":")}
+	}
+	return nil, miss
+}
+
+// expandIn returns the probes t names in one binary.
+func (p *uprobeProvider) expandIn(f *elfsym.File, t uprobeTarget) ([]string, error) {
+	prefix := p.name + ":" + f.Path + ":"
 	if t.sym == "" {
 		if !f.Executable(t.addr) {
-			return nil, fmt.Errorf("%s: address %#x is not in an executable segment of %s", p.name, t.addr, t.path)
+			return nil, fmt.Errorf("%s: address %#x is not in an executable segment of %s", p.name, t.addr, f.Path)
 		}
 		return []string{fmt.Sprintf("%s%#x", prefix, t.addr)}, nil
 	}
@@ -186,7 +217,7 @@ func (p *uprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64)
 	if err != nil {
 		return nil, err
 	}
-	f, err := p.k.binary(t.path)
+	f, err := p.k.binary(path)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +228,7 @@ func (p *uprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64)
 	if err != nil {
 		return nil, err
 	}
-	ex, err := link.OpenExecutable(t.path)
+	ex, err := link.OpenExecutable(path)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,10 +35,14 @@ func TestUprobeExpand(t *testing.T) {
 		{"wildcard", "uprobe", []string{gtadd, "gt_*"}, []string{"uprobe:" + gtadd + ":gt_add"}},
 		{"question", "uprobe", []string{gtadd, "ma?n"}, []string{"uprobe:" + gtadd + ":main"}},
 		{"offset", "uprobe", []string{gtadd, "gt_add+4"}, []string{"uprobe:" + gtadd + ":gt_add+4"}},
-		{"address", "uprobe", []string{gtadd, "0x1139"}, []string{"uprobe:" + gtadd + ":0x1139"}},
+		{"address", "uprobe", []string{gtadd, "0x1149"}, []string{"uprobe:" + gtadd + ":0x1149"}},
 		{"usdt", "usdt", []string{gtadd, "gtrace", "add__done"}, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
 		{"usdt alias", "U", []string{gtadd, "add__done"}, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
 		{"usdt wildcard", "usdt", []string{gtadd, "*", "*"}, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
+		{"usdt empty provider", "usdt", []string{gtadd, "", "*done"}, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
+		{"glob", "uprobe", []string{"testdata/uprobe/gta*", "gt_add"}, []string{"uprobe:" + gtadd + ":gt_add"}},
+		{"glob dot", "uprobe", []string{"./testdata/uprobe/*", "gt_add"}, []string{"uprobe:./" + gtadd + ":gt_add"}},
+		{"usdt glob", "usdt", []string{"./testdata/*/gtadd*", "", "*"}, []string{"usdt:./" + gtadd + ":gtrace:add__done"}},
 	}
 	r := fixture()
 	for _, tt := range tests {
@@ -66,7 +71,7 @@ func TestUprobeExpandErrors(t *testing.T) {
 		{"wildcard", "uprobe", []string{gtadd, "nope*"}, "uprobe:" + gtadd + ":nope* not found", nil},
 		{"offset too far", "uprobe", []string{gtadd, "gt_add+0x1000"}, "uprobe: offset 0x1000 is beyond the end of gt_add (20 bytes)", nil},
 		{"bad offset", "uprobe", []string{gtadd, "gt_add+z"}, `invalid offset "z" in uprobe gt_add+z`, nil},
-		{"data address", "uprobe", []string{gtadd, "0x4018"}, "uprobe: address 0x4018 is not in an executable segment of " + gtadd, nil},
+		{"data address", "uprobe", []string{gtadd, "0x4020"}, "uprobe: address 0x4020 is not in an executable segment of " + gtadd, nil},
 		{"no file", "uprobe", []string{"testdata/nope", "f"}, "uprobe target testdata/nope: file does not exist", nil},
 		{"no program", "uprobe", []string{"gtrace-no-such-program", "f"}, `uprobe target "gtrace-no-such-program" not found: no program of that name in $PATH and no library libgtrace-no-such-program.so`, nil},
 		{"no pid", "uprobe", []string{"f"}, "a probe without a binary needs a process (-p PID)", nil},
@@ -75,6 +80,7 @@ func TestUprobeExpandErrors(t *testing.T) {
 		{"usdt name typo", "usdt", []string{gtadd, "add_done"}, "usdt:" + gtadd + ":add_done not found", []string{"did you mean usdt:" + gtadd + ":gtrace:add__done?"}},
 		{"usdt arity", "usdt", []string{gtadd}, "usdt probe type requires 2 or 3 arguments", nil},
 		{"not ELF", "uprobe", []string{"testdata/uprobe/gtadd.c", "f"}, "testdata/uprobe/gtadd.c is not an ELF file", nil},
+		{"glob none", "uprobe", []string{"testdata/uprobe/*.c", "f"}, "uprobe:testdata/uprobe/*.c:f not found", nil},
 		{"usdt none", "usdt", []string{"/proc/self/exe", "x"}, "usdt:/proc/self/exe:x not found", nil},
 	}
 	r := fixture()
@@ -104,6 +110,9 @@ func TestUprobeList(t *testing.T) {
 		{"pattern", "uprobe:" + gtadd + ":gt_*", []string{"uprobe:" + gtadd + ":gt_add"}},
 		{"alias", "ur:" + gtadd + ":gt_a?d", []string{"uretprobe:" + gtadd + ":gt_add"}},
 		{"usdt", "usdt:" + gtadd, []string{"usdt:" + gtadd + ":gtrace:add__done"}},
+		{"usdt provider", "usdt:" + gtadd + ":gtrace:*", []string{"usdt:" + gtadd + ":gtrace:add__done"}},
+		{"any provider", "*:./" + gtadd + ":*add*", []string{"uprobe:./" + gtadd + ":gt_add", "uretprobe:./" + gtadd + ":gt_add", "usdt:./" + gtadd + ":gtrace:add__done"}},
+		{"u provider", "u*:" + gtadd + ":gt_add", []string{"uprobe:" + gtadd + ":gt_add", "uretprobe:" + gtadd + ":gt_add"}},
 		{"none", "uprobe:" + gtadd + ":zz*", nil},
 	}
 	r := fixture()
@@ -161,6 +170,52 @@ func TestUprobeGoNames(t *testing.T) {
 	got, err = r.Expand("uprobe", []string{exe, "testing.(*T).Run*"})
 	if err != nil || len(got) < 2 {
 		t.Errorf("Expand(testing.(*T).Run*) = %q, %v; want Run and its closures", got, err)
+	}
+}
+
+// TestUprobeProcess names probes of a running gtadd through Options.PID.
+func TestUprobeProcess(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(gtadd, "1", "wait")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	exe, err := filepath.Abs(gtadd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(&Options{PID: cmd.Process.Pid})
+	// Start returns once the exec has succeeded, so /proc/PID/exe is gtadd.
+	tests := []struct {
+		name     string
+		provider string
+		parts    []string
+		want     []string
+	}{
+		{"no binary", "uprobe", []string{"gt_add"}, []string{"uprobe:" + exe + ":gt_add"}},
+		{"empty binary", "uprobe", []string{"", "gt_add"}, []string{"uprobe:" + exe + ":gt_add"}},
+		{"usdt", "usdt", []string{"", "", "add__done"}, []string{"usdt:" + exe + ":gtrace:add__done"}},
+	}
+	for _, tt := range tests {
+		got, err := r.Expand(tt.provider, tt.parts)
+		if err != nil {
+			t.Errorf("%s: Expand(%q, %q): %v", tt.name, tt.provider, tt.parts, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: Expand(%q, %q) mismatch (-want +got):\n%s", tt.name, tt.provider, tt.parts, diff)
+		}
+	}
+	all, err := r.List("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"uprobe:" + exe + ":gt_add", "usdt:" + exe + ":gtrace:add__done"} {
+		if !slices.Contains(all, want) {
+			t.Errorf("List with PID: %s missing from %q", want, all)
+		}
 	}
 }
 

@@ -32,14 +32,18 @@ func (*usdtProvider) Describe(string) (string, error)  { return "", nil }
 // List returns nothing: USDT probes are listed only for a binary.
 func (*usdtProvider) List() ([]string, error) { return nil, nil }
 
-// ListPattern lists the USDT probes of the binary pattern names
-// ("usdt:/usr/bin/python3.11:*" or "usdt:/usr/bin/python3.11").
+// ListPattern lists the USDT probes of the binaries pattern names
+// ("usdt:/usr/bin/python3.11:*", "usdt:/usr/bin/python3.11", or with -p
+// "usdt:*").
 func (p *usdtProvider) ListPattern(pattern string) ([]string, error) {
 	parts := strings.Split(pattern, ":")[1:]
 	if len(parts) == 1 {
 		parts = append(parts, "*")
 	}
-	if len(parts) < 2 || hasWild(parts[0]) {
+	if len(parts) == 2 && parts[1] == "*" {
+		parts = append(parts, "*")
+	}
+	if len(parts) < 2 || len(parts) > 3 {
 		return nil, errors.New("listing usdt probes needs a binary: usdt:/path/to/binary[:provider:name]")
 	}
 	names, err := p.Expand(parts)
@@ -51,28 +55,25 @@ func (p *usdtProvider) ListPattern(pattern string) ([]string, error) {
 
 // usdtTarget is a parsed USDT name.
 type usdtTarget struct {
-	path, provider, name string // provider "*" when not given
+	bin, provider, name string // provider "*" when not given or empty
 }
 
-func (p *usdtProvider) parse(parts []string) (usdtTarget, error) {
+func parseUSDT(parts []string) (usdtTarget, error) {
 	var t usdtTarget
-	var bin string
 	switch len(parts) {
 	case 2:
-		bin, t.provider, t.name = parts[0], "*", parts[1]
+		t.bin, t.provider, t.name = parts[0], "*", parts[1]
 	case 3:
-		bin, t.provider, t.name = parts[0], parts[1], parts[2]
+		t.bin, t.provider, t.name = parts[0], parts[1], parts[2]
 	default:
 		return t, errors.New("usdt probe type requires 2 or 3 arguments")
 	}
-	if t.provider == "" || t.name == "" {
+	if t.provider == "" {
+		t.provider = "*"
+	}
+	if t.name == "" {
 		return t, errors.New("usdt probe type requires a probe name")
 	}
-	path, err := p.k.resolveBinary(bin)
-	if err != nil {
-		return t, err
-	}
-	t.path = path
 	return t, nil
 }
 
@@ -87,24 +88,40 @@ func (t usdtTarget) sites(f *elfsym.File) []stapsdt.Probe {
 	return out
 }
 
+// Expand returns the probes of every binary the name's binary part stands
+// for (see kernel.binaries; with -p and no binary, the libraries the
+// process has mapped too).
 func (p *usdtProvider) Expand(parts []string) ([]string, error) {
-	t, err := p.parse(parts)
+	t, err := parseUSDT(parts)
 	if err != nil {
 		return nil, err
 	}
-	f, err := p.k.binary(t.path)
+	paths, err := p.k.binaries(t.bin, true)
 	if err != nil {
 		return nil, err
 	}
-	prefix := "usdt:" + t.path + ":"
 	var names []string
-	for _, s := range t.sites(f) {
-		names = append(names, prefix+s.Provider+":"+s.Name)
+	var last *elfsym.File
+	for _, path := range paths {
+		f, err := p.k.binary(path)
+		if err != nil {
+			if len(paths) > 1 {
+				continue
+			}
+			return nil, err
+		}
+		last = f
+		for _, s := range t.sites(f) {
+			names = append(names, "usdt:"+f.Path+":"+s.Provider+":"+s.Name)
+		}
 	}
-	if len(names) == 0 {
-		return nil, p.notFound(prefix, t, f)
+	if len(names) > 0 {
+		return sortedUnique(names), nil
 	}
-	return sortedUnique(names), nil
+	if len(paths) == 1 && last != nil {
+		return nil, p.notFound("usdt:"+last.Path+":", t, last)
+	}
+	return nil, &NotFoundError{Probe: "usdt:" + strings.Join(parts, ":")}
 }
 
 func (p *usdtProvider) notFound(prefix string, t usdtTarget, f *elfsym.File) error {
@@ -154,12 +171,11 @@ func (r *Registry) usdtSites(probe string) (*elfsym.File, usdtTarget, error) {
 	if err != nil || prov != "usdt" {
 		return nil, usdtTarget{}, fmt.Errorf("invalid usdt name %q", probe)
 	}
-	p := r.providers["usdt"].(*usdtProvider)
-	t, err := p.parse(append([]string{path}, strings.Split(rest, ":")...))
+	t, err := parseUSDT(append([]string{path}, strings.Split(rest, ":")...))
 	if err != nil {
 		return nil, t, err
 	}
-	f, err := p.k.binary(t.path)
+	f, err := r.k.binary(path)
 	return f, t, err
 }
 
@@ -175,11 +191,11 @@ func (p *usdtProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("invalid usdt name %q", probe)
 	}
-	t, err := p.parse(parts)
+	t, err := parseUSDT(parts)
 	if err != nil {
 		return nil, err
 	}
-	f, err := p.k.binary(t.path)
+	f, err := p.k.binary(path)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +203,7 @@ func (p *usdtProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (
 	if len(sites) == 0 {
 		return nil, &NotFoundError{Probe: probe}
 	}
-	ex, err := link.OpenExecutable(t.path)
+	ex, err := link.OpenExecutable(path)
 	if err != nil {
 		return nil, err
 	}

@@ -33,10 +33,10 @@ func TestOpen(t *testing.T) {
 	if off, err := f.Offset(fn.Addr); err != nil || off != fn.Addr {
 		t.Errorf("Offset(%#x) = %#x, %v; want %#x", fn.Addr, off, err, fn.Addr)
 	}
-	if !f.Executable(fn.Addr) || f.Executable(0x4018) {
-		t.Errorf("Executable: gt_add %v, gt_sem %v; want true, false", f.Executable(fn.Addr), f.Executable(0x4018))
+	if !f.Executable(fn.Addr) || f.Executable(0x4020) {
+		t.Errorf("Executable: gt_add %v, gt_sem %v; want true, false", f.Executable(fn.Addr), f.Executable(0x4020))
 	}
-	want := []stapsdt.Probe{{Provider: "gtrace", Name: "add__done", PC: 0x11b0, Base: 0x2004, Semaphore: 0x4018, Args: "-4@%eax"}}
+	want := []stapsdt.Probe{{Provider: "gtrace", Name: "add__done", PC: 0x11c0, Base: 0x2004, Semaphore: 0x4020, Args: "-4@%eax"}}
 	if diff := cmp.Diff(want, f.USDT); diff != "" {
 		t.Errorf("USDT mismatch (-want +got):\n%s", diff)
 	}

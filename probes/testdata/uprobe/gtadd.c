@@ -1,7 +1,8 @@
 /*
  * gtadd: the target of the uprobe and USDT tests. It calls gt_add N times
  * (argv[1], default 5) and, when a tracer has raised the semaphore
- * gt_sem, fires the USDT probe gtrace:add__done after each call.
+ * gt_sem, fires the USDT probe gtrace:add__done after each call. With a
+ * second argument it then waits for a signal (for tests of -p).
  *
  * Built into gtadd with: gcc -O0 -o gtadd gtadd.c
  * (TestUprobeAttach rebuilds it; the checked-in copy serves the tier-0
@@ -9,6 +10,7 @@
  * so the build needs no systemtap headers.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 unsigned short gt_sem __attribute__((section(".probes"), used));
 
@@ -53,5 +55,7 @@ int main(int argc, char **argv)
 		if (gt_sem)
 			GT_USDT("gtrace", "add__done", s);
 	}
+	if (argc > 2)
+		pause();
 	return s < 0;
 }
