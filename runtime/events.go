@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/cilium/ebpf/ringbuf"
@@ -206,7 +207,8 @@ func (s *Session) cat(ev *codegen.Event, b []byte) error {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		fmt.Fprintf(s.errw, "cat: %v\n", err)
+		s.out.Flush()
+		fmt.Fprintf(s.errw, "ERROR: failed to open file '%s': %s\n", path, errnoText(err))
 		return nil
 	}
 	s.out.WriteString(format.Output(&s.env.env, "cat", string(data)))
@@ -269,4 +271,18 @@ func cstring(b []byte) string {
 		b = b[:i]
 	}
 	return string(b)
+}
+
+// errnoText spells the errno of err as strerror(3) does ("No such file or
+// directory").
+func errnoText(err error) string {
+	var en syscall.Errno
+	if !errors.As(err, &en) {
+		return err.Error()
+	}
+	msg := en.Error()
+	if msg == "" {
+		return msg
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
 }

@@ -622,3 +622,18 @@ func TestOutputEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestCatMissingFile(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	cat := b.event(codegen.Event{Kind: codegen.EvCat, Format: "/does/not/exist"})
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(emit(cat), emit(exit), ret()))
+	_, stderr, _, err := run(t, b.p, &Options{Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "ERROR: failed to open file '/does/not/exist': No such file or directory\n"; stderr != want {
+		t.Errorf("got stderr %q, want %q", stderr, want)
+	}
+}
