@@ -6,7 +6,8 @@
 //
 // Load creates every map and program (the verifier runs here; a rejection is
 // reported against the script statement that produced the failing
-// instruction), fills codegen's globals map (start time, cpid), and starts the -c command held.
+// instruction), fills codegen's globals map (start time, cpid) and the
+// syscall fast path's number → probe maps, and starts the -c command held.
 // Run prints "Attaching N probes...", runs BEGIN with BPF_PROG_TEST_RUN,
 // attaches every other target concurrently (BEGIN first, as bpftrace does),
 // releases the child, and dispatches events until exit(), the caller's
