@@ -226,11 +226,15 @@ func (g *gen) callInt(c *lang.Call) {
 	switch c.Name {
 	case "kstack":
 		g.stackID(c, false)
-	case "ksym", "strerror", "kptr", "uptr", "username":
+	case "ksym", "strerror", "kptr", "uptr", "username", "cgroup_path":
 		g.intExpr(c.Args[0])
+	case "override":
+		g.intExpr(c.Args[0])
+		g.emit(asm.Mov.Reg(asm.R2, asm.R0), asm.Mov.Reg(asm.R1, regCtx))
+		g.call(asm.FnOverrideReturn)
 	case "reg":
 		g.reg(c, g.strArg(c, 0))
-	case "kaddr", "uaddr":
+	case "kaddr", "uaddr", "cgroupid":
 		g.symAddr(c)
 	case "has_key":
 		g.hasKey(c)
@@ -254,7 +258,8 @@ func (g *gen) callInt(c *lang.Call) {
 	}
 }
 
-// symAddr resolves kaddr("sym") or uaddr("sym") at compile time.
+// symAddr resolves kaddr("sym"), uaddr("sym") and cgroupid("path") at
+// compile time, through the Config.
 func (g *gen) symAddr(c *lang.Call) {
 	name := g.strArg(c, 0)
 	var addr uint64
@@ -264,6 +269,8 @@ func (g *gen) symAddr(c *lang.Call) {
 		addr, err = g.cfg.Kaddr(name)
 	case c.Name == "uaddr" && g.cfg != nil && g.cfg.Uaddr != nil:
 		addr, err = g.cfg.Uaddr(g.targetPath(c), name)
+	case c.Name == "cgroupid" && g.cfg != nil && g.cfg.CgroupID != nil:
+		addr, err = g.cfg.CgroupID(name)
 	default:
 		g.fail(c, "%s() is not available: no symbol table", c.Name)
 	}

@@ -30,6 +30,9 @@ type Config struct {
 	// (uaddr("name") in a uprobe or usdt probe on path); nil makes uaddr
 	// an error.
 	Uaddr func(path, name string) (uint64, error)
+	// CgroupID returns the id of the cgroup at path (cgroupid("path"));
+	// nil makes cgroupid an error.
+	CgroupID func(path string) (uint64, error)
 }
 
 func (c *Config) mapMax() int {

@@ -101,6 +101,8 @@ func (g *gen) callStmt(c *lang.Call) bool {
 		g.mapEvent(c, EvZero)
 	case "delete":
 		g.mapDelete(c)
+	case "override", "signal":
+		g.callInt(c)
 	default:
 		return false
 	}
