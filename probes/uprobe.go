@@ -34,7 +34,6 @@ var _ patternLister = (*uprobeProvider)(nil)
 func (p *uprobeProvider) Name() string                   { return p.name }
 func (*uprobeProvider) ProgramType() ebpf.ProgramType    { return ebpf.Kprobe }
 func (*uprobeProvider) Args(string) (*types.Type, error) { return nil, nil }
-func (*uprobeProvider) Describe(string) (string, error)  { return "", nil }
 
 // List returns nothing: uprobes are listed only for a binary (ListPattern).
 func (*uprobeProvider) List() ([]string, error) { return nil, nil }
@@ -187,6 +186,31 @@ func (p *uprobeProvider) notFound(prefix, sym string, f *elfsym.File) error {
 		nf.Similar = append(nf.Similar, prefix+s)
 	}
 	return nf
+}
+
+// Describe returns the function's parameters from DWARF, one
+// "    TYPE NAME\n" line each, as "bpftrace -lv" prints them; "" for
+// addresses, offsets and binaries without DWARF.
+func (p *uprobeProvider) Describe(probe string) (string, error) {
+	_, path, sym, err := splitUprobe(probe)
+	if err != nil {
+		return "", err
+	}
+	if _, isAddr := parseAddr(sym); isAddr || strings.ContainsRune(sym, '+') {
+		return "", nil
+	}
+	params, err := elfsym.Params(path, sym)
+	if errors.Is(err, elfsym.ErrNoDWARF) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, prm := range params {
+		b.WriteString("    " + prm + "\n")
+	}
+	return b.String(), nil
 }
 
 // splitUprobe splits a full uprobe or USDT name into provider, binary and

@@ -136,6 +136,26 @@ func TestUprobeList(t *testing.T) {
 	}
 }
 
+func TestUprobeDescribe(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string
+	}{
+		{"uprobe:" + gtadd + ":gt_add", "    int a\n    int b\n"},
+		{"uretprobe:" + gtadd + ":main", "    int argc\n    char** argv\n"},
+		{"uprobe:" + gtadd + ":gt_add+4", ""},
+		{"uprobe:" + gtadd + ":0x1149", ""},
+		{"uprobe:" + gtadd + ":_start", ""},
+	}
+	r := fixture()
+	for _, tt := range tests {
+		got, err := r.Describe(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("Describe(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
 // TestUprobeLibrary resolves library names through this machine's
 // ld.so.cache.
 func TestUprobeLibrary(t *testing.T) {
@@ -231,7 +251,7 @@ func buildGtadd(t *testing.T) string {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "gtadd")
-	if out, err := exec.Command(gcc, "-O0", "-o", bin, src).CombinedOutput(); err != nil {
+	if out, err := exec.Command(gcc, "-g", "-O0", "-o", bin, src).CombinedOutput(); err != nil {
 		t.Fatalf("gcc: %v\n%s", err, out)
 	}
 	return bin

@@ -4,7 +4,7 @@
  * gt_sem, fires the USDT probe gtrace:add__done after each call. With a
  * second argument it then waits for a signal (for tests of -p).
  *
- * Built into gtadd with: gcc -O0 -o gtadd gtadd.c
+ * Built into gtadd with: gcc -g -O0 -o gtadd gtadd.c
  * (TestUprobeAttach rebuilds it; the checked-in copy serves the tier-0
  * tests.) The USDT note is written by hand, in the layout sys/sdt.h uses,
  * so the build needs no systemtap headers.

@@ -1,0 +1,131 @@
+package elfsym
+
+// This file reads function parameters from DWARF, for "gtrace -lv".
+
+import (
+	"debug/dwarf"
+	"debug/elf"
+	"errors"
+	"fmt"
+)
+
+// ErrNoDWARF says that a file and its separate debug file have no DWARF.
+var ErrNoDWARF = errors.New("no DWARF")
+
+// Params returns the parameters of the function fn of the ELF file at path
+// as C declarations ("int argc", "char** argv"), read from its DWARF or
+// that of its separate debug file. A function without parameters, or not
+// described in DWARF, has none; a file without DWARF is ErrNoDWARF.
+func Params(path, fn string) ([]string, error) {
+	d, err := openDWARF(path)
+	if err != nil {
+		return nil, err
+	}
+	r := d.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			return nil, nil
+		}
+		if e.Tag != dwarf.TagSubprogram {
+			if e.Tag != dwarf.TagCompileUnit && e.Children {
+				r.SkipChildren()
+			}
+			continue
+		}
+		name, _ := e.Val(dwarf.AttrName).(string)
+		if name != fn || !e.Children || e.Val(dwarf.AttrDeclaration) != nil {
+			if e.Children {
+				r.SkipChildren()
+			}
+			continue
+		}
+		return params(d, r)
+	}
+}
+
+// params reads the formal parameters among the children of the entry r
+// has just returned.
+func params(d *dwarf.Data, r *dwarf.Reader) ([]string, error) {
+	var out []string
+	for {
+		e, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil || e.Tag == 0 {
+			return out, nil
+		}
+		if e.Children {
+			r.SkipChildren()
+		}
+		if e.Tag != dwarf.TagFormalParameter {
+			continue
+		}
+		name, _ := e.Val(dwarf.AttrName).(string)
+		off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
+		if !ok {
+			continue
+		}
+		t, err := d.Type(off)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cName(t)+" "+name)
+	}
+}
+
+// cName spells a DWARF type as bpftrace does: "int*", "struct Foo*",
+// "const char*".
+func cName(t dwarf.Type) string {
+	switch t := t.(type) {
+	case *dwarf.PtrType:
+		if _, ok := t.Type.(*dwarf.VoidType); ok || t.Type == nil {
+			return "void*"
+		}
+		return cName(t.Type) + "*"
+	case *dwarf.QualType:
+		return t.Qual + " " + cName(t.Type)
+	case *dwarf.StructType:
+		return t.Kind + " " + t.StructName
+	case *dwarf.EnumType:
+		return "enum " + t.EnumName
+	case *dwarf.ArrayType:
+		return fmt.Sprintf("%s[%d]", cName(t.Type), t.Count)
+	case *dwarf.TypedefType:
+		return t.Name
+	case *dwarf.VoidType:
+		return "void"
+	}
+	if n := t.Common().Name; n != "" {
+		return n
+	}
+	return t.String()
+}
+
+// openDWARF returns the DWARF of path, or of its separate debug file.
+func openDWARF(path string) (*dwarf.Data, error) {
+	ef, err := elf.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer ef.Close()
+	if ef.Section(".debug_info") != nil {
+		return ef.DWARF()
+	}
+	for _, cand := range debugCandidates(ef, path) {
+		df, err := elf.Open(cand)
+		if err != nil {
+			continue
+		}
+		d, err := df.DWARF()
+		df.Close()
+		if err == nil {
+			return d, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: %w", path, ErrNoDWARF)
+}
