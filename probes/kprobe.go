@@ -79,6 +79,23 @@ func (p *kprobeProvider) Expand(parts []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	names := p.matches(t, funcs)
+	if len(names) == 0 && !hasWild(t.fn) && !hasWild(t.mod) {
+		// kprobes do not need ftrace: a function that
+		// available_filter_functions leaves out (notrace) may still be
+		// probed, so an exact name is also looked up in kallsyms.
+		if ks, err := p.k.kallsymsFuncs(); err == nil {
+			names = p.matches(t, ks)
+		}
+	}
+	if len(names) == 0 {
+		return nil, p.notFound(parts, t, funcs)
+	}
+	return names, nil
+}
+
+// matches returns the sorted full names of the functions t matches.
+func (p *kprobeProvider) matches(t kprobeTarget, funcs []kallsyms.Func) []string {
 	var names []string
 	seen := map[string]bool{}
 	for _, f := range funcs {
@@ -98,11 +115,8 @@ func (p *kprobeProvider) Expand(parts []string) ([]string, error) {
 			names = append(names, n)
 		}
 	}
-	if len(names) == 0 {
-		return nil, p.notFound(parts, t, funcs)
-	}
 	sort.Strings(names)
-	return names, nil
+	return names
 }
 
 func (p *kprobeProvider) notFound(parts []string, t kprobeTarget, funcs []kallsyms.Func) error {
@@ -206,6 +220,20 @@ func (k *kernel) readKernelFuncs() ([]kallsyms.Func, error) {
 			}
 		}
 	}
+	return k.readKallsyms()
+}
+
+// kallsymsFuncs returns the text symbols of kallsyms, read once.
+func (k *kernel) kallsymsFuncs() ([]kallsyms.Func, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.ksyms == nil && k.ksymsErr == nil {
+		k.ksyms, k.ksymsErr = k.readKallsyms()
+	}
+	return k.ksyms, k.ksymsErr
+}
+
+func (k *kernel) readKallsyms() ([]kallsyms.Func, error) {
 	path := k.opts.KallsymsPath
 	if path == "" {
 		path = "/proc/kallsyms"

@@ -142,6 +142,15 @@ func TestKprobeFilterFunctions(t *testing.T) {
 	if diff := cmp.Diff([]string{"kprobe:vfs_read", "kprobe:vfs_readv.isra.0", "kprobe:vfs_write"}, got); err != nil || diff != "" {
 		t.Errorf("Expand(kprobe:vfs_*): %v, mismatch (-want +got):\n%s", err, diff)
 	}
+	// A function available_filter_functions lacks is found in kallsyms
+	// when named exactly.
+	got, err = r.Expand("kprobe", []string{"vfs_getattr"})
+	if diff := cmp.Diff([]string{"kprobe:vfs_getattr"}, got); err != nil || diff != "" {
+		t.Errorf("Expand(kprobe:vfs_getattr): %v, mismatch (-want +got):\n%s", err, diff)
+	}
+	if got, err := r.Expand("kprobe", []string{"vfs_getatt*"}); err == nil {
+		t.Errorf("Expand(kprobe:vfs_getatt*) = %q, want not found (wildcards use available_filter_functions only)", got)
+	}
 	got, err = r.Expand("kprobe", []string{"ext4", "*"})
 	if diff := cmp.Diff([]string{"kprobe:ext4:ext4_file_read_iter"}, got); err != nil || diff != "" {
 		t.Errorf("Expand(kprobe:ext4:*): %v, mismatch (-want +got):\n%s", err, diff)

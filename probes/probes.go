@@ -298,6 +298,9 @@ type kernel struct {
 	// funcs are the kernel functions kprobes can name, sorted.
 	funcs    []kallsyms.Func
 	funcsErr error
+	// ksyms are the text symbols of kallsyms, for names funcs lacks.
+	ksyms    []kallsyms.Func
+	ksymsErr error
 	// elfs caches the binaries of uprobes and USDT probes, by path.
 	elfs map[string]*elfsym.File
 	// ld is /etc/ld.so.cache, read when ldRead.
