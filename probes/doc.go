@@ -25,14 +25,20 @@
 // Kernel functions come from tracefs available_filter_functions, or from
 // the text symbols of /proc/kallsyms when it cannot be read, so checking a
 // kprobe script needs no kprobe support; attaching does (CONFIG_KPROBES).
-// A uprobe or USDT BINARY is a path (kept as written), or a bare name: a
-// program in $PATH, else a library ("libc", "c" or "libc.so.6") found
-// through /etc/ld.so.cache and the standard library directories. Functions
-// are the ELF's .symtab and .dynsym functions, and for Go programs those of
-// .gopclntab. uprobe and USDT probes are listed only for a named binary
-// ("gtrace -l 'uprobe:/bin/bash:read*'"). A uretprobe on a Go program is
-// refused at Attach: Go's runtime crashes on the trampoline's return
-// address.
+// A uprobe or USDT BINARY is a path (kept as written) or a glob of paths,
+// or a bare name: a program in $PATH, else a library ("libc", "c" or
+// "libc.so.6") found through /etc/ld.so.cache and the standard library
+// directories; with Options.PID (-p) an empty BINARY is the process's
+// executable (and, for USDT, its mapped libraries). Functions are the ELF's
+// .symtab and .dynsym functions, those of its separate debug file (by build
+// ID or .gnu_debuglink) when it is stripped, and for Go programs those of
+// .gopclntab. "-lv" shows a function's parameters from DWARF. uprobe and
+// USDT probes are listed only for a named binary ("gtrace -l
+// 'uprobe:/bin/bash:read*'", "gtrace -l '*:./prog:*'") or for the -p
+// process. Registry.USDTArgs gives the argument specs of a USDT probe's
+// sites. A uretprobe on a Go program is refused at Attach: Go's runtime
+// crashes on the trampoline's return address. Registry.Enum reads kernel
+// enumerators from BTF.
 //
 // Tracepoint args types follow the format file: integers take their size
 // from the file and their sign from the declared C type (the file's flag is
