@@ -65,3 +65,21 @@ func TestParseSystem(t *testing.T) {
 	}
 	t.Errorf("libc.so.6 not in /etc/ld.so.cache (%d entries)", len(got))
 }
+
+// FuzzParse checks that no input makes Parse panic and that every entry it
+// returns has a name and a path.
+func FuzzParse(f *testing.F) {
+	f.Add(build("libc.so.6", "/lib/libc.so.6"))
+	f.Add([]byte(oldMagic + "\x00\x01\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := Parse(data)
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			if e.Name == "" || e.Path == "" {
+				t.Errorf("entry %+v without a name or path", e)
+			}
+		}
+	})
+}
