@@ -11,6 +11,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"github.com/gtrace/gtrace/codegen"
+	"github.com/gtrace/gtrace/lang/types"
 	"github.com/gtrace/gtrace/runtime/format"
 )
 
@@ -49,6 +50,9 @@ func (s *Session) readMap(m *codegen.Map) (*format.Map, error) {
 	if err := it.Err(); err != nil {
 		return nil, fmt.Errorf("read map %s: %w", m.Name, err)
 	}
+	if s.cleared[m.Name] && allZero(fm.Entries) {
+		fm.Entries = nil
+	}
 	return fm, nil
 }
 
@@ -81,15 +85,24 @@ func (s *Session) printAllMaps(w io.Writer) error {
 	return errors.Join(errs...)
 }
 
-// clearMap deletes every key of a hash map; an array map (a scalar or
-// un-keyed aggregation) cannot lose its keys and is zeroed instead.
+// clearMap deletes every key of a hash map. An array map (a scalar or
+// un-keyed aggregation) cannot lose its keys: it is zeroed and remembered
+// as cleared, so that it prints as empty, as bpftrace's deleted key does,
+// until a probe writes a non-zero value again. (bpftrace 0.17 prints a
+// cleared un-keyed count() as 0, so that one is only zeroed.)
 func (s *Session) clearMap(name string) error {
 	km, err := s.kernelMap(name)
-	if err != nil || isArray(km.Type()) {
-		if err != nil {
+	if err != nil {
+		return err
+	}
+	if isArray(km.Type()) {
+		if err := s.zeroMap(name); err != nil {
 			return err
 		}
-		return s.zeroMap(name)
+		if m := s.scriptMap(name); m.Value.Kind != types.Count {
+			s.cleared[name] = true
+		}
+		return nil
 	}
 	keys, err := allKeys(km)
 	if err != nil {
@@ -105,6 +118,7 @@ func (s *Session) clearMap(name string) error {
 
 // zeroMap sets every value of the map to zero (on every CPU).
 func (s *Session) zeroMap(name string) error {
+	delete(s.cleared, name)
 	km, err := s.kernelMap(name)
 	if err != nil {
 		return err
@@ -226,4 +240,18 @@ func counter(km *ebpf.Map, i uint32) uint64 {
 		n += v
 	}
 	return n
+}
+
+// allZero reports whether every value of every entry is all zero bytes.
+func allZero(es []format.Entry) bool {
+	for _, e := range es {
+		for _, v := range e.Values {
+			for _, c := range v {
+				if c != 0 {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }

@@ -637,3 +637,30 @@ func TestCatMissingFile(t *testing.T) {
 		t.Errorf("got stderr %q, want %q", stderr, want)
 	}
 }
+
+// TestClearScalar clears un-keyed maps, which live in one-entry arrays: as
+// in bpftrace, a cleared hist prints as an empty map, a cleared count() as
+// 0, and a map written again after clear() prints its new value.
+func TestClearScalar(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.countMap("@c", "c")
+	b.countMap("@d", "d")
+	b.p.Spec.Maps["h"] = &ebpf.MapSpec{Name: "h", Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1}
+	b.p.Maps = append(b.p.Maps, &codegen.Map{Name: "@s", SpecName: "h", Value: &types.Type{Kind: types.Sum, Signed: true}, PerCPU: true})
+	clearC := b.event(codegen.Event{Kind: codegen.EvClear, Map: "@c"})
+	clearD := b.event(codegen.Event{Kind: codegen.EvClear, Map: "@d"})
+	clearS := b.event(codegen.Event{Kind: codegen.EvClear, Map: "@s"})
+	exit := b.event(codegen.Event{Kind: codegen.EvExit})
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(
+		bumpCount("c", "l1"), bumpCount("d", "l2"), bumpCount("h", "l3"),
+		emit(clearC), emit(clearD), emit(clearS), emit(exit), ret()))
+	b.probe("END", ebpf.RawTracepoint, "END", []string{"END"}, concat(bumpCount("d", "l4"), ret()))
+	stdout, _, _, err := run(t, b.p, &Options{Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "\n\n@c: 0\n@d: 1\n\n"; stdout != want {
+		t.Errorf("got %q, want %q", stdout, want)
+	}
+}

@@ -32,6 +32,9 @@ type Session struct {
 	rd      *ringbuf.Reader
 	links   []io.Closer
 	stopped chan int // exit(): the code; buffered
+	// cleared holds the array maps clear() emptied (see clearMap); only
+	// the reader goroutine touches it until it has finished.
+	cleared map[string]bool
 	mu      sync.Mutex
 	ran     bool
 	closed  bool
@@ -42,7 +45,7 @@ type Session struct {
 // -c command in opts it starts the command, held until Run has attached the
 // probes. The Session must be Closed.
 func Load(p *codegen.Program, opts *Options) (*Session, error) {
-	s := &Session{prog: p, stopped: make(chan int, 1)}
+	s := &Session{prog: p, stopped: make(chan int, 1), cleared: map[string]bool{}}
 	if opts != nil {
 		s.opts = *opts
 	}
