@@ -116,6 +116,19 @@ func (s *Session) clearMap(name string) error {
 	return nil
 }
 
+// markUnwritten marks the un-keyed aggregations, which live in one-entry
+// arrays that exist before any probe writes them, as cleared: until a probe
+// writes a non-zero value they print as empty maps, as bpftrace prints a
+// map it never wrote (except count(), which it prints as 0).
+func (s *Session) markUnwritten() {
+	for _, m := range s.prog.Maps {
+		km := s.coll.Maps[m.SpecName]
+		if km != nil && isArray(km.Type()) && m.Value.Kind.IsAgg() && m.Value.Kind != types.Count {
+			s.cleared[m.Name] = true
+		}
+	}
+}
+
 // zeroMap sets every value of the map to zero (on every CPU).
 func (s *Session) zeroMap(name string) error {
 	delete(s.cleared, name)

@@ -639,8 +639,9 @@ func TestCatMissingFile(t *testing.T) {
 }
 
 // TestClearScalar clears un-keyed maps, which live in one-entry arrays: as
-// in bpftrace, a cleared hist prints as an empty map, a cleared count() as
-// 0, and a map written again after clear() prints its new value.
+// in bpftrace, a cleared or never written sum prints as an empty map, a
+// cleared count() as 0, and a map written again after clear() prints its
+// new value.
 func TestClearScalar(t *testing.T) {
 	requireBPF(t)
 	b := newBuilder()
@@ -648,6 +649,8 @@ func TestClearScalar(t *testing.T) {
 	b.countMap("@d", "d")
 	b.p.Spec.Maps["h"] = &ebpf.MapSpec{Name: "h", Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1}
 	b.p.Maps = append(b.p.Maps, &codegen.Map{Name: "@s", SpecName: "h", Value: &types.Type{Kind: types.Sum, Signed: true}, PerCPU: true})
+	b.p.Spec.Maps["u"] = &ebpf.MapSpec{Name: "u", Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1}
+	b.p.Maps = append(b.p.Maps, &codegen.Map{Name: "@u", SpecName: "u", Value: &types.Type{Kind: types.Sum, Signed: true}, PerCPU: true})
 	clearC := b.event(codegen.Event{Kind: codegen.EvClear, Map: "@c"})
 	clearD := b.event(codegen.Event{Kind: codegen.EvClear, Map: "@d"})
 	clearS := b.event(codegen.Event{Kind: codegen.EvClear, Map: "@s"})
@@ -660,7 +663,7 @@ func TestClearScalar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "\n\n@c: 0\n@d: 1\n\n"; stdout != want {
+	if want := "\n\n@c: 0\n@d: 1\n\n\n"; stdout != want {
 		t.Errorf("got %q, want %q", stdout, want)
 	}
 }

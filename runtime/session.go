@@ -89,6 +89,7 @@ func (s *Session) setup() error {
 		}
 	}
 	s.env = newEnvState(s.prog, s.coll, s.opts.JSON)
+	s.markUnwritten()
 	if err := s.fillSyscallMaps(); err != nil {
 		return err
 	}
