@@ -15,10 +15,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// holdScript waits for one byte (or EOF) on fd 3, closes it and execs the
-// command: the child exists, with its pid, before the probes are attached,
-// but runs only once Release is called.
-const holdScript = `read -r _ <&3; exec 3<&- "$@"`
+// holdScript waits for a line on fd 3, closes it and execs the command: the
+// child exists, with its pid, before the probes are attached, but runs only
+// once Release writes the line. If gtrace dies first, read meets EOF and
+// the command never runs.
+const holdScript = `read -r _ <&3 || exit 127; exec 3<&- "$@"`
 
 // Child is a command started held: its process exists (so its pid can be
 // compiled in as cpid and its binary traced) but does not run the command

@@ -667,3 +667,19 @@ func TestClearScalar(t *testing.T) {
 		t.Errorf("got %q, want %q", stdout, want)
 	}
 }
+
+// TestChildNeverReleased checks that a held child does not run its command
+// when the session ends before Run.
+func TestChildNeverReleased(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "ran")
+	c, err := StartChild([]string{"touch", marker}, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.release.Close() // as if gtrace had died: EOF, no line
+	c.release = nil
+	<-c.Done()
+	if _, err := os.Stat(marker); err == nil {
+		t.Errorf("the held command ran without Release")
+	}
+}
