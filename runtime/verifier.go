@@ -67,10 +67,13 @@ var insnLine = regexp.MustCompile(`^([0-9]+): `)
 // verifier rejection of one of p's programs; other errors come back wrapped.
 func rejectError(p *codegen.Program, err error, verbose bool) error {
 	var ve *ebpf.VerifierError
+	name := failingProgram(p, err)
 	if !errors.As(err, &ve) {
+		if name != "" {
+			return fmt.Errorf("load the program for %s: %w", probeOf(p, name), err)
+		}
 		return fmt.Errorf("load: %w", err)
 	}
-	name := failingProgram(p, err)
 	re := &RejectError{Program: name, Probe: probeOf(p, name), Insn: -1, Reason: reason(ve), Verbose: verbose, Err: ve}
 	re.Insn = failingInsn(ve.Log)
 	if ps := p.Spec.Programs[name]; ps != nil && re.Insn >= 0 {
