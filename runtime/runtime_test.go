@@ -233,11 +233,10 @@ func TestJSON(t *testing.T) {
 	}
 }
 
-// fakeAttacher records attachments and counts detaches.
+// fakeAttacher attaches anything but fail, and reports detaches on closed.
 type fakeAttacher struct {
-	attached []string
-	closed   chan string
-	fail     string
+	closed chan string
+	fail   string
 }
 
 type fakeLink struct {
