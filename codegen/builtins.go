@@ -353,13 +353,13 @@ func (g *gen) str(c *lang.Call, t *types.Type, dst loc) {
 		g.intExpr(x)
 		g.emit(asm.And.Imm(asm.R0, 0xffff), asm.Add.Reg(asm.R0, regCtx))
 		g.emit(asm.Mov.Reg(asm.R3, asm.R0))
-		g.strRead(dst, t.Size, size, false)
+		g.strRead(dst, t.Size, size, spaceKernel)
 		g.release(m)
 		return
 	}
 	g.intExpr(x)
 	g.emit(asm.Mov.Reg(asm.R3, asm.R0))
-	g.strRead(dst, t.Size, size, g.userPtr(xt))
+	g.strRead(dst, t.Size, size, g.space(xt))
 	g.release(m)
 }
 
@@ -387,18 +387,14 @@ func (g *gen) strSize(c *lang.Call, t *types.Type) *loc {
 }
 
 // strRead calls probe_read_{user,kernel}_str(dst, size, R3).
-func (g *gen) strRead(dst loc, full int, size *loc, user bool) {
+func (g *gen) strRead(dst loc, full int, size *loc, sp addrSpace) {
 	g.addr(asm.R1, dst)
 	if size == nil {
 		g.emit(asm.Mov.Imm(asm.R2, int32(full)))
 	} else {
 		g.emit(asm.LoadMem(asm.R2, size.base, int16(size.off), asm.DWord))
 	}
-	if user {
-		g.call(asm.FnProbeReadUserStr)
-	} else {
-		g.call(asm.FnProbeReadKernelStr)
-	}
+	g.call(sp.readStr())
 }
 
 // strTruncate cuts a string value to n characters.
@@ -561,9 +557,5 @@ func (g *gen) buf(c *lang.Call, t *types.Type, dst loc) {
 	g.emit(asm.Mov.Reg(asm.R3, asm.R0))
 	g.addr(asm.R1, dst.at(1))
 	g.emit(asm.Mov.Imm(asm.R2, int32(n)))
-	if g.userPtr(g.typeOf(x)) {
-		g.call(asm.FnProbeReadUser)
-	} else {
-		g.call(asm.FnProbeReadKernel)
-	}
+	g.call(g.space(g.typeOf(x)).read())
 }

@@ -128,19 +128,15 @@ func (g *gen) join(c *lang.Call) {
 	g.emit(asm.Mov.Reg(asm.R7, asm.R0))
 	ptr := g.alloc(8)
 	done := g.newLabel()
-	user := g.userPtr(g.typeOf(c.Args[0]))
+	sp := g.space(g.typeOf(c.Args[0]))
 	for i := range joinMax {
 		g.addr(asm.R1, ptr)
 		g.emit(asm.Mov.Imm(asm.R2, 8), asm.Mov.Reg(asm.R3, asm.R7), asm.Add.Imm(asm.R3, int32(8*i)))
-		if user {
-			g.call(asm.FnProbeReadUser)
-		} else {
-			g.call(asm.FnProbeReadKernel)
-		}
+		g.call(sp.read())
 		g.emit(asm.JNE.Imm(asm.R0, 0, done))
 		g.loadInt(asm.R3, ptr, types.Uint64)
 		g.emit(asm.JEq.Imm(asm.R3, 0, done))
-		g.strRead(rec.at(8+i*strLen), strLen, nil, user)
+		g.strRead(rec.at(8+i*strLen), strLen, nil, sp)
 	}
 	g.label(done)
 	g.output(rec, size)

@@ -152,36 +152,57 @@ func (g *gen) readPtr(n lang.Node, r asm.Register, off int, t *types.Type, pt *t
 	}
 	g.addr(asm.R1, tmp)
 	g.emit(asm.Mov.Imm(asm.R2, int32(t.Size)))
-	if g.userPtr(pt) {
-		g.call(asm.FnProbeReadUser)
-	} else {
-		g.call(asm.FnProbeReadKernel)
-	}
+	g.call(g.space(pt).read())
 	if t.Kind == types.String {
 		g.emit(storeImm(tmp.base, int16(tmp.off+t.Size-1), 0, asm.Byte))
 	}
 	return tmp, t, func() { g.release(m) }
 }
 
-// userPtr says whether a pointer of type pt points into user memory: as
-// its type says, or by default for user-space probes and syscall
-// tracepoints.
-func (g *gen) userPtr(pt *types.Type) bool {
-	if pt != nil && pt.Kind == types.Pointer {
-		if pt.UserSpace {
-			return true
-		}
-		if pt.Elem != nil && pt.Elem.Kind == types.Struct {
-			return false
-		}
+// addrSpace says which helper reads through a pointer.
+type addrSpace int
+
+const (
+	spaceAny    addrSpace = iota // not known: bpf_probe_read picks by address
+	spaceKernel                  // bpf_probe_read_kernel
+	spaceUser                    // bpf_probe_read_user
+)
+
+// read returns the helper that copies memory from the space.
+func (s addrSpace) read() asm.BuiltinFunc {
+	switch s {
+	case spaceUser:
+		return asm.FnProbeReadUser
+	case spaceKernel:
+		return asm.FnProbeReadKernel
+	}
+	return asm.FnProbeRead
+}
+
+// readStr returns the helper that copies a string from the space.
+func (s addrSpace) readStr() asm.BuiltinFunc {
+	switch s {
+	case spaceUser:
+		return asm.FnProbeReadUserStr
+	case spaceKernel:
+		return asm.FnProbeReadKernelStr
+	}
+	return asm.FnProbeReadStr
+}
+
+// space says where a pointer of type pt points: user memory when its type
+// says so or in user-space probes. Otherwise it is not known (a cast of an
+// integer, a BTF pointer reached from a syscall argument...), and the
+// legacy bpf_probe_read helpers decide by the address, which is exact on
+// architectures with separate user and kernel address ranges (x86_64,
+// arm64).
+func (g *gen) space(pt *types.Type) addrSpace {
+	if pt != nil && pt.Kind == types.Pointer && pt.UserSpace {
+		return spaceUser
 	}
 	switch g.fn.grp.provider {
 	case "uprobe", "uretprobe", "usdt":
-		return true
-	case "tracepoint":
-		return len(g.fn.grp.targets) > 0 && hasPrefix(g.fn.grp.targets[0].Name, "tracepoint:syscalls:")
+		return spaceUser
 	}
-	return false
+	return spaceAny
 }
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
