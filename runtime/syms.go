@@ -76,7 +76,6 @@ type symbols struct {
 type elfSyms struct {
 	tab  symtab
 	segs []elf.ProgHeader
-	dyn  bool // ET_DYN: addresses relative to the load base
 }
 
 var _ format.Symbolizer = (*symbols)(nil)
@@ -208,7 +207,7 @@ func readELFSyms(path string) (*elfSyms, error) {
 		return nil, err
 	}
 	defer f.Close()
-	e := &elfSyms{dyn: f.Type == elf.ET_DYN}
+	e := &elfSyms{}
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_LOAD {
 			e.segs = append(e.segs, p.ProgHeader)
