@@ -99,7 +99,7 @@ func TestNoLeakAfterExit(t *testing.T) {
 			return string(out)
 		}},
 		{"pid", func(t *testing.T, script string) string {
-			sleeper := exec.Command("/bin/sleep", "0.5")
+			sleeper := exec.Command("/bin/sleep", "2")
 			if err := sleeper.Start(); err != nil {
 				t.Fatal(err)
 			}

@@ -127,7 +127,7 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
 	}
-	reg := probes.New(&probes.Options{Stderr: stderr})
+	reg := probes.New(&probes.Options{Stderr: stderr, PID: o.pid})
 	conf := &check.Config{Resolver: reg, Params: o.params, StrLen: n, Unsafe: o.unsafe}
 	info, err := conf.Check(f)
 	if err != nil {
