@@ -29,6 +29,7 @@ const (
 	fenceBeforeEnd = 1
 	fenceAfterEnd  = 2
 	fenceSync      = 3
+	fencePrintMaps = 4
 )
 
 // reader is the state of the goroutine that owns the ring buffer.
@@ -109,6 +110,10 @@ func (r *reader) fence(b []byte) bool {
 		}
 	case fenceBeforeEnd:
 		r.inEnd, r.dropping = true, false
+	case fencePrintMaps:
+		if err := r.s.printAllMaps(r.s.out); err != nil {
+			fmt.Fprintf(r.s.errw, "ERROR: %v\n", err)
+		}
 	case fenceAfterEnd:
 		return true
 	}

@@ -39,6 +39,10 @@ type Options struct {
 	Cmd []string
 	// PID is the -p process: the session ends when it exits.
 	PID int
+	// PrintMaps, when a value arrives on it, makes Run print every map, in
+	// order with the events, as bpftrace does on SIGUSR1 (the caller
+	// relays the signal: signal.Notify(ch, syscall.SIGUSR1)).
+	PrintMaps <-chan os.Signal
 	// Stdin is given to Cmd; nil means os.Stdin (the child inherits it, as
 	// with bpftrace).
 	Stdin io.Reader

@@ -161,13 +161,32 @@ func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}) int {
 		defer close(stop)
 		go s.env.syms.follow(uint32(s.child.Pid()), stop)
 	}
-	select {
-	case code := <-s.stopped:
-		return code
-	case <-ctx.Done():
-	case <-pidDone:
+	for {
+		select {
+		case code := <-s.stopped:
+			return code
+		case <-ctx.Done():
+			return 0
+		case <-pidDone:
+			return 0
+		case <-s.opts.PrintMaps:
+			s.printMapsNow()
+		}
 	}
-	return 0
+}
+
+// printMapsNow has the reader print every map once it has handled the
+// records written so far; without a ring buffer it prints them itself.
+func (s *Session) printMapsNow() {
+	if s.rd != nil {
+		if err := s.writeFence(fencePrintMaps); err == nil {
+			return
+		}
+	}
+	if err := s.printAllMaps(s.out); err != nil {
+		fmt.Fprintf(s.errw, "ERROR: %v\n", err)
+	}
+	s.out.Flush()
 }
 
 // finish waits until the reader has handled every record written so far

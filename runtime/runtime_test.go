@@ -682,3 +682,34 @@ func TestChildNeverReleased(t *testing.T) {
 		t.Errorf("the held command ran without Release")
 	}
 }
+
+// TestPrintMapsSignal sends two SIGUSR1-like values: each prints every map,
+// as bpftrace does, before the usual dump at exit.
+func TestPrintMapsSignal(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	b.countMap("@c", "c")
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(bumpCount("c", "l1"), ret()))
+	var stdout bytes.Buffer
+	sig := make(chan os.Signal, 2)
+	sig <- unix.SIGUSR1
+	sig <- unix.SIGUSR1
+	s, err := Load(b.p, &Options{Stdout: &stdout, Quiet: true, PrintMaps: sig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for len(sig) > 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	if _, err := s.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if want := "@c: 1\n@c: 1\n\n\n@c: 1\n"; stdout.String() != want {
+		t.Errorf("got %q, want %q", stdout.String(), want)
+	}
+}
