@@ -94,6 +94,8 @@ func (g *gen) arg(e lang.Node, n int) {
 	switch g.fn.grp.provider {
 	case "rawtracepoint":
 		g.emit(asm.LoadMem(asm.R0, regCtx, int16(8*n), asm.DWord))
+	case "usdt":
+		g.usdtArgN(e, n)
 	case "kprobe", "uprobe":
 		if n >= len(sysvArgs) {
 			g.fail(e, "arg%d is not in a register", n)

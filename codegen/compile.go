@@ -33,6 +33,10 @@ type Config struct {
 	// CgroupID returns the id of the cgroup at path (cgroupid("path"));
 	// nil makes cgroupid an error.
 	CgroupID func(path string) (uint64, error)
+	// USDTArgs returns the argument specs ("-4@%eax 8@-16(%rbp)") of each
+	// site of a usdt probe (probes.Registry.USDTArgs); nil makes argN in
+	// usdt probes an error.
+	USDTArgs func(probe string) ([]string, error)
 }
 
 func (c *Config) mapMax() int {
@@ -311,6 +315,9 @@ func (g *gen) groups(p *check.Probe, u uses) []*group {
 		key := t.Provider
 		if u.args {
 			key += "|" + argsKey(t.Args)
+		}
+		if u.argN && t.Provider == "usdt" {
+			key += "|" + g.usdtKey(t.Name)
 		}
 		if u.probe && (!cookieProvider(t.Provider) || u.targetDependent) {
 			key += "|" + t.Name

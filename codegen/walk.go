@@ -98,7 +98,8 @@ func exprNodes(es []lang.Expr) []lang.Node {
 
 // uses records which target-dependent builtins a probe body uses.
 type uses struct {
-	args            bool // args, argN, retval: the context layout matters
+	args            bool // args: the context layout matters
+	argN            bool // arg0..argN: usdt argument locations matter
 	probe           bool // the probe builtin
 	targetDependent bool // func and friends: one program per target
 }
@@ -115,6 +116,10 @@ func scanUses(p *lang.Probe) uses {
 			u.args = true
 		case "probe":
 			u.probe = true
+		default:
+			if _, ok := argN(id.Name); ok {
+				u.argN = true
+			}
 		}
 	})
 	return u
