@@ -37,6 +37,11 @@ type Config struct {
 	// site of a usdt probe (probes.Registry.USDTArgs); nil makes argN in
 	// usdt probes an error.
 	USDTArgs func(probe string) ([]string, error)
+	// Struct returns a kernel struct by name, complete (the checker's
+	// Resolver.Struct). Pointers reached through BTF point to incomplete
+	// structs; codegen completes them with the script's declarations, the
+	// structs the checker saw, then this.
+	Struct func(name string) (*types.Type, error)
 }
 
 func (c *Config) mapMax() int {
@@ -123,7 +128,8 @@ type gen struct {
 	useStack bool // the stack map is needed
 	useGlob  bool
 
-	fn *fnState // the function being generated
+	fn      *fnState               // the function being generated
+	structs map[string]*types.Type // completed structs, by name
 }
 
 // mapInfo is what codegen knows about one script map.

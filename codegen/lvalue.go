@@ -50,14 +50,14 @@ func (g *gen) field(e *lang.Field, t *types.Type) (loc, *types.Type, func()) {
 	xt := g.typeOf(e.X)
 	switch {
 	case xt.Kind == types.Pointer && xt.Elem != nil && xt.Elem.Kind == types.Struct:
-		f := xt.Elem.FieldByName(e.Name)
+		f := g.complete(xt.Elem).FieldByName(e.Name)
 		if f == nil {
 			g.fail(e, "struct %s has no field %s", xt.Elem.Name, e.Name)
 		}
 		g.intExpr(e.X)
 		return g.readPtr(e, asm.R0, f.Offset, t, xt)
 	case xt.Kind == types.Struct:
-		f := xt.FieldByName(e.Name)
+		f := g.complete(xt).FieldByName(e.Name)
 		if f == nil {
 			g.fail(e, "struct %s has no field %s", xt.Name, e.Name)
 		}
@@ -66,6 +66,42 @@ func (g *gen) field(e *lang.Field, t *types.Type) (loc, *types.Type, func()) {
 	}
 	g.fail(e, "cannot read field %s of %s", e.Name, xt)
 	return loc{}, nil, nil
+}
+
+// complete returns the full definition of a struct that BTF left
+// incomplete (Fields nil): the script's declaration, a complete struct of
+// the same name the checker recorded, or Config.Struct.
+func (g *gen) complete(t *types.Type) *types.Type {
+	if t.Fields != nil || t.Name == "" {
+		return t
+	}
+	if s := g.info.Structs[t.Name]; s != nil && s.Fields != nil {
+		return s
+	}
+	if s := g.structs[t.Name]; s != nil {
+		return s
+	}
+	var found *types.Type
+	for _, et := range g.info.Types {
+		for x := et; x != nil && found == nil; x = x.Elem {
+			if x.Kind == types.Struct && x.Name == t.Name && x.Union == t.Union && x.Fields != nil {
+				found = x
+			}
+		}
+	}
+	if found == nil && g.cfg != nil && g.cfg.Struct != nil {
+		if s, err := g.cfg.Struct(t.Name); err == nil && s != nil && s.Fields != nil {
+			found = s
+		}
+	}
+	if found == nil {
+		return t
+	}
+	if g.structs == nil {
+		g.structs = map[string]*types.Type{}
+	}
+	g.structs[t.Name] = found
+	return found
 }
 
 // argsField locates a tracepoint field in the context record.
