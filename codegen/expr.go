@@ -70,6 +70,9 @@ func (g *gen) intExpr(e lang.Expr) {
 		l, t, done := g.lvalue(e)
 		defer done()
 		g.loadInt(asm.R0, l, t)
+		if f, ok := e.(*lang.Field); ok {
+			g.bitfield(f, t)
+		}
 	case *lang.Positional:
 		g.fail(e, "positional parameter $%d is not an integer", e.N)
 	default:

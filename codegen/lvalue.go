@@ -68,6 +68,41 @@ func (g *gen) field(e *lang.Field, t *types.Type) (loc, *types.Type, func()) {
 	return loc{}, nil, nil
 }
 
+// bitfield extracts a bitfield member from its storage unit in R0.
+func (g *gen) bitfield(e *lang.Field, t *types.Type) {
+	if isArgs(e.X) {
+		return
+	}
+	st := g.typeOf(e.X)
+	if st.Kind == types.Pointer && st.Elem != nil {
+		st = st.Elem
+	}
+	if st.Kind != types.Struct {
+		return
+	}
+	f := g.complete(st).FieldByName(e.Name)
+	if f == nil || f.BitSize == 0 {
+		return
+	}
+	if f.BitOff > 0 {
+		g.emit(asm.RSh.Imm(asm.R0, int32(f.BitOff)))
+	}
+	if f.BitSize < 32 {
+		g.emit(asm.And.Imm(asm.R0, int32(1)<<f.BitSize-1))
+	} else if f.BitSize < 64 {
+		g.emit(asm.LSh.Imm(asm.R0, int32(64-f.BitSize)), asm.RSh.Imm(asm.R0, int32(64-f.BitSize)))
+	}
+	if t.Signed && f.BitSize < 64 {
+		g.signExtend64(asm.R0, f.BitSize)
+	}
+}
+
+// signExtend64 sign-extends the low bits of r.
+func (g *gen) signExtend64(r asm.Register, bits int) {
+	sh := int32(64 - bits)
+	g.emit(asm.LSh.Imm(r, sh), asm.ArSh.Imm(r, sh))
+}
+
 // complete returns the full definition of a struct that BTF left
 // incomplete (Fields nil): the script's declaration, a complete struct of
 // the same name the checker recorded, or Config.Struct.
@@ -126,10 +161,8 @@ func (g *gen) argsField(e *lang.Field, t *types.Type) (loc, *types.Type, func())
 		}
 		return l, t, func() {}
 	}
-	// Other providers describe args as a struct read through a pointer
-	// held in the context (e.g. BTF-typed raw tracepoints): load it.
-	g.emit(asm.LoadMem(asm.R0, regCtx, 0, asm.DWord))
-	return g.readPtr(e, asm.R0, f.Offset, t, nil)
+	g.fail(e, "args is not supported in %s probes", g.fn.grp.provider)
+	return loc{}, nil, nil
 }
 
 func (g *gen) argsType(n lang.Node) *types.Type {
