@@ -173,6 +173,10 @@ func execute(o *options, prog *codegen.Program, reg *probes.Registry, stdout, st
 	if o.cmd != "" {
 		opts.Cmd = commandArgv(o.cmd)
 	}
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	defer signal.Stop(usr1)
+	opts.PrintMaps = usr1
 	s, err := runtime.Load(prog, opts)
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))

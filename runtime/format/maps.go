@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gtrace/gtrace/lang/types"
@@ -272,6 +273,9 @@ func mapValueText(env *Env, t *types.Type, b []byte, div int64) string {
 		return divide(v, t.Signed, div)
 	case types.Count, types.Sum, types.Min, types.Max, types.Avg, types.Stats:
 		return aggText(t, b, div)
+	case types.Pointer:
+		// bpftrace 0.17 prints a pointer map value as a plain number (keys in hex).
+		return strconv.FormatUint(u64(b), 10)
 	}
 	return valueText(env, t, b, false, 8)
 }
@@ -309,7 +313,7 @@ func mapValueJSON(env *Env, t *types.Type, b []byte, div int64) string {
 	case types.Stats:
 		count, total := avgParts(b)
 		return `{"count": ` + itoa(count) + `, "average": ` + itoa(average(b)) + `, "total": ` + itoa(total) + "}"
-	case types.Int, types.Count, types.Sum, types.Min, types.Max, types.Avg:
+	case types.Int, types.Pointer, types.Count, types.Sum, types.Min, types.Max, types.Avg:
 		return mapValueText(env, t, b, div)
 	}
 	return valueStr(env, t, b, true, 8)

@@ -188,6 +188,10 @@ func tupleText(env *Env, t *types.Type, b []byte, json bool) string {
 	offs := t.Offsets()
 	parts := make([]string, len(t.Elems))
 	for i, e := range t.Elems {
+		if e.Kind == types.Pointer { // a number in a tuple, as bpftrace 0.17 prints it
+			parts[i] = strconv.FormatUint(u64(field(b, offs[i], 8)), 10)
+			continue
+		}
 		parts[i] = valueStr(env, e, field(b, offs[i], e.Size), json, 8)
 	}
 	if json {
