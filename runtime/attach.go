@@ -1,6 +1,11 @@
-// This file attaches probes concurrently and detaches them with a worker
+// This file attaches probes in script order and detaches them with a worker
 // pool: the kernel takes tens of milliseconds to tear down one tracepoint
-// perf event, so hundreds of probes must not be closed one by one.
+// perf event, so hundreds of probes must not be closed one by one. Attaching
+// is cheap, and its order matters: the kernel puts a new perf event at the
+// head of an event's list, so programs on one event run in the reverse order
+// of attaching. Attaching the last probe first makes them run in script
+// order, as in bpftrace, whose scripts rely on it (two probes on one event
+// see each other's map updates in script order).
 
 package runtime
 
@@ -23,28 +28,22 @@ type attachJob struct {
 	cookie uint64
 }
 
-// attachAll attaches every job. On failure it detaches what it attached and
-// returns the error of the first failing job (in job order).
+// attachAll attaches every job, one after another from the last to the
+// first. On failure it detaches what it attached and returns the failing
+// job's error.
 func attachAll(a Attacher, jobs []attachJob) ([]io.Closer, error) {
-	links := make([]io.Closer, len(jobs))
-	errs := make([]error, len(jobs))
-	parallel(len(jobs), func(i int) {
+	links := make([]io.Closer, 0, len(jobs))
+	for i := len(jobs) - 1; i >= 0; i-- {
 		j := jobs[i]
 		l, err := a.Attach(j.prog, j.target, j.cookie)
 		if err != nil {
 			if !strings.Contains(err.Error(), j.target) {
 				err = fmt.Errorf("attach %s: %w", j.target, err)
 			}
-			errs[i] = err
-			return
-		}
-		links[i] = l
-	})
-	for _, err := range errs {
-		if err != nil {
 			detachAll(links)
 			return nil, err
 		}
+		links = append(links, l)
 	}
 	return links, nil
 }

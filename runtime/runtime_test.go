@@ -281,7 +281,9 @@ func TestAttachCountAndDetach(t *testing.T) {
 func TestAttachFailure(t *testing.T) {
 	requireBPF(t)
 	b := newBuilder()
-	b.probe("tp", ebpf.TracePoint, "tracepoint", []string{"tracepoint:a:b", "tracepoint:a:bad"}, ret())
+	b.probe("tp", ebpf.TracePoint, "tracepoint", []string{"tracepoint:a:bad", "tracepoint:a:b"}, ret())
+	// Probes attach from the last to the first (see attachAll): b is
+	// attached, then bad fails, and b must be detached.
 	fa := &fakeAttacher{closed: make(chan string, 10), fail: "tracepoint:a:bad"}
 	s, err := Load(b.p, &Options{Attacher: fa, Stdout: io.Discard, Quiet: true})
 	if err != nil {
