@@ -22,12 +22,14 @@ type envState struct {
 	syms  *symbols
 	stack *ebpf.Map // nil without stacks
 
+	cgroups cgroups
+
 	usersOnce sync.Once
 	users     map[uint32]string
 }
 
 func newEnvState(p *codegen.Program, coll *ebpf.Collection, json bool) *envState {
-	e := &envState{syms: newSymbols("/")}
+	e := &envState{syms: newSymbols("/"), cgroups: cgroups{mountinfo: "/proc/self/mountinfo"}}
 	if p.StackMap != "" {
 		e.stack = coll.Maps[p.StackMap]
 	}
@@ -38,6 +40,7 @@ func newEnvState(p *codegen.Program, coll *ebpf.Collection, json bool) *envState
 		BootTime:   bootTime(),
 		Location:   time.Local,
 		Users:      e.user,
+		Cgroups:    e.cgroups.path,
 		JSON:       json,
 	}
 	if e.stack != nil {
