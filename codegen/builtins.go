@@ -298,11 +298,27 @@ func (g *gen) strArg(c *lang.Call, i int) string {
 	if i >= len(c.Args) {
 		g.fail(c, "%s needs %d arguments", c.Name, i+1)
 	}
-	s, ok := c.Args[i].(*lang.StrLit)
+	s, ok := g.constString(c.Args[i])
 	if !ok {
 		g.fail(c.Args[i], "%s needs a string literal", c.Name)
 	}
-	return s.Value
+	return s
+}
+
+// constString returns the value of a string known at compile time: a
+// literal, a positional parameter, or str() of one.
+func (g *gen) constString(e lang.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *lang.StrLit:
+		return e.Value, true
+	case *lang.Positional:
+		return g.param(e), !e.Count
+	case *lang.Call:
+		if e.Name == "str" && len(e.Args) == 1 {
+			return g.constString(e.Args[0])
+		}
+	}
+	return "", false
 }
 
 // callTo writes a memory-valued function result at dst.
