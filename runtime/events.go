@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -216,6 +217,9 @@ func (s *Session) cat(ev *codegen.Event, b []byte) error {
 		fmt.Fprintf(s.errw, "ERROR: failed to open file '%s': %s\n", path, errnoText(err))
 		return nil
 	}
+	if n := catBytesMax(); len(data) > n {
+		data = data[:n]
+	}
 	s.out.WriteString(format.Output(&s.env.env, "cat", string(data)))
 	return nil
 }
@@ -290,4 +294,15 @@ func errnoText(err error) string {
 		return msg
 	}
 	return strings.ToUpper(msg[:1]) + msg[1:]
+}
+
+// catBytesMax is how many bytes cat() prints: GTRACE_CAT_BYTES_MAX or, for
+// scripts written for bpftrace, BPFTRACE_CAT_BYTES_MAX; 10240 by default.
+func catBytesMax() int {
+	for _, v := range []string{"GTRACE_CAT_BYTES_MAX", "BPFTRACE_CAT_BYTES_MAX"} {
+		if n, err := strconv.Atoi(os.Getenv(v)); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 10240
 }
