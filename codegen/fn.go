@@ -56,7 +56,8 @@ type fnState struct {
 	loops      []loopLabels
 	exitLabel  string
 	inCallback bool
-	dead       bool // the next instruction is unreachable
+	dead       bool              // the next instruction is unreachable
+	alias      map[string]string // label → label of the same instruction
 }
 
 type loopLabels struct{ brk, cont string }
@@ -106,24 +107,51 @@ func (g *gen) emit(ins ...asm.Instruction) {
 // separated by a no-op jump, since an instruction holds one symbol.
 func (g *gen) label(l string) {
 	fn := g.fn
-	if n := len(fn.insns); n > 0 && fn.label == "" {
+	if fn.label != "" {
+		// Both labels name the next instruction: l becomes an alias,
+		// resolved when the program is assembled.
+		if fn.alias == nil {
+			fn.alias = map[string]string{}
+		}
+		fn.alias[l] = fn.label
+		l = fn.label
+	}
+	fn.label = l
+	if n := len(fn.insns); n > 0 {
 		// Drop a jump to the very next instruction.
 		last := fn.insns[n-1]
-		if last.OpCode.JumpOp() == asm.Ja && last.Reference() == l && last.Symbol() == "" {
+		if last.OpCode.JumpOp() == asm.Ja && fn.resolve(last.Reference()) == l && last.Symbol() == "" {
 			fn.insns = fn.insns[:n-1]
 			if src := last.Source(); src != nil && fn.src == "" {
 				fn.src = src.String()
 			}
 		}
 	}
-	if g.fn.label != "" {
-		g.emit(nop())
-	}
-	g.fn.label = l
 }
 
-func nop() asm.Instruction {
-	return asm.Instruction{OpCode: asm.Ja.Op(asm.ImmSource)}
+// resolve follows label aliases.
+func (fn *fnState) resolve(l string) string {
+	for {
+		t, ok := fn.alias[l]
+		if !ok {
+			return l
+		}
+		l = t
+	}
+}
+
+// resolveRefs rewrites jumps to aliased labels.
+func (fn *fnState) resolveRefs(insns asm.Instructions) {
+	if len(fn.alias) == 0 {
+		return
+	}
+	for i, in := range insns {
+		if r := in.Reference(); r != "" {
+			if t := fn.resolve(r); t != r {
+				insns[i] = in.WithReference(t)
+			}
+		}
+	}
 }
 
 func (g *gen) jump(l string) { g.emit(asm.Ja.Label(l)) }
@@ -206,6 +234,10 @@ func (g *gen) assemble() asm.Instructions {
 	pro := asm.Instructions{asm.Mov.Reg(regCtx, asm.R1).WithSymbol(fn.name).WithSource(asm.Comment(fn.title))}
 	if fn.scratchHi > 0 {
 		pro = append(pro, g.scratchLookup("scratch_ok")...)
+	}
+	fn.resolveRefs(fn.insns)
+	for _, cb := range fn.subs {
+		fn.resolveRefs(cb.body)
 	}
 	if len(fn.subs) > 0 {
 		// With subprograms the kernel wants BTF func info for each.

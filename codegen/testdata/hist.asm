@@ -11,14 +11,14 @@ p0_tracepoint:
 	  7: AddImm dst: r2 imm: -24
 	  8: Call FnMapLookupElem
 	  9: JNEImm dst: r0 off: -1 imm: 0 <L2>
-	 10: Ja off: -1 <L3>
+	 10: Ja off: -1 <L12>
 L2:
 	 11: MovReg dst: r8 src: r0
 	 12: LdXMemDW dst: r7 src: rfp off: -16 imm: 0
 	 13: MovImm dst: r1 imm: 0
-	 14: JSLTImm dst: r7 off: -1 imm: 0 <L4>
+	 14: JSLTImm dst: r7 off: -1 imm: 0 <L11>
 	 15: MovImm dst: r1 imm: 1
-	 16: JEqImm dst: r7 off: -1 imm: 0 <L4>
+	 16: JEqImm dst: r7 off: -1 imm: 0 <L11>
 	 17: MovReg dst: r3 src: r7
 	 18: MovImm dst: r1 imm: 2
 L5:
@@ -58,22 +58,16 @@ L10:
 	 47: MovReg dst: r3 src: r2
 	 48: AddImm dst: r1 imm: 1
 L11:
-	 49: Ja off: 0
-L4:
-	 50: JGTImm dst: r1 off: -1 imm: 64 <L12>
-	 51: LShImm dst: r1 imm: 3
-	 52: MovReg dst: r2 src: r8
-	 53: AddReg dst: r2 src: r1
-	 54: LdXMemDW dst: r1 src: r2 off: 0 imm: 0
-	 55: AddImm dst: r1 imm: 1
-	 56: StXMemDW dst: r2 src: r1 off: 0 imm: 0
+	 49: JGTImm dst: r1 off: -1 imm: 64 <L12>
+	 50: LShImm dst: r1 imm: 3
+	 51: MovReg dst: r2 src: r8
+	 52: AddReg dst: r2 src: r1
+	 53: LdXMemDW dst: r1 src: r2 off: 0 imm: 0
+	 54: AddImm dst: r1 imm: 1
+	 55: StXMemDW dst: r2 src: r1 off: 0 imm: 0
 L12:
-	 57: Ja off: 0
-L3:
-	 58: Ja off: 0
-L1:
-	 59: MovImm dst: r0 imm: 0
-	 60: Exit
+	 56: MovImm dst: r0 imm: 0
+	 57: Exit
 map AT_: PerCPUArray key 4 value 520 max 1
 map errors: PerCPUArray key 4 value 8 max 1
 map ringbuf: RingBuf key 0 value 0 max 1048576
