@@ -141,7 +141,9 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, check.Dump(f, info))
 		return 0
 	}
-	prog, err := codegen.Compile(f, info, &codegen.Config{SyscallNumber: probes.SyscallNumber})
+	prog, err := codegen.Compile(f, info, &codegen.Config{
+		SyscallNumber: probes.SyscallNumber, Kaddr: reg.Kaddr, Uaddr: reg.Uaddr, CgroupID: reg.CgroupID,
+	})
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
 		return 1

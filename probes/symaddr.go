@@ -1,0 +1,79 @@
+package probes
+
+// This file resolves the compile-time addresses of kaddr("sym"),
+// uaddr("sym") and cgroupid("path").
+
+import (
+	"bufio"
+	"debug/elf"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Kaddr returns the address of the kernel symbol name (any symbol type) from
+// kallsyms. It reads the file on each call; scripts use kaddr() rarely.
+func (r *Registry) Kaddr(name string) (uint64, error) {
+	path := r.k.opts.KallsymsPath
+	if path == "" {
+		path = "/proc/kallsyms"
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("resolve kernel symbol: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 3 && fields[2] == name {
+			addr, err := strconv.ParseUint(fields[0], 16, 64)
+			if err != nil {
+				return 0, fmt.Errorf("resolve kernel symbol %s: bad address %q", name, fields[0])
+			}
+			if addr == 0 {
+				return 0, fmt.Errorf("kernel symbol %s has address 0: kallsyms addresses are hidden (kernel.kptr_restrict)", name)
+			}
+			return addr, nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, fmt.Errorf("resolve kernel symbol: %w", err)
+	}
+	return 0, fmt.Errorf("failed to resolve kernel symbol %s", name)
+}
+
+// Uaddr returns the link-time address of the symbol name (function or
+// object) in the ELF file binary, resolved as uprobe binaries are.
+func (r *Registry) Uaddr(binary, name string) (uint64, error) {
+	path, err := r.k.resolveBinary(binary)
+	if err != nil {
+		return 0, err
+	}
+	ef, err := elf.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("uaddr: %w", err)
+	}
+	defer ef.Close()
+	for _, read := range []func() ([]elf.Symbol, error){ef.Symbols, ef.DynamicSymbols} {
+		syms, _ := read()
+		for _, s := range syms {
+			if s.Name == name && s.Value != 0 {
+				return s.Value, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("failed to resolve symbol %s in %s", name, path)
+}
+
+// CgroupID returns the id of the cgroup at path: the inode of its directory
+// in the cgroup2 hierarchy, which is what bpf_get_current_cgroup_id returns.
+func (r *Registry) CgroupID(path string) (uint64, error) {
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		return 0, fmt.Errorf("cgroupid: %w", err)
+	}
+	return st.Ino, nil
+}
