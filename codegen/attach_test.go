@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ func hasEntry(entries []string, want string) bool {
 // them fire, and looks for the expected map entries.
 func TestTracepoints(t *testing.T) {
 	bpftest.RequireBPF(t)
-	conf := &check.Config{Resolver: fixture{}}
+	conf := &check.Config{Resolver: fixture{}, Params: []string{strconv.Itoa(os.Getpid())}}
 	dir := t.TempDir()
 	target := filepath.Join(dir, "gtrace-codegen-target")
 	tests := []struct {
@@ -60,7 +61,7 @@ func TestTracepoints(t *testing.T) {
 	}{
 		{
 			name: "user string arg",
-			in:   `tracepoint:syscalls:sys_enter_openat /comm == "codegen.test"/ { @[str(args->filename)] = count(); @m[args->flags & 3] = count(); }`,
+			in:   `tracepoint:syscalls:sys_enter_openat /pid == $1/ { @[str(args->filename)] = count(); @m[args->flags & 3] = count(); }`,
 			trigger: func(t *testing.T) {
 				os.WriteFile(target, nil, 0o600)
 				os.ReadFile(target)
@@ -79,7 +80,7 @@ func TestTracepoints(t *testing.T) {
 		},
 		{
 			name: "probe cookies",
-			in:   `tracepoint:syscalls:sys_enter_close, tracepoint:syscalls:sys_enter_openat /comm == "codegen.test"/ { @[probe] = count(); }`,
+			in:   `tracepoint:syscalls:sys_enter_close, tracepoint:syscalls:sys_enter_openat /pid == $1/ { @[probe] = count(); }`,
 			trigger: func(t *testing.T) {
 				f, _ := os.Open(target)
 				f.Close()
@@ -88,7 +89,7 @@ func TestTracepoints(t *testing.T) {
 		},
 		{
 			name: "char array and signed ret",
-			in:   `tracepoint:sched:sched_switch { @c[args->prev_comm] = count(); } tracepoint:syscalls:sys_exit_read /comm == "codegen.test"/ { @r = min(args->ret); }`,
+			in:   `tracepoint:sched:sched_switch { @c[args->prev_comm] = count(); } tracepoint:syscalls:sys_exit_read /pid == $1/ { @r = min(args->ret); }`,
 			trigger: func(t *testing.T) {
 				f, _ := os.Open("/nonexistent-dir-for-read")
 				if f != nil {
