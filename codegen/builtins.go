@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cilium/ebpf/asm"
+	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/types"
@@ -250,7 +251,15 @@ func (g *gen) callInt(c *lang.Call) {
 			g.emit(asm.HostTo(asm.BE, asm.R0, sizeOf(t.Size)))
 		}
 	case "signal":
-		g.intExpr(c.Args[0])
+		if s, ok := c.Args[0].(*lang.StrLit); ok {
+			n := unix.SignalNum("SIG" + strings.TrimPrefix(s.Value, "SIG"))
+			if n == 0 {
+				g.fail(s, "unknown signal %q", s.Value)
+			}
+			g.loadConst(asm.R0, int64(n))
+		} else {
+			g.intExpr(c.Args[0])
+		}
 		g.emit(asm.Mov.Reg(asm.R1, asm.R0))
 		g.call(asm.FnSendSignal)
 	case "len":

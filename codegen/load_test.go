@@ -38,6 +38,7 @@ func TestLoad(t *testing.T) {
 		{"buf", `tracepoint:syscalls:sys_enter_openat { printf("%r\n", buf(args->filename, 8)); }`},
 		{"macaddr", `BEGIN { $a = (uint64)0; printf("%s\n", macaddr($a)); }`},
 		{"system cat", `BEGIN { system("echo %d", 1); cat("/proc/%d/status", pid); }`},
+		{"signal", `tracepoint:syscalls:sys_enter_openat /pid == 1/ { signal("SIGUSR1"); signal(10); }`},
 		{"exit code", `BEGIN { exit(3); }`},
 		{"for range", `BEGIN { for ($i : 0..5) { @[$i] = count(); } }`},
 		{"nested loops", `BEGIN { $i = 0; while ($i < 5) { $j = 0; while ($j < $i) { $j++; @s = sum($j); } $i++; } }`},
