@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -129,5 +130,31 @@ func TestRunSymbols(t *testing.T) {
 	l.runProvider(t, "BEGIN")
 	if diff := cmp.Diff([]string{"printf(18446744071581156711)"}, l.records(t)); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
+	}
+}
+
+// TestRunScratch builds a record too large for the stack, so it goes
+// through the per-CPU scratch value.
+func TestRunScratch(t *testing.T) {
+	bpftest.RequireBPF(t)
+	conf := &check.Config{Params: []string{"hello"}}
+	prog := compileScript(t, `BEGIN { $a = str($1); printf("%s %s %s %s %s %s %s %s %s\n", $a, $a, $a, $a, $a, $a, $a, $a, str($1)); @big[$a, $a, $a, $a] = ($a, $a, $a, $a, 7); }`, conf)
+	found := false
+	for name := range prog.Spec.Maps {
+		found = found || strings.HasPrefix(name, "scratch_")
+	}
+	if !found {
+		t.Fatal("no scratch map: the test no longer exercises it")
+	}
+	l := load(t, prog)
+	l.runProvider(t, "BEGIN")
+	h := `"hello"`
+	want := []string{"printf(" + strings.Repeat(h+", ", 8) + h + ")"}
+	if diff := cmp.Diff(want, l.records(t)); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	wantMaps := []string{`@big[` + strings.Repeat(h+", ", 3) + h + `]: (` + strings.Repeat(h+", ", 4) + `7)`}
+	if diff := cmp.Diff(wantMaps, l.maps(t)); diff != "" {
+		t.Errorf("maps (-want +got):\n%s", diff)
 	}
 }
