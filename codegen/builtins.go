@@ -365,7 +365,7 @@ func (g *gen) callTo(c *lang.Call, dst loc) {
 func (g *gen) str(c *lang.Call, t *types.Type, dst loc) {
 	x := c.Args[0]
 	xt := g.typeOf(x)
-	if xt.Kind == types.String {
+	if xt.Kind == types.String || isByteArray(xt) {
 		g.exprAs(x, t, dst)
 		if len(c.Args) > 1 {
 			g.strTruncate(c.Args[1], t, dst)

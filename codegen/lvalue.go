@@ -222,9 +222,6 @@ func (g *gen) readPtr(n lang.Node, r asm.Register, off int, t *types.Type, pt *t
 	g.addr(asm.R1, tmp)
 	g.emit(asm.Mov.Imm(asm.R2, int32(t.Size)))
 	g.call(g.space(pt).read())
-	if t.Kind == types.String {
-		g.emit(storeImm(tmp.base, int16(tmp.off+t.Size-1), 0, asm.Byte))
-	}
 	return tmp, t, func() { g.release(m) }
 }
 

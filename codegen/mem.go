@@ -143,7 +143,7 @@ func (g *gen) convert(src loc, st *types.Type, dst loc, dt *types.Type, n lang.N
 	case scalar(st) && scalar(dt):
 		g.loadInt(asm.R0, src, st)
 		g.storeInt(dst, asm.R0, dt.Size)
-	case st.Kind == types.String && dt.Kind == types.String:
+	case (st.Kind == types.String || isByteArray(st)) && dt.Kind == types.String:
 		c := min(st.Size, dt.Size)
 		g.copyMem(dst, src, c)
 		if st.Size > dt.Size {
@@ -161,6 +161,11 @@ func (g *gen) convert(src loc, st *types.Type, dst loc, dt *types.Type, n lang.N
 	default:
 		g.fail(n, "cannot convert %s to %s", st, dt)
 	}
+}
+
+// isByteArray reports whether t is an array of bytes (uint8[N]).
+func isByteArray(t *types.Type) bool {
+	return t.Kind == types.Array && t.Elem != nil && t.Elem.Size == 1
 }
 
 // zeroRange zeroes bytes [from, to) of dst.
@@ -280,11 +285,13 @@ func (g *gen) strCmpLit(x lang.Expr, lit string, onEq, onNe string) {
 	defer done()
 	size := g.typeOf(x).Size
 	lit = truncNul(lit)
-	if len(lit) >= size {
-		// x can hold at most size-1 characters: it equals lit only if lit
-		// fits; compare the first size bytes where x must end in NUL.
-		lit = lit[:size-1] + "\x00"
+	if len(lit) > size {
+		// A char array of size bytes (not NUL-terminated when full)
+		// cannot hold lit.
+		g.jump(onNe)
+		return
 	}
+	// Compare the characters, then the terminating NUL if x has room.
 	for i := 0; i <= len(lit) && i < size; i++ {
 		c := byte(0)
 		if i < len(lit) {
