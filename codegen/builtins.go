@@ -122,11 +122,12 @@ func (g *gen) reg(e lang.Node, name string) {
 }
 
 // funcAddr puts the address of the probed function in R0: the kernel's
-// bpf_get_func_ip for kprobes (5.15+), the saved instruction pointer for
-// uprobes.
+// bpf_get_func_ip for kprobes (5.15+) and uretprobes (6.4+: the function's
+// entry, where the return address would name the caller), the saved
+// instruction pointer for uprobes.
 func (g *gen) funcAddr(e lang.Node) {
 	switch g.fn.grp.provider {
-	case "kprobe", "kretprobe":
+	case "kprobe", "kretprobe", "uretprobe":
 		g.emit(asm.Mov.Reg(asm.R1, regCtx))
 		g.call(asm.FnGetFuncIp)
 	default:
