@@ -42,6 +42,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case o.list:
 		return list(o, stdout, stderr)
 	}
+	if wantREPL(o, stdin) {
+		return startREPL(o, stdin, stdout, stderr)
+	}
 	name, src, err := readScript(o, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
