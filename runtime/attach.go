@@ -5,7 +5,9 @@
 // head of an event's list, so programs on one event run in the reverse order
 // of attaching. Attaching the last probe first makes them run in script
 // order, as in bpftrace, whose scripts rely on it (two probes on one event
-// see each other's map updates in script order).
+// see each other's map updates in script order). Timers (interval, profile)
+// are the exception: the one started first fires first, so they attach in
+// script order.
 
 package runtime
 
@@ -28,13 +30,11 @@ type attachJob struct {
 	cookie uint64
 }
 
-// attachAll attaches every job, one after another from the last to the
-// first. On failure it detaches what it attached and returns the failing
-// job's error.
+// attachAll attaches every job, one after another in attachOrder. On
+// failure it detaches what it attached and returns the failing job's error.
 func attachAll(a Attacher, jobs []attachJob) ([]io.Closer, error) {
 	links := make([]io.Closer, 0, len(jobs))
-	for i := len(jobs) - 1; i >= 0; i-- {
-		j := jobs[i]
+	for _, j := range attachOrder(jobs) {
 		l, err := a.Attach(j.prog, j.target, j.cookie)
 		if err != nil {
 			if !strings.Contains(err.Error(), j.target) {
@@ -46,6 +46,27 @@ func attachAll(a Attacher, jobs []attachJob) ([]io.Closer, error) {
 		links = append(links, l)
 	}
 	return links, nil
+}
+
+// attachOrder returns the jobs from the last to the first, then the timer
+// jobs (interval, profile) from the first to the last.
+func attachOrder(jobs []attachJob) []attachJob {
+	var out, timers []attachJob
+	for i := len(jobs) - 1; i >= 0; i-- {
+		if !isTimer(jobs[i].target) {
+			out = append(out, jobs[i])
+		}
+	}
+	for _, j := range jobs {
+		if isTimer(j.target) {
+			timers = append(timers, j)
+		}
+	}
+	return append(out, timers...)
+}
+
+func isTimer(target string) bool {
+	return strings.HasPrefix(target, "interval:") || strings.HasPrefix(target, "profile:")
 }
 
 // detachAll closes every non-nil closer concurrently and returns the first
