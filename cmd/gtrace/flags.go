@@ -223,6 +223,7 @@ OPTIONS:
 
 ENVIRONMENT:
     GTRACE_STRLEN  bytes of a string value (default 64)
+    GTRACE_REPL=1  start the interactive prompt even when stdin is not a terminal
 
 EXAMPLES:
     gtrace -l 'tracepoint:syscalls:*'
