@@ -71,9 +71,8 @@ type checker struct {
 	targets     [][]*Target              // per probe block, from expandProbes
 	structs     map[string]*types.Type   // script structs
 	kstructs    map[string]*types.Type   // resolver structs, cached
-	kstructOK   map[string]bool
-	structsDone map[string]bool  // script structs whose layout is complete
-	enums       map[string]int64 // enumerators declared in the script
+	structsDone map[string]bool          // script structs whose layout is complete
+	enums       map[string]int64         // enumerators declared in the script
 	funcs       map[string]*funcSig
 
 	// per probe block, per pass

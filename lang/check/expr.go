@@ -249,11 +249,6 @@ func (ch *checker) pointerArith(b *lang.Binary, x, y *types.Type) *types.Type {
 	return arithType(numType(x), numType(y))
 }
 
-func (ch *checker) isConst(e lang.Expr, v int64) bool {
-	c, ok := ch.constOf(e)
-	return ok && c == v
-}
-
 // foldBinary records b's value when both operands are constants.
 func (ch *checker) foldBinary(b *lang.Binary, t *types.Type) {
 	x, ok1 := ch.constOf(b.X)
