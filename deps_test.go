@@ -6,6 +6,7 @@ package gtrace_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"path"
 	"strings"
@@ -68,15 +69,18 @@ func TestImportDirection(t *testing.T) {
 			continue
 		}
 		seen++
-		checkPackage(t, rel, p.Deps)
+		for _, err := range checkPackage(rel, p.Deps) {
+			t.Error(err)
+		}
 	}
 	if seen == 0 {
 		t.Fatal("go list found no packages")
 	}
 }
 
-func checkPackage(t *testing.T, rel string, deps []string) {
-	t.Helper()
+// checkPackage returns the rule violations of package rel with deps.
+func checkPackage(rel string, deps []string) []error {
+	var errs []error
 	for _, rule := range allowed {
 		if !matches(rule.pkg, rel) {
 			continue
@@ -84,19 +88,44 @@ func checkPackage(t *testing.T, rel string, deps []string) {
 		for _, d := range deps {
 			if dr, ok := strings.CutPrefix(d, module+"/"); ok {
 				if !allowedDep(rule.may, dr) && !matches(rule.pkg, dr) {
-					t.Errorf("%s imports %s, which DESIGN.md does not allow", rel, dr)
+					errs = append(errs, fmt.Errorf("%s imports %s, which DESIGN.md does not allow", rel, dr))
 				}
 				continue
 			}
 			for _, f := range rule.forbidden {
 				if d == f || strings.HasPrefix(d, f+"/") {
-					t.Errorf("%s imports %s, which DESIGN.md does not allow", rel, d)
+					errs = append(errs, fmt.Errorf("%s imports %s, which DESIGN.md does not allow", rel, d))
 				}
 			}
 		}
-		return
+		return errs
 	}
-	t.Errorf("package %s has no rule in deps_test.go: add one", rel)
+	return []error{fmt.Errorf("package %s has no rule in deps_test.go: add one", rel)}
+}
+
+// TestRules checks that the rule table catches what DESIGN.md forbids.
+func TestRules(t *testing.T) {
+	for _, tc := range []struct {
+		pkg  string
+		deps []string
+		bad  bool
+	}{
+		{"lang", []string{"fmt", module + "/lang/types"}, true},
+		{"lang/check", []string{module + "/lang", module + "/lang/types"}, false},
+		{"lang/check", []string{module + "/codegen"}, true},
+		{"codegen", []string{module + "/probes"}, true},
+		{"codegen", []string{module + "/lang/check", "github.com/cilium/ebpf/asm"}, false},
+		{"probes", []string{module + "/lang/check"}, true},
+		{"probes/internal/tracefs", []string{module + "/lang/types"}, false},
+		{"lang/types", []string{"github.com/cilium/ebpf"}, true},
+		{"runtime", []string{"github.com/chzyer/readline"}, true},
+		{"cmd/gtrace", []string{"github.com/chzyer/readline", module + "/runtime"}, false},
+		{"newpkg", nil, true},
+	} {
+		if errs := checkPackage(tc.pkg, tc.deps); (len(errs) > 0) != tc.bad {
+			t.Errorf("%s with %v: got %v, want violation %v", tc.pkg, tc.deps, errs, tc.bad)
+		}
+	}
 }
 
 func allowedDep(may []string, dep string) bool {
