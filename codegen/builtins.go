@@ -381,13 +381,13 @@ func (g *gen) str(c *lang.Call, t *types.Type, dst loc) {
 		g.intExpr(x)
 		g.emit(asm.And.Imm(asm.R0, 0xffff), asm.Add.Reg(asm.R0, regCtx))
 		g.emit(asm.Mov.Reg(asm.R3, asm.R0))
-		g.strRead(dst, t.Size, size, spaceKernel)
+		g.strRead(c, dst, t.Size, size, spaceKernel)
 		g.release(m)
 		return
 	}
 	g.intExpr(x)
 	g.emit(asm.Mov.Reg(asm.R3, asm.R0))
-	g.strRead(dst, t.Size, size, g.space(xt))
+	g.strRead(c, dst, t.Size, size, g.space(xt))
 	g.release(m)
 }
 
@@ -414,8 +414,9 @@ func (g *gen) strSize(c *lang.Call, t *types.Type) *loc {
 	return &l
 }
 
-// strRead calls probe_read_{user,kernel}_str(dst, size, R3).
-func (g *gen) strRead(dst loc, full int, size *loc, sp addrSpace) {
+// strRead calls probe_read_{user,kernel}_str(dst, size, R3); a failure is
+// reported at n under -kk.
+func (g *gen) strRead(n lang.Node, dst loc, full int, size *loc, sp addrSpace) {
 	g.addr(asm.R1, dst)
 	if size == nil {
 		g.emit(asm.Mov.Imm(asm.R2, int32(full)))
@@ -423,6 +424,7 @@ func (g *gen) strRead(dst loc, full int, size *loc, sp addrSpace) {
 		g.emit(asm.LoadMem(asm.R2, size.base, int16(size.off), asm.DWord))
 	}
 	g.call(sp.readStr())
+	g.helperErr(n, readName(sp, true), checkAll)
 }
 
 // strTruncate cuts a string value to n characters.

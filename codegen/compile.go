@@ -42,6 +42,17 @@ type Config struct {
 	// structs; codegen completes them with the script's declarations, the
 	// structs the checker saw, then this.
 	Struct func(name string) (*types.Type, error)
+	// HelperCheck is bpftrace's -k count: 1 reports failed map updates and
+	// deletes at run time, 2 (-kk) also failed map lookups and probe
+	// reads (see helpererr.go).
+	HelperCheck int
+}
+
+func (c *Config) helperCheck() int {
+	if c == nil {
+		return 0
+	}
+	return c.HelperCheck
 }
 
 func (c *Config) mapMax() int {

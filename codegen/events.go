@@ -136,7 +136,7 @@ func (g *gen) join(c *lang.Call) {
 		g.emit(asm.JNE.Imm(asm.R0, 0, done))
 		g.loadInt(asm.R3, ptr, types.Uint64)
 		g.emit(asm.JEq.Imm(asm.R3, 0, done))
-		g.strRead(rec.at(8+i*strLen), strLen, nil, sp)
+		g.strRead(nil, rec.at(8+i*strLen), strLen, nil, sp)
 	}
 	g.label(done)
 	g.output(rec, size)

@@ -52,7 +52,7 @@ func (g *gen) intExpr(e lang.Expr) {
 	case *lang.Ident:
 		g.ident(e)
 	case *lang.MapExpr:
-		g.mapReadInt(e)
+		g.mapReadInt(e, e)
 	case *lang.Binary:
 		g.binary(e)
 	case *lang.Unary:
@@ -462,7 +462,7 @@ func (g *gen) incDec(e *lang.IncDec) {
 			g.emit(asm.Mov.Reg(asm.R0, asm.R1))
 		}
 	case *lang.MapExpr:
-		g.mapIncDec(x, d, e.Post)
+		g.mapIncDec(x, e, d, e.Post)
 	default:
 		g.fail(e, "cannot apply %s to this expression", e.Op)
 	}

@@ -221,7 +221,9 @@ func (g *gen) readPtr(n lang.Node, r asm.Register, off int, t *types.Type, pt *t
 	}
 	g.addr(asm.R1, tmp)
 	g.emit(asm.Mov.Imm(asm.R2, int32(t.Size)))
-	g.call(g.space(pt).read())
+	sp := g.space(pt)
+	g.call(sp.read())
+	g.helperErr(n, readName(sp, false), checkAll)
 	return tmp, t, func() { g.release(m) }
 }
 

@@ -47,13 +47,15 @@ func (g *gen) lookup(name string, key loc) {
 	g.call(asm.FnMapLookupElem)
 }
 
-// mapReadInt reads a scalar map value into R0; a missing key reads 0.
-func (g *gen) mapReadInt(e *lang.MapExpr) {
+// mapReadInt reads a scalar map value into R0; a missing key reads 0 (and
+// is reported at site under -kk).
+func (g *gen) mapReadInt(e *lang.MapExpr, site lang.Node) {
 	mi := g.mapOf(e)
 	m := g.mark()
 	k := g.mapKey(e, mi)
 	g.lookup(mi.SpecName, k)
 	g.release(m)
+	g.lookupErr(site)
 	done := g.newLabel()
 	g.emit(asm.JEq.Imm(asm.R0, 0, done))
 	vt := mi.value
@@ -73,6 +75,7 @@ func (g *gen) mapReadTo(e *lang.MapExpr, dst loc) {
 	k := g.mapKey(e, mi)
 	g.lookup(mi.SpecName, k)
 	g.release(m)
+	g.lookupErr(e)
 	done := g.newLabel()
 	g.emit(asm.JEq.Imm(asm.R0, 0, done))
 	g.emit(asm.Mov.Reg(asm.R8, asm.R0))
@@ -88,6 +91,7 @@ func (g *gen) mapStore(e *lang.MapExpr, mi *mapInfo, val loc) {
 	g.addr(asm.R3, val)
 	g.emit(asm.Mov.Imm(asm.R4, 0))
 	g.call(asm.FnMapUpdateElem)
+	g.helperErr(e, "map_update_elem", checkUnexpected)
 	ok := g.newLabel()
 	g.emit(asm.JEq.Imm(asm.R0, 0, ok))
 	g.countError(mi)
@@ -139,12 +143,13 @@ func (g *gen) mapStoreInt(e *lang.MapExpr) {
 	g.mapStore(e, mi, val)
 }
 
-// mapIncDec implements @m++ and friends; R0 gets the expression's value.
-func (g *gen) mapIncDec(e *lang.MapExpr, d int32, post bool) {
+// mapIncDec implements @m++ and friends (site); R0 gets the expression's
+// value.
+func (g *gen) mapIncDec(e *lang.MapExpr, site lang.Node, d int32, post bool) {
 	mi := g.mapOf(e)
 	m := g.mark()
 	old := g.alloc(8)
-	g.mapReadInt(e)
+	g.mapReadInt(e, site)
 	g.storeInt(old, asm.R0, 8)
 	g.emit(asm.Add.Imm(asm.R0, d))
 	g.normalize(asm.R0, mi.value)
@@ -185,6 +190,7 @@ func (g *gen) mapDelete(c *lang.Call) {
 	g.mapPtr(asm.R1, mi.SpecName)
 	g.addr(asm.R2, k)
 	g.call(asm.FnMapDeleteElem)
+	g.helperErr(c, "map_delete_elem", checkUnexpected)
 }
 
 // hasKey implements has_key(@m, k): R0 = 1 when the key is present.
@@ -215,6 +221,9 @@ func (g *gen) aggregate(e *lang.MapExpr, mi *mapInfo, c *lang.Call) {
 	}
 	k := g.mapKey(e, mi)
 	g.lookup(mi.SpecName, k)
+	if !mi.array {
+		g.lookupErr(c)
+	}
 	found, skip := g.newLabel(), g.newLabel()
 	g.emit(asm.JNE.Imm(asm.R0, 0, found))
 	if mi.array {

@@ -3,6 +3,7 @@ package codegen
 import (
 	"github.com/cilium/ebpf"
 
+	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -64,6 +65,7 @@ const (
 	EvSystem                       // system(Format, Args...)
 	EvExit                         // exit([code]): optional int Arg
 	EvPrintNonMap                  // print of a non-map value
+	EvHelperError                  // a helper call failed (-k, -kk): Helper, Site; Arg 0 is the s64 return code
 )
 
 // Event describes one call site that writes a ring-buffer record. A record is
@@ -76,4 +78,13 @@ type Event struct {
 	Map    string        // EvPrintMap, EvClear, EvZero: the map's name
 	Top    int64         // EvPrintMap
 	Div    int64         // EvPrintMap
+	Helper string        // EvHelperError: the helper's name, "map_delete_elem"
+	Site   *Site         // EvHelperError: the script text of the call
+}
+
+// Site is a place in the script, for runtime warnings.
+type Site struct {
+	File string    // lang.File.Name: "<cmdline>", "stdin" or a path
+	Span lang.Span // the expression whose helper call failed
+	Line string    // the text of the source line Span starts on
 }

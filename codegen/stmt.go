@@ -65,6 +65,17 @@ func (g *gen) exprStmt(e lang.Expr) {
 	case *lang.IncDec:
 		g.incDec(e)
 		return
+	case *lang.Ternary:
+		// "c ? printf(...) : exit()" runs like if/else; the branches may
+		// be void calls.
+		els, done := g.newLabel(), g.newLabel()
+		g.condJump(e.Cond, false, els)
+		g.exprStmt(e.Then)
+		g.jump(done)
+		g.label(els)
+		g.exprStmt(e.Else)
+		g.label(done)
+		return
 	}
 	t := g.typeOf(e)
 	if scalar(t) {

@@ -199,6 +199,8 @@ func (s *Session) dispatch(ev *codegen.Event, b []byte) error {
 		s.out.WriteString(format.Output(env, "join", text))
 	case codegen.EvSystem:
 		return s.system(ev, b)
+	case codegen.EvHelperError:
+		s.out.WriteString(format.HelperWarning(env, helperError(ev, b)))
 	default:
 		return fmt.Errorf("event %d: unknown kind %d", ev.ID, ev.Kind)
 	}
@@ -305,4 +307,21 @@ func catBytesMax() int {
 		}
 	}
 	return 10240
+}
+
+// helperError describes the failed helper call of an EvHelperError record.
+func helperError(ev *codegen.Event, b []byte) format.HelperError {
+	h := format.HelperError{Helper: ev.Helper}
+	if len(ev.Args) == 1 && len(b) >= 8 {
+		h.Ret = readInt(ev.Args[0], b)
+	}
+	if st := ev.Site; st != nil {
+		sp := st.Span
+		h.File, h.Source = st.File, st.Line
+		h.Line, h.Col, h.EndCol = sp.Start.Line, sp.Start.Col, sp.End.Col
+		if sp.End.Line != sp.Start.Line {
+			h.EndCol = len(st.Line) + 1
+		}
+	}
+	return h
 }

@@ -33,6 +33,7 @@ type options struct {
 	help       bool
 	info       bool
 	noWarnings bool
+	kk         int // -k, -kk: report failed helper calls (codegen.Config.HelperCheck)
 }
 
 // stringList is a repeatable string flag.
@@ -88,6 +89,7 @@ func parseArgs(args []string) (*options, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.kk = kk
 	if o.help || o.version || o.info {
 		return o, nil
 	}
