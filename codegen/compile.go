@@ -243,9 +243,10 @@ func lhistSlots(l *types.LinSpec) int {
 
 func (g *gen) finish() {
 	s := g.prog.Spec.Maps
-	if g.anyMapUpdate() {
+	if g.anyMapUpdate() || len(g.prog.Events) > 0 {
+		// One counter per map, then the lost output records.
 		g.prog.ErrorsMap = errorsName
-		s[errorsName] = &ebpf.MapSpec{Name: errorsName, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: uint32(max(len(g.prog.Maps), 1))}
+		s[errorsName] = &ebpf.MapSpec{Name: errorsName, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: uint32(len(g.prog.Maps) + 1)}
 	}
 	if g.zeroSize > 0 {
 		s[zeroName] = &ebpf.MapSpec{Name: zeroName, Type: ebpf.Array, KeySize: 4, ValueSize: uint32(g.zeroSize), MaxEntries: 1}

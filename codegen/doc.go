@@ -34,7 +34,8 @@
 // looks up again); un-keyed aggregations are one-entry PERCPU_ARRAYs; plain
 // values are HASH maps, a scalar under the u64 key 0. A failed insert
 // increments the per-CPU u64 of "errors" at the map's index in
-// Program.Maps. The "globals" array (one entry, GlobalsSize bytes) holds
+// Program.Maps; a failed ring buffer write increments the one at index
+// len(Program.Maps) (lost events). The "globals" array (one entry, GlobalsSize bytes) holds
 // the start time for elapsed and the -c child's pid for cpid; the runtime
 // fills it before running BEGIN.
 package codegen

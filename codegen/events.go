@@ -37,12 +37,17 @@ func (g *gen) emitRecord(ev *Event, args []lang.Expr) {
 	g.release(m)
 }
 
-// output calls bpf_ringbuf_output(ringbuf, rec, size, 0).
+// output calls bpf_ringbuf_output(ringbuf, rec, size, 0); a failure (the
+// ring buffer is full) is counted in the lost-events slot of the errors map.
 func (g *gen) output(rec loc, size int) {
 	g.mapPtr(asm.R1, ringBufName)
 	g.addr(asm.R2, rec)
 	g.emit(asm.Mov.Imm(asm.R3, int32(size)), asm.Mov.Imm(asm.R4, 0))
 	g.call(asm.FnRingbufOutput)
+	ok := g.newLabel()
+	g.emit(asm.JEq.Imm(asm.R0, 0, ok))
+	g.bumpError(len(g.prog.Maps))
+	g.label(ok)
 }
 
 // Default formats.

@@ -55,6 +55,6 @@ func ExampleProgram_Listing() {
 	// 	23: MovImm dst: r0 imm: 0
 	// 	24: Exit
 	// map AT_n: Hash key 8 value 8 max 4096
-	// map errors: PerCPUArray key 4 value 8 max 1
+	// map errors: PerCPUArray key 4 value 8 max 2
 	// map ringbuf: RingBuf key 0 value 0 max 1048576
 }

@@ -99,10 +99,14 @@ func (g *gen) mapStore(e *lang.MapExpr, mi *mapInfo, val loc) {
 }
 
 // countError increments the failure counter of mi in the errors map.
-func (g *gen) countError(mi *mapInfo) {
+func (g *gen) countError(mi *mapInfo) { g.bumpError(mi.index) }
+
+// bumpError increments this CPU's counter i of the errors map: a map's
+// index, or len(Program.Maps) for lost output records.
+func (g *gen) bumpError(i int) {
 	m := g.mark()
 	k := g.alloc(8)
-	g.emit(storeImm(k.base, int16(k.off), int64(mi.index), asm.DWord))
+	g.emit(storeImm(k.base, int16(k.off), int64(i), asm.DWord))
 	g.lookup(errorsName, k)
 	g.release(m)
 	skip := g.newLabel()

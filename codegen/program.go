@@ -20,8 +20,10 @@ type Program struct {
 	StackMap   string   // name of the stack trace map, "" if none
 	Strftime   []string // strftime format id → format
 	// ErrorsMap names a per-CPU array of u64 counters, one per entry of Maps
-	// (same index), counting updates that failed because the map was full.
-	// "" if the program never updates a map.
+	// (same index), counting updates that failed because the map was full,
+	// then one (index len(Maps)) counting output records lost because the
+	// ring buffer was full. "" if the program neither updates a map nor
+	// writes output.
 	ErrorsMap string
 }
 

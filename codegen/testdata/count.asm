@@ -58,6 +58,6 @@ L3:
 	53: MovImm dst: r0 imm: 0
 	54: Exit
 map AT_: PerCPUHash key 16 value 8 max 4096
-map errors: PerCPUArray key 4 value 8 max 1
+map errors: PerCPUArray key 4 value 8 max 2
 map ringbuf: RingBuf key 0 value 0 max 1048576
 map zero: Array key 4 value 8 max 1

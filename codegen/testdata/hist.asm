@@ -69,6 +69,6 @@ L12:
 	 56: MovImm dst: r0 imm: 0
 	 57: Exit
 map AT_: PerCPUArray key 4 value 520 max 1
-map errors: PerCPUArray key 4 value 8 max 1
+map errors: PerCPUArray key 4 value 8 max 2
 map ringbuf: RingBuf key 0 value 0 max 1048576
 map zero: Array key 4 value 520 max 1
