@@ -46,6 +46,9 @@ type Config struct {
 	// deletes at run time, 2 (-kk) also failed map lookups and probe
 	// reads (see helpererr.go).
 	HelperCheck int
+	// FilterPID (-p PID), when positive, makes every probe but BEGIN, END
+	// and interval run its body only in that process.
+	FilterPID int
 }
 
 func (c *Config) helperCheck() int {
@@ -263,6 +266,19 @@ func (g *gen) finish() {
 	}
 }
 
+// pidFilter leaves the program unless the current process is -p's.
+func (g *gen) pidFilter() {
+	if g.cfg == nil || g.cfg.FilterPID <= 0 {
+		return
+	}
+	switch g.fn.grp.provider {
+	case "BEGIN", "END", "interval":
+		return
+	}
+	g.call(asm.FnGetCurrentPidTgid)
+	g.emit(asm.RSh.Imm(asm.R0, 32), asm.JNE.Imm(asm.R0, int32(g.cfg.FilterPID), g.fn.exitLabel))
+}
+
 func (g *gen) anyMapUpdate() bool { return len(g.prog.Maps) > 0 }
 
 // programType returns the BPF program type for a provider.
@@ -396,6 +412,7 @@ func (g *gen) program(name string, p *check.Probe, grp *group) {
 func (g *gen) body(p *check.Probe) {
 	fn := g.fn
 	g.initVars(p)
+	g.pidFilter()
 	if p.Node.Pred != nil {
 		g.source(p.Node.Pred)
 		g.condJump(p.Node.Pred, false, fn.exitLabel)

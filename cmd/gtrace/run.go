@@ -146,7 +146,7 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 	}
 	prog, err := codegen.Compile(f, info, &codegen.Config{
 		SyscallNumber: probes.SyscallNumber, Kaddr: reg.Kaddr, Uaddr: reg.Uaddr, CgroupID: reg.CgroupID,
-		USDTArgs: reg.USDTArgs, Struct: reg.Struct, HelperCheck: o.kk,
+		USDTArgs: reg.USDTArgs, Struct: reg.Struct, HelperCheck: o.kk, FilterPID: o.pid,
 	})
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
