@@ -44,10 +44,9 @@ func (g *gen) output(rec loc, size int) {
 	g.addr(asm.R2, rec)
 	g.emit(asm.Mov.Imm(asm.R3, int32(size)), asm.Mov.Imm(asm.R4, 0))
 	g.call(asm.FnRingbufOutput)
-	ok := g.newLabel()
-	g.emit(asm.JEq.Imm(asm.R0, 0, ok))
-	g.bumpError(len(g.prog.Maps))
-	g.label(ok)
+	g.outOfLine(func(l string) asm.Instruction { return asm.JNE.Imm(asm.R0, 0, l) }, func() {
+		g.bumpError(len(g.prog.Maps))
+	})
 }
 
 // Default formats.

@@ -41,19 +41,22 @@ func ExampleProgram_Listing() {
 	// 	 9: AddImm dst: r3 imm: -16
 	// 	10: MovImm dst: r4 imm: 0
 	// 	11: Call FnMapUpdateElem
-	// 	12: JEqImm dst: r0 off: -1 imm: 0 <L3>
-	// 	13: StMemDW dst: rfp src: r0 off: -32 imm: 0
-	// 	14: LoadMapPtr dst: r1 fd: 0 <errors>
-	// 	16: MovReg dst: r2 src: rfp
-	// 	17: AddImm dst: r2 imm: -32
-	// 	18: Call FnMapLookupElem
-	// 	19: JEqImm dst: r0 off: -1 imm: 0 <L3>
-	// 	20: LdXMemDW dst: r1 src: r0 off: 0 imm: 0
-	// 	21: AddImm dst: r1 imm: 1
-	// 	22: StXMemDW dst: r0 src: r1 off: 0 imm: 0
+	// 	12: JNEImm dst: r0 off: -1 imm: 0 <L2>
 	// L3:
-	// 	23: MovImm dst: r0 imm: 0
-	// 	24: Exit
+	// 	13: MovImm dst: r0 imm: 0
+	// 	14: Exit
+	// L2:
+	// 	15: StMemDW dst: rfp src: r0 off: -32 imm: 0
+	// 	16: LoadMapPtr dst: r1 fd: 0 <errors>
+	// 	18: MovReg dst: r2 src: rfp
+	// 	19: AddImm dst: r2 imm: -32
+	// 	20: Call FnMapLookupElem
+	// 	21: JEqImm dst: r0 off: -1 imm: 0 <L4>
+	// 	22: LdXMemDW dst: r1 src: r0 off: 0 imm: 0
+	// 	23: AddImm dst: r1 imm: 1
+	// 	24: StXMemDW dst: r0 src: r1 off: 0 imm: 0
+	// L4:
+	// 	25: Ja off: -1 <L3>
 	// map AT_n: Hash key 8 value 8 max 4096
 	// map errors: PerCPUArray key 4 value 8 max 2
 	// map ringbuf: RingBuf key 0 value 0 max 1048576

@@ -58,6 +58,7 @@ type fnState struct {
 	inCallback bool
 	dead       bool              // the next instruction is unreachable
 	alias      map[string]string // label → label of the same instruction
+	cold       asm.Instructions  // out-of-line paths (outOfLine), after the body
 }
 
 type loopLabels struct{ brk, cont string }
@@ -156,6 +157,27 @@ func (fn *fnState) resolveRefs(insns asm.Instructions) {
 
 func (g *gen) jump(l string) { g.emit(asm.Ja.Label(l)) }
 
+// outOfLine emits the conditional jump jumpTo(label) to body, which is
+// placed after the function's exit and jumps back to the instruction after
+// the jump. Rare paths (failed helpers) go there so that the common path
+// falls through: the verifier then keeps one pending state per check in
+// a loop iteration, not one per branch of the rare path, and bounded
+// loops of thousands of iterations stay under its limit of 8192 pending
+// jumps.
+func (g *gen) outOfLine(jumpTo func(label string) asm.Instruction, body func()) {
+	fn := g.fn
+	cold, back := g.newLabel(), g.newLabel()
+	g.emit(jumpTo(cold))
+	insns, label, src, dead := fn.insns, fn.label, fn.src, fn.dead
+	fn.insns, fn.label, fn.src, fn.dead = fn.cold, "", "", false
+	g.label(cold)
+	body()
+	g.jump(back)
+	fn.cold = fn.insns
+	fn.insns, fn.label, fn.src, fn.dead = insns, label, src, dead
+	g.label(back)
+}
+
 // source sets the comment of the next instruction to the text of n.
 func (g *gen) source(n lang.Node) {
 	s := n.Span()
@@ -235,6 +257,8 @@ func (g *gen) assemble() asm.Instructions {
 	if fn.scratchHi > 0 {
 		pro = append(pro, g.scratchLookup("scratch_ok")...)
 	}
+	fn.insns = append(fn.insns, fn.cold...)
+	fn.cold = nil
 	fn.resolveRefs(fn.insns)
 	for _, cb := range fn.subs {
 		fn.resolveRefs(cb.body)

@@ -26,15 +26,14 @@ func (g *gen) helperErr(n lang.Node, helper string, level int) {
 	if n == nil || g.cfg.helperCheck() < level {
 		return
 	}
-	ok := g.newLabel()
-	g.emit(asm.JSGE.Imm(asm.R0, 0, ok))
-	m := g.mark()
-	saved := g.alloc(8)
-	g.storeInt(saved, asm.R0, 8)
-	g.helperRecord(n, helper, saved)
-	g.loadInt(asm.R0, saved, types.Int64)
-	g.release(m)
-	g.label(ok)
+	g.outOfLine(func(l string) asm.Instruction { return asm.JSLT.Imm(asm.R0, 0, l) }, func() {
+		m := g.mark()
+		saved := g.alloc(8)
+		g.storeInt(saved, asm.R0, 8)
+		g.helperRecord(n, helper, saved)
+		g.loadInt(asm.R0, saved, types.Int64)
+		g.release(m)
+	})
 }
 
 // lookupErr reports a map lookup that found nothing (R0 is NULL) under -kk,
@@ -43,15 +42,14 @@ func (g *gen) lookupErr(n lang.Node) {
 	if n == nil || g.cfg.helperCheck() < checkAll {
 		return
 	}
-	ok := g.newLabel()
-	g.emit(asm.JNE.Imm(asm.R0, 0, ok))
-	m := g.mark()
-	zero := g.alloc(8)
-	g.emit(storeImm(zero.base, int16(zero.off), 0, asm.DWord))
-	g.helperRecord(n, "map_lookup_elem", zero)
-	g.release(m)
-	g.emit(asm.Mov.Imm(asm.R0, 0))
-	g.label(ok)
+	g.outOfLine(func(l string) asm.Instruction { return asm.JEq.Imm(asm.R0, 0, l) }, func() {
+		m := g.mark()
+		zero := g.alloc(8)
+		g.emit(storeImm(zero.base, int16(zero.off), 0, asm.DWord))
+		g.helperRecord(n, "map_lookup_elem", zero)
+		g.release(m)
+		g.emit(asm.Mov.Imm(asm.R0, 0))
+	})
 }
 
 // helperRecord writes {id, return code at ret} for a failure at n.

@@ -64,8 +64,9 @@ func (g *gen) genCallback(n lang.Node, kv bool, body func()) string {
 		g.fail(n, "loops over maps cannot be nested")
 	}
 	saved := cbState{fn.insns, fn.label, fn.src, fn.dead, fn.stackTop, fn.loops, fn.exitLabel, fn.inCallback}
+	savedCold := fn.cold
 	name := fmt.Sprintf("%s_cb%d", fn.name, len(fn.subs))
-	fn.insns, fn.label, fn.src, fn.dead = nil, "", "", false
+	fn.insns, fn.label, fn.src, fn.dead, fn.cold = nil, "", "", false, nil
 	fn.stackTop, fn.inCallback = stackReserve, true
 	stop, next := g.newLabel(), g.newLabel()
 	fn.loops, fn.exitLabel = []loopLabels{{brk: stop, cont: next}}, stop
@@ -76,6 +77,8 @@ func (g *gen) genCallback(n lang.Node, kv bool, body func()) string {
 		g.label(stop)
 		g.emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
 	}
+	// The callback's out-of-line paths stay in the callback.
+	fn.insns, fn.cold = append(fn.insns, fn.cold...), savedCold
 	fn.subs = append(fn.subs, callback{name: name, title: "loop body", body: fn.insns, kv: kv})
 	fn.insns, fn.label, fn.src, fn.dead = saved.insns, saved.label, saved.src, saved.dead
 	fn.stackTop, fn.loops, fn.exitLabel, fn.inCallback = saved.stackTop, saved.loops, saved.exitLabel, saved.inCallback

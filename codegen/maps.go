@@ -92,10 +92,9 @@ func (g *gen) mapStore(e *lang.MapExpr, mi *mapInfo, val loc) {
 	g.emit(asm.Mov.Imm(asm.R4, 0))
 	g.call(asm.FnMapUpdateElem)
 	g.helperErr(e, "map_update_elem", checkUnexpected)
-	ok := g.newLabel()
-	g.emit(asm.JEq.Imm(asm.R0, 0, ok))
-	g.countError(mi)
-	g.label(ok)
+	g.outOfLine(func(l string) asm.Instruction { return asm.JNE.Imm(asm.R0, 0, l) }, func() {
+		g.countError(mi)
+	})
 }
 
 // countError increments the failure counter of mi in the errors map.

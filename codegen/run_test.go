@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,6 +100,12 @@ func TestRunBegin(t *testing.T) {
 			want: []string{"printf(50, 2)"}, wantMaps: []string{"@a[1]: 10", "@a[2]: 20"}},
 		{name: "bswap", in: `BEGIN { printf("%x\n", bswap((uint32)0x12345678)); }`,
 			want: []string{"printf(2018915346)"}},
+		// Failure paths are out of line: one pending verifier state per
+		// check and iteration keeps 5000 iterations under 8192 jumps.
+		{name: "long loop map store", in: `BEGIN { $i = 0; while ($i < 5000) { @x[1] = $i; $i++; } }`,
+			wantMaps: []string{"@x[1]: 4999"}},
+		{name: "long loop printf", in: `BEGIN { $i = 0; while ($i < 5000) { $i++; printf("\n"); } }`,
+			want: slices.Repeat([]string{"printf()"}, 5000)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,39 +16,45 @@ p0_BEGIN:
 	12: MovImm dst: r3 imm: 24
 	13: MovImm dst: r4 imm: 0
 	14: Call FnRingbufOutput
-	15: JEqImm dst: r0 off: -1 imm: 0 <L3>
-	16: StMemDW dst: rfp src: r0 off: -40 imm: 0
-	17: LoadMapPtr dst: r1 fd: 0 <errors>
-	19: MovReg dst: r2 src: rfp
-	20: AddImm dst: r2 imm: -40
-	21: Call FnMapLookupElem
-	22: JEqImm dst: r0 off: -1 imm: 0 <L3>
-	23: LdXMemDW dst: r1 src: r0 off: 0 imm: 0
-	24: AddImm dst: r1 imm: 1
-	25: StXMemDW dst: r0 src: r1 off: 0 imm: 0
+	15: JNEImm dst: r0 off: -1 imm: 0 <L2>
 L3:
 	  ; exit()
-	26: StMemDW dst: rfp src: r0 off: -16 imm: 1
-	27: LoadMapPtr dst: r1 fd: 0 <ringbuf>
-	29: MovReg dst: r2 src: rfp
-	30: AddImm dst: r2 imm: -16
-	31: MovImm dst: r3 imm: 8
-	32: MovImm dst: r4 imm: 0
-	33: Call FnRingbufOutput
-	34: JEqImm dst: r0 off: -1 imm: 0 <L5>
-	35: StMemDW dst: rfp src: r0 off: -24 imm: 0
-	36: LoadMapPtr dst: r1 fd: 0 <errors>
-	38: MovReg dst: r2 src: rfp
-	39: AddImm dst: r2 imm: -24
-	40: Call FnMapLookupElem
-	41: JEqImm dst: r0 off: -1 imm: 0 <L5>
-	42: LdXMemDW dst: r1 src: r0 off: 0 imm: 0
-	43: AddImm dst: r1 imm: 1
-	44: StXMemDW dst: r0 src: r1 off: 0 imm: 0
-L5:
-	45: Ja off: -1 <L1>
+	16: StMemDW dst: rfp src: r0 off: -16 imm: 1
+	17: LoadMapPtr dst: r1 fd: 0 <ringbuf>
+	19: MovReg dst: r2 src: rfp
+	20: AddImm dst: r2 imm: -16
+	21: MovImm dst: r3 imm: 8
+	22: MovImm dst: r4 imm: 0
+	23: Call FnRingbufOutput
+	24: JNEImm dst: r0 off: -1 imm: 0 <L5>
+L6:
+	25: Ja off: -1 <L1>
 L1:
-	46: MovImm dst: r0 imm: 0
-	47: Exit
+	26: MovImm dst: r0 imm: 0
+	27: Exit
+L2:
+	28: StMemDW dst: rfp src: r0 off: -40 imm: 0
+	29: LoadMapPtr dst: r1 fd: 0 <errors>
+	31: MovReg dst: r2 src: rfp
+	32: AddImm dst: r2 imm: -40
+	33: Call FnMapLookupElem
+	34: JEqImm dst: r0 off: -1 imm: 0 <L4>
+	35: LdXMemDW dst: r1 src: r0 off: 0 imm: 0
+	36: AddImm dst: r1 imm: 1
+	37: StXMemDW dst: r0 src: r1 off: 0 imm: 0
+L4:
+	38: Ja off: -1 <L3>
+L5:
+	39: StMemDW dst: rfp src: r0 off: -24 imm: 0
+	40: LoadMapPtr dst: r1 fd: 0 <errors>
+	42: MovReg dst: r2 src: rfp
+	43: AddImm dst: r2 imm: -24
+	44: Call FnMapLookupElem
+	45: JEqImm dst: r0 off: -1 imm: 0 <L7>
+	46: LdXMemDW dst: r1 src: r0 off: 0 imm: 0
+	47: AddImm dst: r1 imm: 1
+	48: StXMemDW dst: r0 src: r1 off: 0 imm: 0
+L7:
+	49: Ja off: -1 <L6>
 map errors: PerCPUArray key 4 value 8 max 1
 map ringbuf: RingBuf key 0 value 0 max 1048576
