@@ -62,6 +62,11 @@ func histBucket(i int) histRow {
 		return histRow{label: "[1]", min: "1", max: "1"}
 	}
 	lo, hi := uint64(1)<<(i-2), uint64(1)<<(i-1)
+	if i-2 == 31 {
+		// bpftrace 0.17 computes the JSON bounds in 32-bit ints: the
+		// [2G, 4G) bucket prints as min -2147483648, max 0.
+		return histRow{label: "[2G, 4G)", min: "-2147483648", max: "0"}
+	}
 	return histRow{
 		label: "[" + powerLabel(i-2) + ", " + powerLabel(i-1) + ")",
 		min:   strconv.FormatUint(lo, 10),

@@ -24,7 +24,8 @@ type spec struct {
 // modifiers hh h l ll j z t. An integer is widened by its own type's sign
 // and converted at the modifier's width (none: 32 bits), as C does. %s of a
 // non-string prints its text (Value); of a char array, the C string. A
-// conversion without an argument, or an unknown one, is copied as it is. It
+// conversion without an argument, or an unknown one, is copied as it is, and
+// so is all the text after the last argument's conversion ("%%" included). It
 // returns an error only when rec is shorter than the args' layout (and then
 // formats what it can).
 //
@@ -63,6 +64,12 @@ func NewPrinter(format string, args []*types.Type) *Printer {
 	}
 	next := 0
 	for i := 0; i < len(format); {
+		if next == len(args) {
+			// bpftrace 0.17 copies the text after the last conversion
+			// (all of it, without args) as it is: "%%" stays "%%".
+			lit.WriteString(format[i:])
+			break
+		}
 		c := format[i]
 		if c != '%' {
 			j := strings.IndexByte(format[i:], '%')

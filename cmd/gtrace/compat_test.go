@@ -1,0 +1,173 @@
+package main
+
+// TestBpftraceCompat runs every script in testdata/compat/*.gt with the
+// installed bpftrace 0.17 and with gtrace, and requires the same standard
+// output, byte for byte, and the same exit code.
+//
+// Corpus format: one script per file. Its first lines may be comments that
+// set the command line:
+//
+//	// args: -f json -q     flags, placed before the script file
+//	// params: 7 hello      positional parameters, placed after it
+//
+// Scripts must be deterministic for both tools: BEGIN and END probes only (or
+// interval:ms:N { exit(); }), no comm, pid, time or other per-process
+// values, and no map whose sort order depends on ties (bpftrace orders equal
+// values by the kernel's hash iteration order, which is seeded at random).
+// Standard error is not compared: bpftrace warns there that it cannot raise
+// RLIMIT_MEMLOCK on these machines.
+//
+// Scripts where gtrace differs for reasons outside runtime/format are kept
+// in testdata/compat/known/ and listed in knownDiffs with the reason; the
+// test requires them to still differ, so that a fix shows up as a failure
+// asking to move the script into the main corpus.
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// bpftracePath is where Debian installs bpftrace (.ci/run installs it).
+const bpftracePath = "/usr/bin/bpftrace"
+
+// knownDiffs maps each script in testdata/compat/known/ to the reason gtrace's
+// output differs from bpftrace 0.17's.
+var knownDiffs = map[string]string{
+	"printf_flags_rejected.gt": "checker: bpftrace 0.17 rejects %i and the '+', ' ' and '#' printf flags " +
+		"(\"Too many arguments for format string\", exit 1); gtrace accepts and prints them",
+	"max_negative.gt": "codegen: bpftrace 0.17 keeps no max() entry while every value is negative " +
+		"(its max starts from 0), so @m = max(-5) prints only the blank line; gtrace prints @m: -5",
+	"hist_above_4g.gt": "codegen: bpftrace 0.17's log2 saturates at the [2G, 4G) bucket, so " +
+		"hist(5000000000) counts there; gtrace counts it in [4G, 8G)",
+	"lhist_above_int32.gt": "codegen/checker: bpftrace 0.17 drops an lhist value of 3e9 with " +
+		"lhist(v, 0, 4000000000, 1000000000) (its bounds are 32-bit); gtrace counts it in [3000000000, 4000000000)",
+}
+
+// compatRun is the outcome of one run of a script.
+type compatRun struct {
+	stdout string
+	code   int
+}
+
+// compatArgs returns the command-line arguments for script: the flags from
+// its "// args:" line, the file, then the "// params:" values.
+func compatArgs(t *testing.T, script string) []string {
+	t.Helper()
+	src, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flags, params []string
+	for line := range strings.Lines(string(src)) {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "//") {
+			break
+		}
+		body := strings.TrimSpace(strings.TrimPrefix(line, "//"))
+		if v, ok := strings.CutPrefix(body, "args:"); ok {
+			flags = append(flags, strings.Fields(v)...)
+		} else if v, ok := strings.CutPrefix(body, "params:"); ok {
+			params = append(params, strings.Fields(v)...)
+		}
+	}
+	return append(append(flags, script), params...)
+}
+
+// runCompat runs cmd and returns its standard output and exit code.
+func runCompat(t *testing.T, cmd *exec.Cmd) compatRun {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return compatRun{stdout: stdout.String()}
+	case errors.As(err, &exit):
+		return compatRun{stdout: stdout.String(), code: exit.ExitCode()}
+	}
+	t.Fatalf("%s: %v\nstderr:\n%s", cmd.Path, err, stderr.String())
+	return compatRun{}
+}
+
+// compatScripts returns the .gt files of dir, sorted.
+func compatScripts(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.gt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// requireBpftrace skips unless the test runs as root with bpftrace installed.
+func requireBpftrace(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("skipped: comparing with bpftrace needs root")
+	}
+	if _, err := os.Stat(bpftracePath); err != nil {
+		t.Skipf("skipped: bpftrace is not installed at %s", bpftracePath)
+	}
+}
+
+// bothRuns runs script with bpftrace and with gtrace.
+func bothRuns(t *testing.T, script string) (bt, gt compatRun) {
+	t.Helper()
+	args := compatArgs(t, script)
+	bt = runCompat(t, exec.Command(bpftracePath, args...))
+	gt = runCompat(t, gtraceCmd(args...))
+	return bt, gt
+}
+
+func TestBpftraceCompat(t *testing.T) {
+	requireBpftrace(t)
+	scripts := compatScripts(t, filepath.Join("testdata", "compat"))
+	if len(scripts) == 0 {
+		t.Fatal("no scripts in testdata/compat")
+	}
+	for _, script := range scripts {
+		t.Run(filepath.Base(script), func(t *testing.T) {
+			t.Parallel()
+			bt, gt := bothRuns(t, script)
+			if gt.stdout != bt.stdout {
+				t.Errorf("stdout differs\ngtrace:\n%s\nbpftrace 0.17:\n%s", gt.stdout, bt.stdout)
+			}
+			if gt.code != bt.code {
+				t.Errorf("got exit code %d, want %d (bpftrace's)", gt.code, bt.code)
+			}
+		})
+	}
+}
+
+// TestBpftraceCompatKnownDiffs keeps knownDiffs honest: each listed script
+// exists and still differs, and every script in known/ is listed.
+func TestBpftraceCompatKnownDiffs(t *testing.T) {
+	requireBpftrace(t)
+	scripts := compatScripts(t, filepath.Join("testdata", "compat", "known"))
+	if len(scripts) != len(knownDiffs) {
+		t.Errorf("got %d scripts in testdata/compat/known, want %d (one per knownDiffs entry)", len(scripts), len(knownDiffs))
+	}
+	for _, script := range scripts {
+		name := filepath.Base(script)
+		reason, ok := knownDiffs[name]
+		if !ok {
+			t.Errorf("%s is in testdata/compat/known but not in knownDiffs", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			bt, gt := bothRuns(t, script)
+			if gt == bt {
+				t.Errorf("gtrace now matches bpftrace 0.17 (known diff was: %s): move %s to testdata/compat and drop it from knownDiffs", reason, name)
+			}
+		})
+	}
+}
