@@ -59,6 +59,7 @@ type fnState struct {
 	dead       bool              // the next instruction is unreachable
 	alias      map[string]string // label → label of the same instruction
 	cold       asm.Instructions  // out-of-line paths (outOfLine), after the body
+	inCold     bool              // emitting an out-of-line path
 }
 
 type loopLabels struct{ brk, cont string }
@@ -168,13 +169,21 @@ func (g *gen) outOfLine(jumpTo func(label string) asm.Instruction, body func()) 
 	fn := g.fn
 	cold, back := g.newLabel(), g.newLabel()
 	g.emit(jumpTo(cold))
+	if fn.inCold {
+		// Already out of line: the path stays where it is.
+		g.jump(back)
+		g.label(cold)
+		body()
+		g.label(back)
+		return
+	}
 	insns, label, src, dead := fn.insns, fn.label, fn.src, fn.dead
-	fn.insns, fn.label, fn.src, fn.dead = fn.cold, "", "", false
+	fn.insns, fn.label, fn.src, fn.dead, fn.inCold = fn.cold, "", "", false, true
 	g.label(cold)
 	body()
 	g.jump(back)
 	fn.cold = fn.insns
-	fn.insns, fn.label, fn.src, fn.dead = insns, label, src, dead
+	fn.insns, fn.label, fn.src, fn.dead, fn.inCold = insns, label, src, dead, false
 	g.label(back)
 }
 
