@@ -217,6 +217,11 @@ func arrayText(env *Env, t *types.Type, b []byte, json bool) string {
 	if t.Elem == nil {
 		return "[]"
 	}
+	if e := t.Elem; e.Kind == types.Int && e.Size == 1 && e.Signed {
+		// A char array (a struct field) prints as a string, as the
+		// checker reads one (lang/check: char x[N] is string[N]).
+		return valueStr(env, types.NewString(t.Len), b, json, 8)
+	}
 	n := t.Elem.Size
 	parts := make([]string, t.Len)
 	for i := range parts {

@@ -126,6 +126,10 @@ func TestValue(t *testing.T) {
 			{Name: "a", Type: types.Int32}, {Name: "b", Offset: 8, Type: types.Uint64}}}, le64(uint64(1<<32-2), 9)},
 			"{ .a = -2, .b = 9 }", `{ "a": -2, "b": 9 }`},
 		{"array", val{&types.Type{Kind: types.Array, Size: 3, Elem: types.Uint8, Len: 3}, []byte{1, 2, 3}}, "[1,2,3]", "[1,2,3]"},
+		{"char array", val{&types.Type{Kind: types.Array, Size: 4, Elem: types.Int8, Len: 4}, []byte("ab\x00c")}, "ab", `"ab"`},
+		{"struct char field", val{&types.Type{Kind: types.Struct, Size: 4, Fields: []*types.Field{
+			{Name: "c", Type: &types.Type{Kind: types.Array, Size: 3, Elem: types.Int8, Len: 3}}, {Name: "u", Offset: 3, Type: types.Uint8}}}, []byte{0, 0, 0, 7}},
+			"{ .c = , .u = 7 }", `{ "c": "", "u": 7 }`},
 		{"short bytes", val{types.Int64, []byte{5}}, "5", "5"},
 	}
 	for _, tc := range tests {
