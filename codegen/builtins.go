@@ -286,6 +286,14 @@ func (g *gen) symAddr(c *lang.Call) {
 	default:
 		g.fail(c, "%s() is not available: no symbol table", c.Name)
 	}
+	if err != nil && c.Name == "kaddr" {
+		// bpftrace's wording, which scripts and tests match.
+		var hints []string
+		if !strings.Contains(err.Error(), "failed to resolve kernel symbol") {
+			hints = append(hints, err.Error())
+		}
+		panic(bailout{lang.NewError(g.f, c.Args[0].Span(), "Failed to resolve kernel symbol: "+name, hints...)})
+	}
 	if err != nil {
 		g.fail(c.Args[0], "%s(%q): %v", c.Name, name, err)
 	}
