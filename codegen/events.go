@@ -44,7 +44,7 @@ func (g *gen) output(rec loc, size int) {
 	g.addr(asm.R2, rec)
 	g.emit(asm.Mov.Imm(asm.R3, int32(size)), asm.Mov.Imm(asm.R4, 0))
 	g.call(asm.FnRingbufOutput)
-	g.outOfLine(func(l string) asm.Instruction { return asm.JNE.Imm(asm.R0, 0, l) }, func() {
+	g.outOfLine(func(l string) asm.Instruction { return asm.JNE.Imm(asm.R0, 0, l) }, func(string) {
 		g.bumpError(len(g.prog.Maps))
 	})
 }

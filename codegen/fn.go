@@ -165,7 +165,9 @@ func (g *gen) jump(l string) { g.emit(asm.Ja.Label(l)) }
 // a loop iteration, not one per branch of the rare path, and bounded
 // loops of thousands of iterations stay under its limit of 8192 pending
 // jumps.
-func (g *gen) outOfLine(jumpTo func(label string) asm.Instruction, body func()) {
+//
+// body gets the label of the instruction after the jump, to return early.
+func (g *gen) outOfLine(jumpTo func(label string) asm.Instruction, body func(back string)) {
 	fn := g.fn
 	cold, back := g.newLabel(), g.newLabel()
 	g.emit(jumpTo(cold))
@@ -173,14 +175,14 @@ func (g *gen) outOfLine(jumpTo func(label string) asm.Instruction, body func()) 
 		// Already out of line: the path stays where it is.
 		g.jump(back)
 		g.label(cold)
-		body()
+		body(back)
 		g.label(back)
 		return
 	}
 	insns, label, src, dead := fn.insns, fn.label, fn.src, fn.dead
 	fn.insns, fn.label, fn.src, fn.dead, fn.inCold = fn.cold, "", "", false, true
 	g.label(cold)
-	body()
+	body(back)
 	g.jump(back)
 	fn.cold = fn.insns
 	fn.insns, fn.label, fn.src, fn.dead, fn.inCold = insns, label, src, dead, false

@@ -26,7 +26,7 @@ func (g *gen) helperErr(n lang.Node, helper string, level int) {
 	if n == nil || g.cfg.helperCheck() < level {
 		return
 	}
-	g.outOfLine(func(l string) asm.Instruction { return asm.JSLT.Imm(asm.R0, 0, l) }, func() {
+	g.outOfLine(func(l string) asm.Instruction { return asm.JSLT.Imm(asm.R0, 0, l) }, func(string) {
 		m := g.mark()
 		saved := g.alloc(8)
 		g.storeInt(saved, asm.R0, 8)
@@ -42,7 +42,7 @@ func (g *gen) lookupErr(n lang.Node) {
 	if n == nil || g.cfg.helperCheck() < checkAll {
 		return
 	}
-	g.outOfLine(func(l string) asm.Instruction { return asm.JEq.Imm(asm.R0, 0, l) }, func() {
+	g.outOfLine(func(l string) asm.Instruction { return asm.JEq.Imm(asm.R0, 0, l) }, func(string) {
 		m := g.mark()
 		zero := g.alloc(8)
 		g.emit(storeImm(zero.base, int16(zero.off), 0, asm.DWord))

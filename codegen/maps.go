@@ -92,7 +92,7 @@ func (g *gen) mapStore(e *lang.MapExpr, mi *mapInfo, val loc) {
 	g.emit(asm.Mov.Imm(asm.R4, 0))
 	g.call(asm.FnMapUpdateElem)
 	g.helperErr(e, "map_update_elem", checkUnexpected)
-	g.outOfLine(func(l string) asm.Instruction { return asm.JNE.Imm(asm.R0, 0, l) }, func() {
+	g.outOfLine(func(l string) asm.Instruction { return asm.JNE.Imm(asm.R0, 0, l) }, func(string) {
 		g.countError(mi)
 	})
 }
@@ -224,21 +224,21 @@ func (g *gen) aggregate(e *lang.MapExpr, mi *mapInfo, c *lang.Call) {
 	}
 	k := g.mapKey(e, mi)
 	g.lookup(mi.SpecName, k)
-	if !mi.array {
-		g.lookupErr(c)
-	}
-	found, skip := g.newLabel(), g.newLabel()
-	g.emit(asm.JNE.Imm(asm.R0, 0, found))
+	skip := g.newLabel()
 	if mi.array {
-		g.jump(skip)
+		g.emit(asm.JEq.Imm(asm.R0, 0, skip))
 	} else {
-		g.insertZero(mi, k)
-		g.lookup(mi.SpecName, k)
-		g.emit(asm.JNE.Imm(asm.R0, 0, found))
-		g.countError(mi)
-		g.jump(skip)
+		g.lookupErr(c)
+		// A miss is out of line: insert a zero value, look it up again
+		// and come back with the pointer.
+		g.outOfLine(func(l string) asm.Instruction { return asm.JEq.Imm(asm.R0, 0, l) }, func(found string) {
+			g.insertZero(mi, k)
+			g.lookup(mi.SpecName, k)
+			g.emit(asm.JNE.Imm(asm.R0, 0, found))
+			g.countError(mi)
+			g.jump(skip)
+		})
 	}
-	g.label(found)
 	g.emit(asm.Mov.Reg(asm.R8, asm.R0))
 	if len(c.Args) > 0 {
 		g.loadInt(asm.R7, arg, types.Int64)

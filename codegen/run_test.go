@@ -106,6 +106,8 @@ func TestRunBegin(t *testing.T) {
 			wantMaps: []string{"@x[1]: 4999"}},
 		{name: "long loop printf", in: `BEGIN { $i = 0; while ($i < 5000) { $i++; printf("\n"); } }`,
 			want: slices.Repeat([]string{"printf()"}, 5000)},
+		{name: "long loop keyed count", in: `BEGIN { $i = 0; while ($i < 5000) { @h[(uint64)$i % 4] = count(); $i++; } }`,
+			wantMaps: []string{"@h[0]: 1250", "@h[1]: 1250", "@h[2]: 1250", "@h[3]: 1250"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,64 +10,62 @@ p0_tracepoint:
 	  6: MovReg dst: r2 src: rfp
 	  7: AddImm dst: r2 imm: -24
 	  8: Call FnMapLookupElem
-	  9: JNEImm dst: r0 off: -1 imm: 0 <L2>
-	 10: Ja off: -1 <L12>
-L2:
-	 11: MovReg dst: r8 src: r0
-	 12: LdXMemDW dst: r7 src: rfp off: -16 imm: 0
-	 13: MovImm dst: r1 imm: 0
-	 14: JSLTImm dst: r7 off: -1 imm: 0 <L11>
-	 15: MovImm dst: r1 imm: 1
-	 16: JEqImm dst: r7 off: -1 imm: 0 <L11>
-	 17: MovReg dst: r3 src: r7
-	 18: MovImm dst: r1 imm: 2
+	  9: JEqImm dst: r0 off: -1 imm: 0 <L11>
+	 10: MovReg dst: r8 src: r0
+	 11: LdXMemDW dst: r7 src: rfp off: -16 imm: 0
+	 12: MovImm dst: r1 imm: 0
+	 13: JSLTImm dst: r7 off: -1 imm: 0 <L10>
+	 14: MovImm dst: r1 imm: 1
+	 15: JEqImm dst: r7 off: -1 imm: 0 <L10>
+	 16: MovReg dst: r3 src: r7
+	 17: MovImm dst: r1 imm: 2
+L4:
+	 18: MovReg dst: r2 src: r3
+	 19: RShImm dst: r2 imm: 32
+	 20: JEqImm dst: r2 off: -1 imm: 0 <L5>
+	 21: MovReg dst: r3 src: r2
+	 22: AddImm dst: r1 imm: 32
 L5:
-	 19: MovReg dst: r2 src: r3
-	 20: RShImm dst: r2 imm: 32
-	 21: JEqImm dst: r2 off: -1 imm: 0 <L6>
-	 22: MovReg dst: r3 src: r2
-	 23: AddImm dst: r1 imm: 32
+	 23: MovReg dst: r2 src: r3
+	 24: RShImm dst: r2 imm: 16
+	 25: JEqImm dst: r2 off: -1 imm: 0 <L6>
+	 26: MovReg dst: r3 src: r2
+	 27: AddImm dst: r1 imm: 16
 L6:
-	 24: MovReg dst: r2 src: r3
-	 25: RShImm dst: r2 imm: 16
-	 26: JEqImm dst: r2 off: -1 imm: 0 <L7>
-	 27: MovReg dst: r3 src: r2
-	 28: AddImm dst: r1 imm: 16
+	 28: MovReg dst: r2 src: r3
+	 29: RShImm dst: r2 imm: 8
+	 30: JEqImm dst: r2 off: -1 imm: 0 <L7>
+	 31: MovReg dst: r3 src: r2
+	 32: AddImm dst: r1 imm: 8
 L7:
-	 29: MovReg dst: r2 src: r3
-	 30: RShImm dst: r2 imm: 8
-	 31: JEqImm dst: r2 off: -1 imm: 0 <L8>
-	 32: MovReg dst: r3 src: r2
-	 33: AddImm dst: r1 imm: 8
+	 33: MovReg dst: r2 src: r3
+	 34: RShImm dst: r2 imm: 4
+	 35: JEqImm dst: r2 off: -1 imm: 0 <L8>
+	 36: MovReg dst: r3 src: r2
+	 37: AddImm dst: r1 imm: 4
 L8:
-	 34: MovReg dst: r2 src: r3
-	 35: RShImm dst: r2 imm: 4
-	 36: JEqImm dst: r2 off: -1 imm: 0 <L9>
-	 37: MovReg dst: r3 src: r2
-	 38: AddImm dst: r1 imm: 4
+	 38: MovReg dst: r2 src: r3
+	 39: RShImm dst: r2 imm: 2
+	 40: JEqImm dst: r2 off: -1 imm: 0 <L9>
+	 41: MovReg dst: r3 src: r2
+	 42: AddImm dst: r1 imm: 2
 L9:
-	 39: MovReg dst: r2 src: r3
-	 40: RShImm dst: r2 imm: 2
-	 41: JEqImm dst: r2 off: -1 imm: 0 <L10>
-	 42: MovReg dst: r3 src: r2
-	 43: AddImm dst: r1 imm: 2
+	 43: MovReg dst: r2 src: r3
+	 44: RShImm dst: r2 imm: 1
+	 45: JEqImm dst: r2 off: -1 imm: 0 <L10>
+	 46: MovReg dst: r3 src: r2
+	 47: AddImm dst: r1 imm: 1
 L10:
-	 44: MovReg dst: r2 src: r3
-	 45: RShImm dst: r2 imm: 1
-	 46: JEqImm dst: r2 off: -1 imm: 0 <L11>
-	 47: MovReg dst: r3 src: r2
-	 48: AddImm dst: r1 imm: 1
+	 48: JGTImm dst: r1 off: -1 imm: 64 <L11>
+	 49: LShImm dst: r1 imm: 3
+	 50: MovReg dst: r2 src: r8
+	 51: AddReg dst: r2 src: r1
+	 52: LdXMemDW dst: r1 src: r2 off: 0 imm: 0
+	 53: AddImm dst: r1 imm: 1
+	 54: StXMemDW dst: r2 src: r1 off: 0 imm: 0
 L11:
-	 49: JGTImm dst: r1 off: -1 imm: 64 <L12>
-	 50: LShImm dst: r1 imm: 3
-	 51: MovReg dst: r2 src: r8
-	 52: AddReg dst: r2 src: r1
-	 53: LdXMemDW dst: r1 src: r2 off: 0 imm: 0
-	 54: AddImm dst: r1 imm: 1
-	 55: StXMemDW dst: r2 src: r1 off: 0 imm: 0
-L12:
-	 56: MovImm dst: r0 imm: 0
-	 57: Exit
+	 55: MovImm dst: r0 imm: 0
+	 56: Exit
 map AT_: PerCPUArray key 4 value 520 max 1
 map errors: PerCPUArray key 4 value 8 max 2
 map ringbuf: RingBuf key 0 value 0 max 1048576
