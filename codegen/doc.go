@@ -38,4 +38,13 @@
 // len(Program.Maps) (lost events). The "globals" array (one entry, GlobalsSize bytes) holds
 // the start time for elapsed and the -c child's pid for cpid; the runtime
 // fills it before running BEGIN.
+//
+// Rare paths (a failed ring buffer write or map update, an aggregation's
+// first insert, -k's helper error records) are emitted out of line, after
+// the program's exit, so that the common path falls through: the verifier
+// then keeps one pending state per check in each loop iteration, and
+// bounded loops of thousands of iterations stay under its 8192 pending
+// jumps. With Config.HelperCheck (-k, -kk), a failed helper writes an
+// EvHelperError record {id; s64 return code} naming the helper and the
+// script location (Event.Site).
 package codegen
