@@ -169,6 +169,11 @@ func (g *gen) jump(l string) { g.emit(asm.Ja.Label(l)) }
 // body gets the label of the instruction after the jump, to return early.
 func (g *gen) outOfLine(jumpTo func(label string) asm.Instruction, body func(back string)) {
 	fn := g.fn
+	if fn.dead && fn.label == "" {
+		// Unreachable: an out-of-line path nobody jumps to would be
+		// rejected as dead code.
+		return
+	}
 	cold, back := g.newLabel(), g.newLabel()
 	g.emit(jumpTo(cold))
 	if fn.inCold {
