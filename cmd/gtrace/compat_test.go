@@ -47,6 +47,8 @@ var knownDiffs = map[string]string{
 		"(after @y -= 7 it prints 18446744073709551614); gtrace keeps it signed (-2)",
 	"tuple_in_map_key.gt": "checker: bpftrace 0.17 rejects a tuple inside a map key " +
 		"(\"tuple cannot be used as a map key\", exit 1); gtrace accepts it",
+	"multiple_begin.gt": "checker: bpftrace 0.17 rejects a second BEGIN probe " +
+		"(\"More than one BEGIN probe defined\", exit 1); gtrace runs both",
 	"printf_flags_rejected.gt": "checker: bpftrace 0.17 rejects %i and the '+', ' ' and '#' printf flags " +
 		"(\"Too many arguments for format string\", exit 1); gtrace accepts and prints them",
 	"max_negative.gt": "codegen: bpftrace 0.17 keeps no max() entry while every value is negative " +
