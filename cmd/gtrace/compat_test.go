@@ -10,6 +10,11 @@ package main
 //	// args: -f json -q     flags, placed before the script file
 //	// params: 7 hello      positional parameters, placed after it
 //
+// A script named error_*.gt must be rejected by bpftrace (the test then
+// checks that gtrace fails too, with the same exit code and stdout); every
+// other script must succeed in bpftrace, so that a typo cannot make both
+// tools fail alike and pass unnoticed.
+//
 // Scripts must be deterministic for both tools: BEGIN and END probes only (or
 // interval:ms:N { exit(); }), no comm, pid, time or other per-process
 // values, and no map whose sort order depends on ties (bpftrace orders equal
@@ -47,6 +52,10 @@ var knownDiffs = map[string]string{
 		"(after @y -= 7 it prints 18446744073709551614); gtrace keeps it signed (-2)",
 	"tuple_in_map_key.gt": "checker: bpftrace 0.17 rejects a tuple inside a map key " +
 		"(\"tuple cannot be used as a map key\", exit 1); gtrace accepts it",
+	"signed_division.gt": "codegen: bpftrace 0.17 divides and takes remainders of signed ints as unsigned " +
+		"($b = -3: $b / 2 is 9223372036854775806, $b % 2 is 1); gtrace divides signed (-1, -1)",
+	"macaddr_literal.gt": "checker: bpftrace 0.17 rejects macaddr() of a string literal " +
+		"(\"macaddr() does not support literal string arguments\", exit 1); gtrace prints 61:62:63:64:65:66",
 	"multiple_begin.gt": "checker: bpftrace 0.17 rejects a second BEGIN probe " +
 		"(\"More than one BEGIN probe defined\", exit 1); gtrace runs both",
 	"printf_flags_rejected.gt": "checker: bpftrace 0.17 rejects %i and the '+', ' ' and '#' printf flags " +
@@ -157,6 +166,10 @@ func TestBpftraceCompat(t *testing.T) {
 		t.Run(filepath.Base(script), func(t *testing.T) {
 			t.Parallel()
 			bt, gt := bothRuns(t, script)
+			wantErr := strings.HasPrefix(filepath.Base(script), "error_")
+			if (bt.code != 0) != wantErr {
+				t.Fatalf("bpftrace 0.17 exited with %d: scripts named error_*.gt must fail, the others succeed", bt.code)
+			}
 			if gt.stdout != bt.stdout {
 				t.Errorf("stdout differs\ngtrace:\n%s\nbpftrace 0.17:\n%s", gt.stdout, bt.stdout)
 			}
