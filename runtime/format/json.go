@@ -9,8 +9,10 @@ import (
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
-// Escape escapes s for a JSON string as bpftrace does: \" \\ \n \r \t, and
-// \u00XX for other control bytes. Other bytes (UTF-8 included) pass as they are.
+// Escape escapes s for a JSON string as bpftrace 0.17 does: \" \\ \n \r \t,
+// \u00XX for other control bytes, and \uffffffXX for each byte from 0x80 up
+// (bpftrace sign-extends the byte as a C char, so UTF-8 text comes out as
+// "\uffffffc3\uffffffa9" for "é"). Other bytes pass as they are.
 func Escape(s string) string {
 	var sb strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -25,6 +27,10 @@ func Escape(s string) string {
 			sb.WriteString(`\r`)
 		case c == '\t':
 			sb.WriteString(`\t`)
+		case c >= 0x80:
+			sb.WriteString(`\uffffff`)
+			sb.WriteByte("0123456789abcdef"[c>>4])
+			sb.WriteByte("0123456789abcdef"[c&15])
 		case c < 0x20:
 			sb.WriteString(`\u00`)
 			sb.WriteByte("0123456789abcdef"[c>>4])

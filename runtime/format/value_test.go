@@ -323,7 +323,7 @@ func TestRecords(t *testing.T) {
 		{"lost json", Lost(js, 5), `{"type": "lost_events", "data": {"events": 5}}` + "\n"},
 		{"output", Output(nil, "time", "12:00:00\n"), "12:00:00\n"},
 		{"output json", Output(js, "time", "12:00:00\n"), `{"type": "time", "data": "12:00:00\n"}` + "\n"},
-		{"escape", Escape("a\"\\\n\r\t\x01\x1fé"), `a\"\\\n\r\t\u0001\u001fé`},
+		{"escape", Escape("a\"\\\n\r\t\x01\x1f\x7fé\xff"), `a\"\\\n\r\t\u0001\u001f` + "\x7f" + `\uffffffc3\uffffffa9\uffffffff`},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
