@@ -94,7 +94,7 @@ func TestRunBegin(t *testing.T) {
 			want: []string{"printf(0, 1, 1, 0)"}},
 		{name: "probe", in: `BEGIN { @[probe] = count(); } END { @[probe] = count(); }`,
 			wantMaps: []string{`@[0]: 1`, `@[1]: 1`}},
-		{name: "predicate", in: `BEGIN /1 == 2/ { printf("no\n"); } BEGIN /1 == 1/ { printf("yes\n"); }`,
+		{name: "predicate", in: `BEGIN /1 == 2/ { printf("no\n"); } END /1 == 1/ { printf("yes\n"); }`,
 			want: []string{"printf()"}},
 		{name: "for map", in: `BEGIN { @a[1] = 10; @a[2] = 20; $n = 0; for ($kv : @a) { $n += $kv.0 * $kv.1; if ($kv.0 == 7) { break; } } printf("%d %d\n", $n, len(@a)); }`,
 			want: []string{"printf(50, 2)"}, wantMaps: []string{"@a[1]: 10", "@a[2]: 20"}},

@@ -32,10 +32,10 @@ func compileScript(t *testing.T, src string, cfg *codegen.Config) *codegen.Progr
 
 func TestLostEvents(t *testing.T) {
 	requireBPF(t)
-	// The first BEGIN's exit() gets through; the second BEGIN writes
-	// about 26 KiB of records in one run into a 4 KiB ring buffer.
+	// BEGIN's exit() gets through; END writes about 26 KiB of records in
+	// one run into a 4 KiB ring buffer.
 	src := `BEGIN { exit(); }
-BEGIN { $s = "0123456789012345678901234567890123456789012345678901234567890";
+END { $s = "0123456789012345678901234567890123456789012345678901234567890";
   unroll(100) { printf("%s%s%s%s\n", $s, $s, $s, $s); } }`
 	prog := compileScript(t, src, &codegen.Config{RingBufSize: 4096})
 	tests := []struct {

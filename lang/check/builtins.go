@@ -264,7 +264,7 @@ func funcTable() []funcSig {
 		// Networking.
 		{name: "ntop", min: 1, max: 2, check: (*checker).ntopCall},
 		{name: "pton", min: 1, max: 1, check: (*checker).ptonCall},
-		{name: "macaddr", min: 1, max: 1, check: fixed(macType, argAddr)},
+		{name: "macaddr", min: 1, max: 1, check: (*checker).macaddrCall},
 		// Integers and types.
 		{name: "bswap", min: 1, max: 1, check: (*checker).bswapCall},
 		{name: "sizeof", min: 1, max: 1, check: (*checker).sizeofCall},
@@ -371,6 +371,16 @@ const (
 )
 
 // fixed builds a check for a function with a fixed result and simple args.
+// macaddrCall checks macaddr(a): an address or a 6-byte array, but not a
+// string literal (bpftrace 0.17 rejects one).
+func (ch *checker) macaddrCall(c *lang.Call) *types.Type {
+	if _, ok := c.Args[0].(*lang.StrLit); ok {
+		ch.errorf(c, "macaddr() does not support literal string arguments")
+		return nil
+	}
+	return fixed(macType, argAddr)(ch, c)
+}
+
 func fixed(result *types.Type, kinds ...argKind) func(*checker, *lang.Call) *types.Type {
 	return func(ch *checker, c *lang.Call) *types.Type {
 		ok := true

@@ -145,6 +145,10 @@ func (ch *checker) mapKeys(m *lang.MapExpr, st *mapState) {
 			ch.errorf(k, "%s cannot be used as a map key", t)
 			return
 		}
+		if t.Kind == types.Tuple {
+			ch.errorf(m, "tuple cannot be used as a map key: use a multi-key map instead (@map[$1, $2] = ...)")
+			return
+		}
 		ts[i] = mapKeyType(t)
 	}
 	var key *types.Type

@@ -49,7 +49,9 @@ func ParseFormat(format string) []Conversion {
 			continue
 		}
 		j := i + 1
-		for j < len(format) && strings.IndexByte("-+ #0", format[j]) >= 0 {
+		// Flags: bpftrace 0.17 knows only - and 0; with '+', ' ' or '#'
+		// the specifier is not a conversion and stays text.
+		for j < len(format) && strings.IndexByte("-0", format[j]) >= 0 {
 			j++
 		}
 		for j < len(format) && (format[j] >= '0' && format[j] <= '9') {

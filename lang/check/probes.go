@@ -44,10 +44,12 @@ var noResolve = map[string]bool{
 // misses are warnings, as in bpftrace.
 func (ch *checker) expandProbes() {
 	ch.targets = make([][]*Target, len(ch.file.Probes))
+	seen := map[string]bool{}
 	for i, p := range ch.file.Probes {
 		var misses []*lang.Error
 		for _, ap := range p.Attach {
 			ts, miss := ch.expandAttach(ap)
+			ch.onlyOnce(ap, ts, seen)
 			ch.targets[i] = append(ch.targets[i], ts...)
 			if miss != nil {
 				misses = append(misses, miss)
@@ -60,6 +62,20 @@ func (ch *checker) expandProbes() {
 				ch.errs.Add(m)
 			}
 		}
+	}
+}
+
+// onlyOnce reports a BEGIN or END probe after the first one: bpftrace runs
+// each of them once, so a script may define each at most once.
+func (ch *checker) onlyOnce(ap *lang.AttachPoint, ts []*Target, seen map[string]bool) {
+	for _, t := range ts {
+		if t.Provider != "BEGIN" && t.Provider != "END" {
+			continue
+		}
+		if seen[t.Provider] {
+			ch.errorf(ap, "more than one %s probe defined", t.Provider)
+		}
+		seen[t.Provider] = true
 	}
 }
 

@@ -20,7 +20,8 @@ type spec struct {
 
 // Printf formats a printf record as bpftrace does. rec holds the args laid
 // out as types.NewTuple(args...). Conversions: %d %i %u %x %X %o %c %s %p %%,
-// %r %rx %rh for buffers; flags - 0 + space #; width; precision; length
+// %r %rx %rh for buffers; flags - and 0 (as in bpftrace 0.17, a specifier
+// with + space or # is text); width; precision; length
 // modifiers hh h l ll j z t. An integer is widened by its own type's sign
 // and converted at the modifier's width (none: 32 bits), as C does. %s of a
 // non-string prints its text (Value); of a char array, the C string. A
@@ -128,13 +129,8 @@ func parseSpec(s string) (sp spec, n int) {
 			sp.minus = true
 		case '0':
 			sp.zero = true
-		case '+':
-			sp.plus = true
-		case ' ':
-			sp.space = true
-		case '#':
-			sp.hash = true
 		default:
+			// bpftrace 0.17 knows no other flag: "%+d" stays text.
 			goto width
 		}
 	}
