@@ -254,7 +254,7 @@ func (g *gen) binary(e *lang.Binary) {
 		g.divide(e.Op == "%", isSigned(t))
 	case ">>":
 		op := asm.RSh
-		if isSigned(g.typeOf(e.X)) {
+		if isSigned(t) {
 			op = asm.ArSh
 		}
 		g.aluApply(op, imm, isImm)

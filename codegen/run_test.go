@@ -84,6 +84,8 @@ func TestRunBegin(t *testing.T) {
 			want: []string{`printf(1, "ab", -3)`}},
 		{name: "while", in: `BEGIN { $i = 0; $s = 0; while ($i < 10) { $i++; if ($i == 3) { continue; } if ($i > 6) { break; } $s += $i; } printf("%d\n", $s); }`,
 			want: []string{"printf(18)"}},
+		{name: "signed division like its fold", in: `BEGIN { $a = -7; $b = 2; $u = (uint64)2; $c = -8; printf("%d %d %d %d %d %d %d %d %d %d %d\n", $a / $b, -7 / 2, $a % $b, -7 % 2, $c >> 1, -8 >> 1, $a / -1, 7 / -2, $a / $u, -7 / (uint64)2, $c >> $u); }`,
+			want: []string{"printf(-3, -3, -1, -1, -4, -4, 7, -3, 9223372036854775804, 9223372036854775804, 4611686018427387902)"}},
 		{name: "unroll", in: `BEGIN { $i = 1; unroll(5) { $i = $i * 2; } printf("%d\n", $i); }`,
 			want: []string{"printf(32)"}},
 		{name: "exit", in: `BEGIN { printf("a\n"); exit(); printf("b\n"); }`,

@@ -10,10 +10,13 @@
 //     operand is unsigned, else int64. ! gives uint64; && || int64. Unary
 //     - and ~ keep the operand's type: -(uint8)1 is 255. A cast (uintN)x
 //     truncates to N bits and keeps that width.
-//   - / % and >> work on the unsigned 64-bit patterns whatever the types
-//     (BPF's ALU does, and so does bpftrace: -5 / 2 prints
-//     9223372036854775805, -8 >> 1 prints 9223372036854775804). Constants
-//     are folded that way.
+//   - / % and >> follow the result's type: signed (C's truncating
+//     division, arithmetic shift) when it is int64, unsigned when either
+//     operand is unsigned. Constants are folded the same way, so -5 / 2 and
+//     $v / 2 with $v = -5 both give -2. This departs from bpftrace 0.17,
+//     which works on the unsigned 64-bit patterns whatever the types (-5 / 2
+//     prints 9223372036854775805) and warns that signed operands are
+//     undefined behaviour.
 //   - Info.Warnings gets bpftrace's sign warnings: + - * / % or a
 //     comparison between signed and unsigned operands (neither a literal),
 //     and / or % between two signed operands.

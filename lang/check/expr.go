@@ -277,12 +277,16 @@ func foldOp(op string, x, y int64, unsigned bool) (int64, bool) {
 	case "*":
 		return x * y, true
 	case "/", "%":
-		// BPF divides unsigned, and so does bpftrace: -5 / 2 is 2^63-3.
-		return foldDiv(op, x, y, true)
+		// As codegen does: C's truncating division when the result is
+		// signed (bpftrace 0.17 divides unsigned: -5 / 2 is 2^63-3).
+		return foldDiv(op, x, y, unsigned)
 	case "<<":
 		return int64(ux << (uy & 63)), true
 	case ">>":
-		// A logical shift, as in bpftrace.
+		// As codegen does: arithmetic when the result is signed.
+		if !unsigned {
+			return x >> (uy & 63), true
+		}
 		return int64(ux >> (uy & 63)), true
 	case "&":
 		return x & y, true
