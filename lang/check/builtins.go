@@ -371,14 +371,19 @@ const (
 )
 
 // fixed builds a check for a function with a fixed result and simple args.
-// macaddrCall checks macaddr(a): an address or a 6-byte array, but not a
-// string literal (bpftrace 0.17 rejects one).
+// macaddrCall checks macaddr(a): an address, or a string or array of 6
+// bytes that is not a string literal (bpftrace 0.17 rejects one).
 func (ch *checker) macaddrCall(c *lang.Call) *types.Type {
 	if _, ok := c.Args[0].(*lang.StrLit); ok {
 		ch.errorf(c, "macaddr() does not support literal string arguments")
 		return nil
 	}
-	return fixed(macType, argAddr)(ch, c)
+	r := fixed(macType, argAddr)(ch, c)
+	if t := ch.info.Types[c.Args[0]]; r != nil && t != nil && (t.Kind == types.String || t.Kind == types.Array) && t.Size != 6 {
+		ch.errorf(c, "macaddr() argument must be 6 bytes in size")
+		return nil
+	}
+	return r
 }
 
 func fixed(result *types.Type, kinds ...argKind) func(*checker, *lang.Call) *types.Type {
