@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/internal/bpftest"
 	"github.com/gtrace/gtrace/lang/check"
@@ -17,8 +18,12 @@ import (
 // attach attaches every tracepoint probe of the program, with cookies.
 func (l *loaded) attach(t *testing.T) {
 	t.Helper()
+	// A fresh machine has tracefs unmounted; gtrace mounts it itself (package
+	// probes), and so does this test, which may run first.
 	if _, err := os.Stat("/sys/kernel/tracing/events"); err != nil {
-		t.Skip("skipped: tracefs is not mounted at /sys/kernel/tracing")
+		if err := unix.Mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, ""); err != nil {
+			t.Fatalf("mount tracefs: %v", err)
+		}
 	}
 	for _, p := range l.prog.Probes {
 		if p.Provider != "tracepoint" {
