@@ -30,6 +30,9 @@ var ptRegs = map[string]int{
 // C calling convention argument registers.
 var sysvArgs = []string{"di", "si", "dx", "cx", "r8", "r9"}
 
+// goArgs are the integer argument registers of Go's internal ABI (amd64).
+var goArgs = []string{"ax", "bx", "cx", "di", "si", "r8", "r9", "r10", "r11"}
+
 // ident computes a scalar builtin variable into R0.
 func (g *gen) ident(e *lang.Ident) {
 	switch e.Name {
@@ -97,14 +100,41 @@ func (g *gen) arg(e lang.Node, n int) {
 		g.emit(asm.LoadMem(asm.R0, regCtx, int16(8*n), asm.DWord))
 	case "usdt":
 		g.usdtArgN(e, n)
-	case "kprobe", "uprobe":
+	case "kprobe":
 		if n >= len(sysvArgs) {
 			g.fail(e, "arg%d is not in a register", n)
 		}
 		g.reg(e, sysvArgs[n])
+	case "uprobe":
+		g.uprobeArg(e, n)
 	default:
 		g.fail(e, "arg%d is not available for %s probes", n, g.fn.grp.provider)
 	}
+}
+
+// uprobeArg reads argument word n at a function's entry, by the calling
+// convention of the probed function (check.Target.ABI): the C one or Go's
+// register ABI. Words past the registers are on the stack, above the
+// return address.
+func (g *gen) uprobeArg(e lang.Node, n int) {
+	regs := sysvArgs
+	if g.fn.grp.abi == "go" {
+		regs = goArgs
+	}
+	if n < len(regs) {
+		g.reg(e, regs[n])
+		return
+	}
+	m := g.mark()
+	tmp := g.alloc(8)
+	g.emit(asm.LoadMem(asm.R3, regCtx, int16(ptRegs["sp"]), asm.DWord))
+	g.emit(asm.Add.Imm(asm.R3, int32(8*(n-len(regs)+1))))
+	g.addr(asm.R1, tmp)
+	g.emit(asm.Mov.Imm(asm.R2, 8))
+	g.call(asm.FnProbeReadUser)
+	g.helperErr(e, readName(spaceUser, false), checkAll)
+	g.emit(asm.LoadMem(asm.R0, tmp.base, int16(tmp.off), asm.DWord))
+	g.release(m)
 }
 
 // reg reads a saved register from pt_regs.

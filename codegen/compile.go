@@ -310,6 +310,7 @@ func cookieProvider(provider string) bool {
 type group struct {
 	provider string
 	targets  []*check.Target
+	abi      string    // calling convention of user functions (check.Target.ABI)
 	cookie   bool      // the probe id comes from the attach cookie
 	sys      *sysGroup // non-nil: the syscall fast path (syscalls.go)
 }
@@ -353,6 +354,9 @@ func (g *gen) groups(p *check.Probe, u uses) []*group {
 		if u.argN && t.Provider == "usdt" {
 			key += "|" + g.usdtKey(t.Name)
 		}
+		if u.argN {
+			key += "|" + t.ABI
+		}
 		if u.probe && (!cookieProvider(t.Provider) || u.targetDependent) {
 			key += "|" + t.Name
 		}
@@ -360,7 +364,7 @@ func (g *gen) groups(p *check.Probe, u uses) []*group {
 			grp.targets = append(grp.targets, t)
 			continue
 		}
-		grp := &group{provider: t.Provider, targets: []*check.Target{t}}
+		grp := &group{provider: t.Provider, targets: []*check.Target{t}, abi: t.ABI}
 		byKey[key] = grp
 		out = append(out, grp)
 	}

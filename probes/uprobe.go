@@ -213,6 +213,29 @@ func (p *uprobeProvider) Describe(probe string) (string, error) {
 	return b.String(), nil
 }
 
+// ABI returns the calling convention of the function a full uprobe or
+// uretprobe name probes: "go" for a function written in Go in a Go program
+// (Go's register ABI, see elfsym.File.GoABI), "" for the C convention.
+// Other probes, and addresses, are "".
+func (r *Registry) ABI(probe string) (string, error) {
+	prov, path, sym, err := splitUprobe(probe)
+	if err != nil || (prov != "uprobe" && prov != "uretprobe") {
+		return "", nil
+	}
+	fn, _, _ := strings.Cut(sym, "+")
+	if _, isAddr := parseAddr(fn); isAddr {
+		return "", nil
+	}
+	f, err := r.k.binary(path)
+	if err != nil {
+		return "", err
+	}
+	if e, ok := f.Func(fn); ok && f.GoABI(e) {
+		return "go", nil
+	}
+	return "", nil
+}
+
 // splitUprobe splits a full uprobe or USDT name into provider, binary and
 // the rest.
 func splitUprobe(probe string) (prov, path, rest string, err error) {

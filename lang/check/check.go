@@ -34,6 +34,15 @@ type EnumResolver interface {
 	Enum(name string) (int64, error)
 }
 
+// ABIResolver is implemented by resolvers that know the calling convention
+// of the function a uprobe or uretprobe names. The checker records it in
+// Target.ABI.
+type ABIResolver interface {
+	// ABI returns "go" for a function that follows Go's register ABI
+	// (written in Go, in a Go program) and "" for the C convention.
+	ABI(probe string) (string, error)
+}
+
 // Config configures a check. A nil *Config means the defaults.
 type Config struct {
 	Resolver Resolver // nil: attach points are not expanded, "args" is an error
@@ -90,4 +99,7 @@ type Target struct {
 	Provider string            // canonical provider name
 	Name     string            // full probe name: "tracepoint:sched:sched_switch", "BEGIN", "interval:ms:100"
 	Args     *types.Type       // the "args" struct of this target, or nil; filled only when the probe uses args
+	// ABI is the calling convention of a uprobe's or uretprobe's function:
+	// "go" for Go's register ABI, "" for C's (see ABIResolver).
+	ABI string
 }

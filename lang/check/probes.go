@@ -112,6 +112,15 @@ func (ch *checker) expandAttach(ap *lang.AttachPoint) ([]*Target, *lang.Error) {
 	for i, n := range names {
 		ts[i] = &Target{Point: ap, Provider: provider, Name: n}
 	}
+	if ar, ok := r.(ABIResolver); ok && (provider == "uprobe" || provider == "uretprobe") {
+		for _, t := range ts {
+			abi, err := ar.ABI(t.Name)
+			if err != nil {
+				return nil, lang.NewError(ch.file, ap.Span(), err.Error())
+			}
+			t.ABI = abi
+		}
+	}
 	return ts, nil
 }
 

@@ -35,6 +35,9 @@ type File struct {
 	// order.
 	USDT  []stapsdt.Probe
 	loads []elf.ProgHeader
+	// goInternal holds the entry addresses of the functions written in
+	// Go (see goabi.go).
+	goInternal map[uint64]bool
 }
 
 // Open reads the ELF file at path. It returns an error for files that are
@@ -59,6 +62,9 @@ func Open(path string) (*File, error) {
 		}
 	}
 	f.Go = ef.Section(".gopclntab") != nil || ef.Section(".go.buildinfo") != nil
+	if f.Go {
+		f.goInternal = goInternal(ef)
+	}
 	if f.Funcs, err = funcs(ef, f.Go); err != nil {
 		return nil, fmt.Errorf("read symbols of %s: %w", path, err)
 	}
@@ -163,6 +169,15 @@ func (f *File) Func(name string) (Func, bool) {
 		return f.Funcs[i], true
 	}
 	return Func{}, false
+}
+
+// GoABI reports whether fn is a function of a Go program written in Go,
+// which takes its arguments and returns its results in registers by Go's
+// internal ABI (amd64: RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11), not by
+// the C convention. Functions written in assembly, C functions linked in
+// with cgo, and the functions of Go programs built before Go 1.18 are not.
+func (f *File) GoABI(fn Func) bool {
+	return f.goInternal[fn.Addr]
 }
 
 // Offset returns the file offset of a link-time address, which must lie in

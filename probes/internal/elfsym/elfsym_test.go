@@ -104,3 +104,37 @@ func TestDebugFile(t *testing.T) {
 		t.Errorf("malloc_consolidate not found with %s installed", cands[0])
 	}
 }
+
+// TestGoABI tells functions written in Go from assembly ones in this test
+// binary, and finds no Go functions in a C program.
+func TestGoABI(t *testing.T) {
+	t.Parallel()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{
+		"testing.(*T).Run": true, "main.main": true, "github.com/gtrace/gtrace/probes/internal/elfsym.TestGoABI": true,
+		"runtime.memmove": false, "runtime.rt0_go": false,
+	} {
+		fn, ok := f.Func(name)
+		if !ok {
+			t.Errorf("Func(%s): not found", name)
+			continue
+		}
+		if got := f.GoABI(fn); got != want {
+			t.Errorf("GoABI(%s) = %v, want %v", name, got, want)
+		}
+	}
+	c, err := Open(gtadd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fn, _ := c.Func("gt_add"); c.GoABI(fn) {
+		t.Errorf("GoABI(gt_add) in a C program = true")
+	}
+}
