@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
 	"testing"
 )
 
@@ -24,10 +23,7 @@ var cSources = map[string][]byte{"ctarget": ctarget}
 // given to "go build" (such as "-ldflags=-s -w"), and returns its path.
 func Go(tb testing.TB, flags ...string) string {
 	tb.Helper()
-	gobin := filepath.Join(goruntime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		gobin = lookup(tb, "go")
-	}
+	gobin := lookup(tb, "go")
 	bin := filepath.Join(tb.TempDir(), "gotarget")
 	args := append([]string{"build", "-o", bin}, flags...)
 	args = append(args, "github.com/gtrace/gtrace/internal/targets/gotarget")
