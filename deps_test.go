@@ -24,14 +24,15 @@ var allowed = []struct {
 	may       []string
 	forbidden []string // third-party import path prefixes
 }{
-	{"lang", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
+	{"lang", []string{"lang/probekind"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
+	{"lang/probekind", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
 	{"lang/types", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
-	{"lang/check", []string{"lang", "lang/types"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
-	{"codegen/...", []string{"lang", "lang/types", "lang/check"}, []string{"github.com/chzyer/readline"}},
-	{"probes/...", []string{"lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
+	{"lang/check", []string{"lang", "lang/probekind", "lang/types"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
+	{"codegen/...", []string{"lang", "lang/probekind", "lang/types", "lang/check"}, []string{"github.com/chzyer/readline"}},
+	{"probes/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
 	{"runtime/format", []string{"lang/types"}, []string{"github.com/chzyer/readline"}},
-	{"runtime", []string{"lang", "lang/types", "lang/check", "codegen/...", "probes/...", "runtime/format"}, []string{"github.com/chzyer/readline"}},
-	{"internal/...", []string{"lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
+	{"runtime", []string{"lang", "lang/probekind", "lang/types", "lang/check", "codegen/...", "probes/...", "runtime/format"}, []string{"github.com/chzyer/readline"}},
+	{"internal/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
 	{"cmd/gtrace", []string{"..."}, nil},
 	{"examples", []string{"..."}, nil},
 	{"bench", []string{"..."}, nil},
@@ -111,6 +112,9 @@ func TestRules(t *testing.T) {
 		bad  bool
 	}{
 		{"lang", []string{"fmt", module + "/lang/types"}, true},
+		{"lang", []string{module + "/lang/probekind"}, false},
+		{"lang/probekind", []string{module + "/lang"}, true},
+		{"lang/probekind", []string{"github.com/cilium/ebpf"}, true},
 		{"lang/check", []string{module + "/lang", module + "/lang/types"}, false},
 		{"lang/check", []string{module + "/codegen"}, true},
 		{"codegen", []string{module + "/probes"}, true},

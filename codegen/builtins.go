@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/probekind"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -139,9 +140,7 @@ func (g *gen) uprobeArg(e lang.Node, n int) {
 
 // reg reads a saved register from pt_regs.
 func (g *gen) reg(e lang.Node, name string) {
-	switch g.fn.grp.provider {
-	case "kprobe", "kretprobe", "uprobe", "uretprobe", "usdt":
-	default:
+	if !kindHas(g.fn.grp.provider, probekind.Reg) {
 		g.fail(e, "registers are not available for %s probes", g.fn.grp.provider)
 	}
 	off, ok := ptRegs[name]

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/check"
+	"github.com/gtrace/gtrace/lang/probekind"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -271,8 +272,7 @@ func (g *gen) pidFilter() {
 	if g.cfg == nil || g.cfg.FilterPID <= 0 {
 		return
 	}
-	switch g.fn.grp.provider {
-	case "BEGIN", "END", "interval":
+	if kindHas(g.fn.grp.provider, probekind.AnyPID) {
 		return
 	}
 	g.call(asm.FnGetCurrentPidTgid)
@@ -281,30 +281,34 @@ func (g *gen) pidFilter() {
 
 func (g *gen) anyMapUpdate() bool { return len(g.prog.Maps) > 0 }
 
-// programType returns the BPF program type for a provider.
-func programType(provider string) (ebpf.ProgramType, bool) {
-	switch provider {
-	case "BEGIN", "END", "rawtracepoint":
-		return ebpf.RawTracepoint, true
-	case "tracepoint":
-		return ebpf.TracePoint, true
-	case "interval", "profile", "software", "hardware":
-		return ebpf.PerfEvent, true
-	case "kprobe", "kretprobe", "uprobe", "uretprobe", "usdt":
-		return ebpf.Kprobe, true
-	}
-	return 0, false
+// progTypes maps the program types of the probe kinds to cilium's.
+var progTypes = map[probekind.ProgType]ebpf.ProgramType{
+	probekind.ProgRawTracepoint: ebpf.RawTracepoint,
+	probekind.ProgTracepoint:    ebpf.TracePoint,
+	probekind.ProgPerfEvent:     ebpf.PerfEvent,
+	probekind.ProgKprobe:        ebpf.Kprobe,
 }
 
-// cookieProviders attach through links that carry a BPF cookie, so one
-// program can serve many targets and still tell them apart.
-func cookieProvider(provider string) bool {
-	switch provider {
-	case "tracepoint", "kprobe", "kretprobe", "uprobe", "uretprobe", "usdt":
-		return true
+// programType returns the BPF program type for a provider; false when
+// gtrace cannot compile its probes yet.
+func programType(provider string) (ebpf.ProgramType, bool) {
+	k, ok := probekind.Lookup(provider)
+	if !ok || !k.Supported() {
+		return 0, false
 	}
-	return false
+	return progTypes[k.Prog], true
 }
+
+// kindHas reports whether the probe kind provider allows a.
+func kindHas(provider string, a probekind.Allows) bool {
+	k, ok := probekind.Lookup(provider)
+	return ok && k.Has(a)
+}
+
+// cookieProvider reports whether provider attaches through links that
+// carry a BPF cookie, so one program can serve many targets and still
+// tell them apart.
+func cookieProvider(provider string) bool { return kindHas(provider, probekind.Cookie) }
 
 // group is a set of targets of one probe block compiled to one program.
 type group struct {
@@ -389,7 +393,7 @@ func argsKey(t *types.Type) string {
 func (g *gen) program(name string, p *check.Probe, grp *group) {
 	pt, ok := groupProgramType(grp)
 	if !ok {
-		g.fail(p.Node.Attach[0], "probe type %q is not supported", grp.provider)
+		g.fail(p.Node.Attach[0], "%s probes are not supported yet", grp.provider)
 	}
 	fn := newFn(name, p, grp)
 	g.fn = fn

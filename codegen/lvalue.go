@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/probekind"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -268,8 +269,7 @@ func (g *gen) space(pt *types.Type) addrSpace {
 	if pt != nil && pt.Kind == types.Pointer && pt.UserSpace {
 		return spaceUser
 	}
-	switch g.fn.grp.provider {
-	case "uprobe", "uretprobe", "usdt":
+	if kindHas(g.fn.grp.provider, probekind.User) {
 		return spaceUser
 	}
 	return spaceAny

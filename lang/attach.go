@@ -5,33 +5,15 @@ package lang
 import (
 	"sort"
 	"strings"
-)
 
-// providers maps every accepted provider spelling to its canonical name.
-var providers = map[string]string{
-	"BEGIN": "BEGIN", "begin": "BEGIN", "END": "END", "end": "END",
-	"tracepoint": "tracepoint", "t": "tracepoint",
-	"rawtracepoint": "rawtracepoint", "rt": "rawtracepoint",
-	"kprobe": "kprobe", "k": "kprobe",
-	"kretprobe": "kretprobe", "kr": "kretprobe",
-	"uprobe": "uprobe", "u": "uprobe",
-	"uretprobe": "uretprobe", "ur": "uretprobe",
-	"usdt": "usdt", "U": "usdt",
-	"profile": "profile", "p": "profile",
-	"interval": "interval", "i": "interval",
-	"software": "software", "s": "software",
-	"hardware": "hardware", "h": "hardware",
-	"watchpoint": "watchpoint", "w": "watchpoint",
-	"kfunc": "kfunc", "f": "kfunc", "fentry": "kfunc",
-	"kretfunc": "kretfunc", "fr": "kretfunc", "fexit": "kretfunc",
-	"iter": "iter", "it": "iter",
-}
+	"github.com/gtrace/gtrace/lang/probekind"
+)
 
 func (l *lowerer) attach(g *gAttach) *AttachPoint {
 	a := &AttachPoint{Raw: g.Raw}
 	a.At = l.span(g.Tokens)
 	fields := splitAttach(g.Raw)
-	prov, ok := providers[fields[0]]
+	kind, ok := probekind.Lookup(fields[0])
 	if !ok && strings.Contains(fields[0], "$") {
 		// "BEG$1": the provider is known only once the checker substitutes
 		// positional parameters, so it is kept as written.
@@ -46,11 +28,11 @@ func (l *lowerer) attach(g *gAttach) *AttachPoint {
 		l.errs.Add(NewError(l.s.f, at, "unknown probe type \""+fields[0]+"\"", suggestProvider(fields[0])...))
 		return a
 	}
-	a.Provider, a.Parts = prov, fields[1:]
+	a.Provider, a.Parts = kind.Name, fields[1:]
 	switch {
-	case prov == "BEGIN" || prov == "END":
+	case kind.Parts.Max == 0:
 		if len(a.Parts) > 0 {
-			l.errorf(a.At, "%s probe takes no arguments", prov)
+			l.errorf(a.At, "%s probe takes no arguments", kind.Name)
 		}
 	case len(a.Parts) == 0 || a.Parts[len(a.Parts)-1] == "":
 		l.errorf(a.At, "incomplete attach point %q: expected %s:...", g.Raw, fields[0])
@@ -84,9 +66,9 @@ func splitAttach(raw string) []string {
 // suggestProvider returns a "did you mean" hint for a misspelt provider.
 func suggestProvider(name string) []string {
 	best, names := -1, []string(nil)
-	for n, canon := range providers {
+	for _, n := range probekind.Names(0) {
 		d := levenshtein(strings.ToLower(name), strings.ToLower(n))
-		if n != canon || d > max(1, len(n)/3) || best >= 0 && d > best {
+		if d > max(1, len(n)/3) || best >= 0 && d > best {
 			continue
 		}
 		if d < best || best < 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/gtrace/gtrace/lang/probekind"
 )
 
 // opener is an unclosed bracket: where it is and what it opens ("call",
@@ -142,7 +143,7 @@ func topExpectation(prev, tok lexer.Token) string {
 // looksLikeAttach tells an attach point from a word of a probe body
 // written without its "{".
 func looksLikeAttach(raw string) bool {
-	_, known := providers[raw]
+	_, known := probekind.Lookup(raw)
 	return known || strings.Contains(raw, ":")
 }
 

@@ -22,16 +22,16 @@ func ExampleRegistry_Describe() {
 	//     size_t count
 }
 
-// Expand returns canonical names: full provider, wildcards expanded, counts
-// in decimal.
+// Expand returns canonical names: full provider, wildcards expanded,
+// interval and profile rates as UNIT:N.
 func ExampleRegistry_Expand() {
 	r := probes.New(&probes.Options{TracefsRoot: "testdata/tracefs"})
-	for _, q := range [][]string{{"t", "syscalls", "sys_enter_open*"}, {"i", "s", "0x2"}, {"s", "faults"}} {
+	for _, q := range [][]string{{"t", "syscalls", "sys_enter_open*"}, {"i", "2s"}, {"s", "faults"}} {
 		names, _ := r.Expand(q[0], q[1:])
 		fmt.Println(names)
 	}
 	// Output:
 	// [tracepoint:syscalls:sys_enter_open tracepoint:syscalls:sys_enter_openat]
 	// [interval:s:2]
-	// [software:page-faults:100]
+	// [software:faults]
 }

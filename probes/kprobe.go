@@ -14,7 +14,6 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 
-	"github.com/gtrace/gtrace/lang/types"
 	"github.com/gtrace/gtrace/probes/internal/kallsyms"
 )
 
@@ -31,10 +30,7 @@ type kprobeProvider struct {
 
 var _ Provider = (*kprobeProvider)(nil)
 
-func (p *kprobeProvider) Name() string                   { return p.name }
-func (*kprobeProvider) ProgramType() ebpf.ProgramType    { return ebpf.Kprobe }
-func (*kprobeProvider) Args(string) (*types.Type, error) { return nil, nil }
-func (*kprobeProvider) Describe(string) (string, error)  { return "", nil }
+func (p *kprobeProvider) Name() string { return p.name }
 
 // kprobeTarget is a parsed kprobe name.
 type kprobeTarget struct {

@@ -64,10 +64,10 @@ func TestKprobeExpandErrors(t *testing.T) {
 		{"data", "kprobe", []string{"jiffies"}, "kprobe:jiffies not found", nil},
 		{"wildcard", "kprobe", []string{"nope_*"}, "kprobe:nope_* not found", nil},
 		{"wrong module", "kprobe", []string{"ext4", "vfs_read"}, "kprobe:ext4:vfs_read not found", nil},
-		{"bad offset", "kprobe", []string{"vfs_read+x"}, `invalid offset "x" in kprobe vfs_read+x`, nil},
+		{"bad offset", "kprobe", []string{"vfs_read+x"}, `invalid offset "x" in kprobe probe`, nil},
 		{"wild offset", "kprobe", []string{"vfs_*+1"}, "kprobe vfs_*+1: an offset cannot follow a wildcard", nil},
-		{"kretprobe offset", "kretprobe", []string{"vfs_read+1"}, "kretprobe vfs_read+1: kretprobes do not take an offset", nil},
-		{"arity", "kprobe", []string{"a", "b", "c"}, "kprobe probe type requires 1 or 2 arguments, got 3", nil},
+		{"kretprobe offset", "kretprobe", []string{"vfs_read+1"}, "kretprobe probes do not take an offset", nil},
+		{"arity", "kprobe", []string{"a", "b", "c"}, "kprobe probes need a function name: kprobe:function", nil},
 	}
 	r := fixture()
 	for _, tt := range tests {

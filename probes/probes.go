@@ -11,6 +11,7 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
 
+	"github.com/gtrace/gtrace/lang/probekind"
 	"github.com/gtrace/gtrace/lang/types"
 	"github.com/gtrace/gtrace/probes/internal/elfsym"
 	"github.com/gtrace/gtrace/probes/internal/kallsyms"
@@ -41,25 +42,42 @@ type Options struct {
 	PID int
 }
 
-// Provider is one kind of probe. The canonical provider name is Name();
-// full probe names start with it.
+// Provider is the implementation of one kind of probe; the facts about
+// the kind (aliases, program type, allowed builtins, part syntax) are its
+// row in lang/probekind. Name is the kind's canonical name; full probe
+// names start with it. A Provider implements whichever of expander,
+// argser, lister, patternLister and describer its kind needs.
 type Provider interface {
 	// Name is the canonical provider name ("tracepoint").
 	Name() string
-	// Expand returns the full names of the probes parts names, wildcards
-	// expanded, sorted. No match is a *NotFoundError.
-	Expand(parts []string) ([]string, error)
-	// Args returns the type of "args" for a full probe name, or nil.
-	Args(probe string) (*types.Type, error)
-	// ProgramType is the BPF program type attached to this provider's probes.
-	ProgramType() ebpf.ProgramType
 	// Attach attaches prog to a full probe name. Close the returned Closer
 	// to detach.
 	Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error)
-	// List returns the full names that "gtrace -l" shows, sorted.
+}
+
+// expander is a Provider whose attach points name kernel or binary
+// objects (probekind.Kind.Resolve): Expand returns the full names of the
+// probes parts name, wildcards expanded, sorted. No match is a
+// *NotFoundError.
+type expander interface {
+	Expand(parts []string) ([]string, error)
+}
+
+// argser is a Provider whose probes have a typed "args": Args returns its
+// type for a full probe name, or nil.
+type argser interface {
+	Args(probe string) (*types.Type, error)
+}
+
+// lister is a Provider that can list all its probes: List returns the
+// full names "gtrace -l" shows, sorted.
+type lister interface {
 	List() ([]string, error)
-	// Describe returns the lines "gtrace -lv" prints under a full probe
-	// name ("" when there are none).
+}
+
+// describer is a Provider with something to say under a probe in
+// "gtrace -lv": Describe returns those lines ("" when there are none).
+type describer interface {
 	Describe(probe string) (string, error)
 }
 
@@ -81,7 +99,7 @@ func New(opts *Options) *Registry {
 	for _, p := range []Provider{
 		specialProvider{"BEGIN"},
 		specialProvider{"END"},
-		&hwswProvider{k: k, name: "hardware", events: hardwareEvents},
+		&hwswProvider{k: k, name: "hardware"},
 		&intervalProvider{k: k},
 		&kprobeProvider{k: k, name: "kprobe"},
 		&kprobeProvider{k: k, name: "kretprobe"},
@@ -90,7 +108,7 @@ func New(opts *Options) *Registry {
 		&uprobeProvider{k: k, name: "uretprobe"},
 		&usdtProvider{k: k},
 		&rawTracepointProvider{k: k},
-		&hwswProvider{k: k, name: "software", events: softwareEvents},
+		&hwswProvider{k: k, name: "software"},
 		&tracepointProvider{k: k},
 	} {
 		r.providers[p.Name()] = p
@@ -99,49 +117,43 @@ func New(opts *Options) *Registry {
 	return r
 }
 
-// aliases maps every provider spelling to its canonical name.
-var aliases = map[string]string{
-	"BEGIN": "BEGIN", "begin": "BEGIN", "END": "END", "end": "END",
-	"tracepoint": "tracepoint", "t": "tracepoint",
-	"rawtracepoint": "rawtracepoint", "rt": "rawtracepoint",
-	"interval": "interval", "i": "interval",
-	"profile": "profile", "p": "profile",
-	"software": "software", "s": "software",
-	"hardware": "hardware", "h": "hardware",
-	"kprobe": "kprobe", "k": "kprobe", "kretprobe": "kretprobe", "kr": "kretprobe",
-	"uprobe": "uprobe", "u": "uprobe", "uretprobe": "uretprobe", "ur": "uretprobe",
-	"usdt": "usdt", "U": "usdt", "kfunc": "kfunc", "f": "kfunc",
-	"kretfunc": "kretfunc", "fr": "kretfunc", "iter": "iter", "it": "iter",
-	"watchpoint": "watchpoint", "w": "watchpoint",
-}
-
-// provider returns the provider called name (any spelling).
-func (r *Registry) provider(name string) (Provider, error) {
-	canon, ok := aliases[name]
+// provider returns the provider called name (any spelling) and its kind.
+func (r *Registry) provider(name string) (Provider, *probekind.Kind, error) {
+	kind, ok := probekind.Lookup(name)
 	if !ok {
-		return nil, fmt.Errorf("unknown probe type %q", name)
+		return nil, nil, fmt.Errorf("unknown probe type %q", name)
 	}
-	p, ok := r.providers[canon]
+	p, ok := r.providers[kind.Name]
 	if !ok {
-		return nil, notSupported("%s probes are not supported yet", canon)
+		return nil, nil, notSupported("%s probes are not supported yet", kind.Name)
 	}
-	return p, nil
+	return p, kind, nil
 }
 
 // providerOf returns the provider of a full probe name.
 func (r *Registry) providerOf(probe string) (Provider, error) {
 	name, _, _ := strings.Cut(probe, ":")
-	return r.provider(name)
+	p, _, err := r.provider(name)
+	return p, err
 }
 
 // Expand returns the full names of the probes that provider:parts... names,
-// wildcards expanded, sorted. No match is a *NotFoundError.
+// wildcards expanded, sorted. No match is a *NotFoundError. The parts are
+// checked against the kind's spelling first; a kind that names nothing in
+// the kernel (interval, software...) has one probe, its canonical name.
 func (r *Registry) Expand(provider string, parts []string) ([]string, error) {
-	p, err := r.provider(provider)
+	p, kind, err := r.provider(provider)
 	if err != nil {
 		return nil, err
 	}
-	return p.Expand(parts)
+	name, parts, err := kind.Probe(parts)
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := p.(expander); ok && kind.Resolve {
+		return e.Expand(parts)
+	}
+	return []string{name}, nil
 }
 
 // Args returns the type of "args" for a full probe name: a Struct for
@@ -151,16 +163,10 @@ func (r *Registry) Args(probe string) (*types.Type, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.Args(probe)
-}
-
-// ProgramType returns the BPF program type of a provider's programs.
-func (r *Registry) ProgramType(provider string) (ebpf.ProgramType, error) {
-	p, err := r.provider(provider)
-	if err != nil {
-		return ebpf.UnspecifiedProgram, err
+	if a, ok := p.(argser); ok {
+		return a.Args(probe)
 	}
-	return p.ProgramType(), nil
+	return nil, nil
 }
 
 // Attach attaches prog to the full probe name, with cookie as its BPF
@@ -194,8 +200,8 @@ func (r *Registry) List(pattern string) ([]string, error) {
 		return r.listProcess()
 	}
 	if prov, rest, ok := strings.Cut(pattern, ":"); ok {
-		if canon, known := aliases[prov]; known {
-			return r.listProvider(canon, canon+":"+rest)
+		if kind, known := probekind.Lookup(prov); known {
+			return r.listProvider(kind.Name, kind.Name+":"+rest)
 		}
 	}
 	names, err := r.listAll(pattern)
@@ -219,7 +225,11 @@ func (r *Registry) listProvider(canon, pattern string) ([]string, error) {
 	if pl, ok := p.(patternLister); ok {
 		return pl.ListPattern(pattern)
 	}
-	names, err := p.List()
+	l, ok := p.(lister)
+	if !ok {
+		return nil, nil
+	}
+	names, err := l.List()
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +254,7 @@ func (r *Registry) listAll(pattern string) ([]string, error) {
 	var all []string
 	var errs []error
 	for _, name := range r.order {
-		if name == "rawtracepoint" || name == "kretprobe" {
+		if kind, _ := probekind.Lookup(name); kind.ListNamed {
 			continue
 		}
 		if pl, ok := r.providers[name].(patternLister); ok {
@@ -257,7 +267,11 @@ func (r *Registry) listAll(pattern string) ([]string, error) {
 			}
 			continue
 		}
-		names, err := r.providers[name].List()
+		l, ok := r.providers[name].(lister)
+		if !ok {
+			continue
+		}
+		names, err := l.List()
 		errs = append(errs, err)
 		all = append(all, filter(pattern, names)...)
 	}
@@ -276,7 +290,10 @@ func (r *Registry) Describe(probe string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return p.Describe(probe)
+	if d, ok := p.(describer); ok {
+		return d.Describe(probe)
+	}
+	return "", nil
 }
 
 // kernel holds the kernel facts the providers share, read lazily.

@@ -8,8 +8,6 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
-
-	"github.com/gtrace/gtrace/lang/types"
 )
 
 // rawTracepointProvider is "rawtracepoint:EVENT": the same kernel trace
@@ -20,10 +18,7 @@ type rawTracepointProvider struct{ k *kernel }
 
 var _ Provider = (*rawTracepointProvider)(nil)
 
-func (*rawTracepointProvider) Name() string                     { return "rawtracepoint" }
-func (*rawTracepointProvider) ProgramType() ebpf.ProgramType    { return ebpf.RawTracepoint }
-func (*rawTracepointProvider) Args(string) (*types.Type, error) { return nil, nil }
-func (*rawTracepointProvider) Describe(string) (string, error)  { return "", nil }
+func (*rawTracepointProvider) Name() string { return "rawtracepoint" }
 
 func (p *rawTracepointProvider) Expand(parts []string) ([]string, error) {
 	if len(parts) == 2 {

@@ -18,8 +18,7 @@ type tracepointProvider struct{ k *kernel }
 
 var _ Provider = (*tracepointProvider)(nil)
 
-func (*tracepointProvider) Name() string                  { return "tracepoint" }
-func (*tracepointProvider) ProgramType() ebpf.ProgramType { return ebpf.TracePoint }
+func (*tracepointProvider) Name() string { return "tracepoint" }
 
 func (p *tracepointProvider) Expand(parts []string) ([]string, error) {
 	if len(parts) != 2 {

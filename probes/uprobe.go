@@ -11,7 +11,6 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 
-	"github.com/gtrace/gtrace/lang/types"
 	"github.com/gtrace/gtrace/probes/internal/elfsym"
 )
 
@@ -31,12 +30,9 @@ type uprobeProvider struct {
 var _ Provider = (*uprobeProvider)(nil)
 var _ patternLister = (*uprobeProvider)(nil)
 
-func (p *uprobeProvider) Name() string                   { return p.name }
-func (*uprobeProvider) ProgramType() ebpf.ProgramType    { return ebpf.Kprobe }
-func (*uprobeProvider) Args(string) (*types.Type, error) { return nil, nil }
+func (p *uprobeProvider) Name() string { return p.name }
 
 // List returns nothing: uprobes are listed only for a binary (ListPattern).
-func (*uprobeProvider) List() ([]string, error) { return nil, nil }
 
 // ListPattern lists the functions of the binaries that pattern
 // ("uprobe:/bin/bash:read*", "uprobe:/bin/bash", "uprobe:./bin/*:main",

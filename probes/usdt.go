@@ -9,7 +9,6 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 
-	"github.com/gtrace/gtrace/lang/types"
 	"github.com/gtrace/gtrace/probes/internal/elfsym"
 	"github.com/gtrace/gtrace/probes/internal/stapsdt"
 )
@@ -24,13 +23,9 @@ type usdtProvider struct{ k *kernel }
 var _ Provider = (*usdtProvider)(nil)
 var _ patternLister = (*usdtProvider)(nil)
 
-func (*usdtProvider) Name() string                     { return "usdt" }
-func (*usdtProvider) ProgramType() ebpf.ProgramType    { return ebpf.Kprobe }
-func (*usdtProvider) Args(string) (*types.Type, error) { return nil, nil }
-func (*usdtProvider) Describe(string) (string, error)  { return "", nil }
+func (*usdtProvider) Name() string { return "usdt" }
 
 // List returns nothing: USDT probes are listed only for a binary.
-func (*usdtProvider) List() ([]string, error) { return nil, nil }
 
 // ListPattern lists the USDT probes of the binaries pattern names
 // ("usdt:/usr/bin/python3.11:*", "usdt:/usr/bin/python3.11", or with -p

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/check"
+	"github.com/gtrace/gtrace/lang/probekind"
 	"github.com/gtrace/gtrace/probes"
 )
 
@@ -242,19 +243,20 @@ var builtins = []string{
 	"arg6", "arg7", "arg8", "arg9", "kstack", "ustack", "cgroup", "username", "cpid",
 }
 
-// providers are the probe kinds completion offers outside blocks.
-var providers = []string{
-	"BEGIN", "END", "tracepoint:", "rawtracepoint:", "kprobe:", "kretprobe:", "uprobe:",
-	"uretprobe:", "usdt:", "profile:", "interval:", "software:", "hardware:",
-}
-
-// listedProviders are the providers whose probe names completion lists,
-// with their aliases.
-var listedProviders = map[string]string{
-	"tracepoint": "tracepoint", "t": "tracepoint",
-	"rawtracepoint": "rawtracepoint", "rt": "rawtracepoint",
-	"software": "software", "s": "software",
-	"hardware": "hardware", "h": "hardware",
+// providers are the probe kinds completion offers outside blocks: those
+// gtrace runs, with ":" after those that take parts.
+func providers() []string {
+	var out []string
+	for _, k := range probekind.Kinds {
+		switch {
+		case !k.Supported():
+		case k.Parts.Max == 0:
+			out = append(out, k.Name)
+		default:
+			out = append(out, k.Name+":")
+		}
+	}
+	return out
 }
 
 // probeNames lists a provider's probes once and remembers them.
@@ -329,13 +331,13 @@ func complete(text string, list func(provider string) []string) (word string, ca
 	}
 	word = text[start:]
 	if prov, rest, ok := strings.Cut(word, ":"); ok {
-		canon, known := listedProviders[prov]
-		if !known {
+		kind, known := probekind.Lookup(prov)
+		if !known || !kind.Complete {
 			return word, nil
 		}
-		return word, probeCompletions(prov, rest, list(canon))
+		return word, probeCompletions(prov, rest, list(kind.Name))
 	}
-	return word, withPrefix(providers, word)
+	return word, withPrefix(providers(), word)
 }
 
 // probeCompletions completes rest, the part after "prov:", from the full

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/probekind"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -40,16 +41,8 @@ func NewStack(user bool, mode string, limit int) *types.Type {
 	return &types.Type{Kind: types.KStack, Size: 8, Stack: &types.StackSpec{Mode: mode, Limit: limit}}
 }
 
-// Provider sets for validity checks.
+// builtinIdentSet are the builtin variables, for hints.
 var (
-	argProviders    = []string{"kprobe", "uprobe", "usdt", "rawtracepoint"}
-	retProviders    = []string{"kretprobe", "uretprobe", "kretfunc"}
-	funcProviders   = []string{"kprobe", "kretprobe", "uprobe", "uretprobe", "kfunc", "kretfunc"}
-	argsProviders   = []string{"tracepoint", "rawtracepoint", "kfunc", "kretfunc", "uprobe", "uretprobe", "iter"}
-	regProviders    = []string{"kprobe", "kretprobe", "uprobe", "uretprobe", "usdt", "profile", "software", "hardware"}
-	uaddrProviders  = []string{"uprobe", "uretprobe", "usdt"}
-	overrideProvs   = []string{"kprobe"}
-	pathProviders   = []string{"kfunc", "kretfunc", "iter"}
 	builtinIdentSet = []string{
 		"pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "numaid", "cgroup", "rand", "jiffies",
 		"cpid", "comm", "username", "curtask", "ctx", "probe", "func", "retval", "args", "kstack", "ustack",
@@ -121,7 +114,7 @@ func (ch *checker) ident(id *lang.Ident) *types.Type {
 	case "func":
 		return ch.funcBuiltin(id)
 	case "retval":
-		if !ch.allowedBuiltin(id, retProviders, "the retval builtin can only be used with kretprobe, uretprobe and kretfunc probes") {
+		if !ch.allowedBuiltin(id, probekind.Retval, onlyWith("the retval builtin", probekind.Retval)) {
 			return nil
 		}
 		return types.Uint64
@@ -167,11 +160,11 @@ func (ch *checker) curtask() *types.Type {
 }
 
 func (ch *checker) funcBuiltin(id *lang.Ident) *types.Type {
-	if !ch.allowedBuiltin(id, funcProviders, "the func builtin can not be used with %s probes") {
+	if !ch.allowedBuiltin(id, probekind.Func, "the func builtin can not be used with %s probes") {
 		return nil
 	}
 	for _, p := range ch.providers {
-		if p == "uprobe" || p == "uretprobe" {
+		if k, ok := probekind.Lookup(p); ok && k.Has(probekind.UserFunc) {
 			return usymType
 		}
 	}
@@ -184,7 +177,7 @@ func (ch *checker) argN(id *lang.Ident) *types.Type {
 			"%s is not valid in tracepoint probes, use args", id.Name)
 		return nil
 	}
-	if !ch.allowedBuiltin(id, argProviders, "the "+id.Name+" builtin can only be used with kprobe, uprobe, usdt and rawtracepoint probes") {
+	if !ch.allowedBuiltin(id, probekind.ArgN, onlyWith("the "+id.Name+" builtin", probekind.ArgN)) {
 		return nil
 	}
 	if id.Name[0] == 's' {
@@ -208,11 +201,17 @@ func (ch *checker) firstArgsField() string {
 	return "field"
 }
 
-// allowedBuiltin reports whether every provider of the current probe is in
-// allowed, and reports msg at n otherwise; a %s in msg names the provider.
-func (ch *checker) allowedBuiltin(n lang.Node, allowed []string, msg string) bool {
+// onlyWith is the error for a builtin used in a probe kind that does not
+// allow it: "the retval builtin can only be used with kretprobe, ... probes".
+func onlyWith(what string, a probekind.Allows) string {
+	return what + " can only be used with " + probekind.List(probekind.Names(a)) + " probes"
+}
+
+// allowedBuiltin reports whether every provider of the current probe
+// allows a, and reports msg at n otherwise; a %s in msg names the provider.
+func (ch *checker) allowedBuiltin(n lang.Node, a probekind.Allows, msg string) bool {
 	for _, p := range ch.providers {
-		if !contains(allowed, p) {
+		if k, ok := probekind.Lookup(p); !ok || !k.Has(a) {
 			if strings.Contains(msg, "%s") {
 				msg = fmt.Sprintf(msg, p)
 			}
@@ -226,8 +225,8 @@ func (ch *checker) allowedBuiltin(n lang.Node, allowed []string, msg string) boo
 // funcSig is one builtin function's signature.
 type funcSig struct {
 	name     string
-	min, max int      // arity; max < 0 means variadic
-	where    []string // providers where it is allowed; nil means anywhere
+	min, max int              // arity; max < 0 means variadic
+	where    probekind.Allows // the probe kinds where it is allowed: those that have where (0: all)
 	unsafe   bool
 	check    func(ch *checker, c *lang.Call) *types.Type
 }
@@ -252,13 +251,13 @@ func funcTable() []funcSig {
 		{name: "strncmp", min: 3, max: 3, check: (*checker).strncmpCall},
 		{name: "strcontains", min: 2, max: 2, check: (*checker).strcontainsCall},
 		{name: "strerror", min: 1, max: 1, check: fixed(errnoType, argInt)},
-		{name: "path", min: 1, max: 1, where: pathProviders, check: (*checker).pathCall},
+		{name: "path", min: 1, max: 1, where: probekind.Path, check: (*checker).pathCall},
 		// Symbols and addresses.
 		{name: "ksym", min: 1, max: 1, check: fixed(ksymType, argInt)},
 		{name: "usym", min: 1, max: 1, check: fixed(usymType, argInt)},
 		{name: "kaddr", min: 1, max: 1, check: fixed(types.Uint64, argStrLit)},
-		{name: "uaddr", min: 1, max: 1, where: uaddrProviders, check: fixed(types.NewPointer(types.Uint64, true), argStrLit)},
-		{name: "reg", min: 1, max: 1, where: regProviders, check: (*checker).regCall},
+		{name: "uaddr", min: 1, max: 1, where: probekind.UAddr, check: fixed(types.NewPointer(types.Uint64, true), argStrLit)},
+		{name: "reg", min: 1, max: 1, where: probekind.Reg, check: (*checker).regCall},
 		{name: "uptr", min: 1, max: 1, check: (*checker).ptrCall},
 		{name: "kptr", min: 1, max: 1, check: (*checker).ptrCall},
 		// Networking.
@@ -293,7 +292,7 @@ func funcTable() []funcSig {
 		// Control.
 		{name: "exit", min: 0, max: 1, check: fixed(types.Void, argInt)},
 		{name: "signal", min: 1, max: 1, unsafe: true, check: (*checker).signalCall},
-		{name: "override", min: 1, max: 1, unsafe: true, where: overrideProvs, check: fixed(types.Void, argInt)},
+		{name: "override", min: 1, max: 1, unsafe: true, where: probekind.Override, check: fixed(types.Void, argInt)},
 	}
 }
 
@@ -330,7 +329,7 @@ func (ch *checker) call(c *lang.Call) *types.Type {
 	if sig.unsafe && !ch.conf.unsafe() {
 		ch.errorHint(c, []string{"run with --unsafe to allow it"}, "%s() is unsafe; use --unsafe", c.Name)
 	}
-	if sig.where != nil && !ch.allowedBuiltin(c, sig.where, c.Name+"() can not be used in %s probes") {
+	if sig.where != 0 && !ch.allowedBuiltin(c, sig.where, c.Name+"() can not be used in %s probes") {
 		ch.args(c)
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/probekind"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -348,7 +349,7 @@ func (ch *checker) argsField(e *lang.Field, id *lang.Ident) *types.Type {
 // argsType returns the args struct of every target of the current probe,
 // asking the resolver once per target.
 func (ch *checker) argsType(id *lang.Ident) []*types.Type {
-	if !ch.allowedBuiltin(id, argsProviders, "the args builtin can only be used with tracepoint, rawtracepoint, kfunc and uprobe probes") {
+	if !ch.allowedBuiltin(id, probekind.Args, onlyWith("the args builtin", probekind.Args)) {
 		return nil
 	}
 	r := ch.conf.resolver()
