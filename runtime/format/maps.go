@@ -219,11 +219,16 @@ func keyElems(key *types.Type) ([]*types.Type, []int) {
 }
 
 // keyParts returns the text of each key element; stacks as keys are
-// indented 4 spaces.
+// indented 4 spaces. 8-byte integers print signed whatever their type, as
+// bpftrace 0.17 prints keys (@[(uint64)-2] is @[-2]; smaller unsigned
+// ones stay unsigned).
 func keyParts(env *Env, key *types.Type, b []byte) []string {
 	elems, offs := keyElems(key)
 	parts := make([]string, len(elems))
 	for i, t := range elems {
+		if t.Kind == types.Int && t.Size == 8 && !t.Signed {
+			t = types.Int64
+		}
 		parts[i] = valueText(env, t, pad(field(b, offs[i], t.Size), t.Size), false, 4)
 	}
 	return parts
