@@ -1,0 +1,79 @@
+package vmtest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Binaries are the static programs the guest runs.
+type Binaries struct {
+	Init, Gtrace, GuestTest string
+}
+
+// Build compiles vminit, gtrace and the guest test binary (all static,
+// CGO_ENABLED=0) into dir. root is the module root.
+func Build(root, dir string) (*Binaries, error) {
+	b := &Binaries{
+		Init:      filepath.Join(dir, "init"),
+		Gtrace:    filepath.Join(dir, "gtrace"),
+		GuestTest: filepath.Join(dir, "guest.test"),
+	}
+	steps := [][]string{
+		{"build", "-o", b.Init, "./internal/vmtest/vminit"},
+		{"build", "-o", b.Gtrace, "./cmd/gtrace"},
+		{"test", "-c", "-o", b.GuestTest, "./internal/vmtest/guest"},
+	}
+	for _, args := range steps {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return b, nil
+}
+
+// Pack writes the initramfs for one kernel to path: the binaries, busybox
+// (for /bin/sh and the tools' helpers), Debian's bpftrace tools from
+// toolsDir (copied at build time, never committed), and the kernel's
+// guest modules; the cases of casesDir go to /guest/testdata.
+func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir string) error {
+	ir := &Initramfs{
+		Files: map[string]string{
+			"/init":       b.Init,
+			"/bin/gtrace": b.Gtrace,
+			"/guest.test": b.GuestTest,
+		},
+		Symlinks: map[string]string{},
+	}
+	if bb, err := exec.LookPath("busybox"); err == nil {
+		ir.Files["/bin/busybox"] = bb
+		for _, c := range []string{"sh", "ls", "cat", "sleep", "dd", "mount", "insmod", "true", "echo", "head", "grep", "wc", "losetup", "sync", "id"} {
+			ir.Symlinks["/bin/"+c] = "busybox"
+		}
+	}
+	cases, _ := filepath.Glob(filepath.Join(casesDir, "*.txtar"))
+	for _, c := range cases {
+		ir.Files["/guest/testdata/"+filepath.Base(c)] = c
+	}
+	tools, _ := filepath.Glob(filepath.Join(toolsDir, "*.bt"))
+	for _, t := range tools {
+		ir.Files["/tools/"+filepath.Base(t)] = t
+	}
+	for _, m := range f.Modules {
+		ir.Files["/modules/"+filepath.Base(m)] = m
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := ir.Write(out); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

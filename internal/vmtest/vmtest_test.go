@@ -1,0 +1,58 @@
+package vmtest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestVersionCompare(t *testing.T) {
+	t.Parallel()
+	have := []string{"linux-image-6.1.0-9-cloud", "linux-image-6.1.0-57-cloud", "linux-image-6.1.0-10-cloud"}
+	slices.SortFunc(have, versionCompare)
+	want := []string{"linux-image-6.1.0-9-cloud", "linux-image-6.1.0-10-cloud", "linux-image-6.1.0-57-cloud"}
+	if !slices.Equal(have, want) {
+		t.Errorf("got %v, want %v", have, want)
+	}
+}
+
+// TestInitramfs writes an archive and lists it with cpio, the format's
+// reference reader.
+func TestInitramfs(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("cpio"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("cpio is missing")
+		}
+		t.Skip("skipped: cpio is not installed")
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "hello")
+	os.WriteFile(f, []byte("hello\n"), 0o644)
+	ir := &Initramfs{Files: map[string]string{"/init": f, "/a/b/c": f}, Symlinks: map[string]string{"/bin/sh": "busybox"}}
+	var buf bytes.Buffer
+	if err := ir.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("cpio", "-t", "--quiet")
+	cmd.Stdin = zr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("cpio -t: %v", err)
+	}
+	got := strings.Fields(string(out))
+	want := []string{"a", "a/b", "a/b/c", "bin", "bin/sh", "init"}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
