@@ -12,31 +12,19 @@ import (
 	"github.com/gtrace/gtrace/lang/types"
 )
 
-// cTypes maps C and gtrace integer type names to types.
-var cTypes = map[string]*types.Type{
+// intTypes are gtrace's own integer type names; C's are types.CInt's.
+var intTypes = map[string]*types.Type{
 	"int8": types.Int8, "int16": types.Int16, "int32": types.Int32, "int64": types.Int64,
 	"uint8": types.Uint8, "uint16": types.Uint16, "uint32": types.Uint32, "uint64": types.Uint64,
-	"char": types.Int8, "signed char": types.Int8, "unsigned char": types.Uint8,
-	"short": types.Int16, "short int": types.Int16, "signed short": types.Int16,
-	"unsigned short": types.Uint16, "unsigned short int": types.Uint16,
-	"int": types.Int32, "signed int": types.Int32, "signed": types.Int32,
-	"unsigned": types.Uint32, "unsigned int": types.Uint32,
-	"long": types.Int64, "long int": types.Int64, "signed long": types.Int64,
-	"unsigned long": types.Uint64, "unsigned long int": types.Uint64,
-	"long long": types.Int64, "long long int": types.Int64, "signed long long": types.Int64,
-	"unsigned long long": types.Uint64, "unsigned long long int": types.Uint64,
-	"bool": types.Uint8, "_Bool": types.Uint8,
-	"u8": types.Uint8, "u16": types.Uint16, "u32": types.Uint32, "u64": types.Uint64,
-	"s8": types.Int8, "s16": types.Int16, "s32": types.Int32, "s64": types.Int64,
-	"__u8": types.Uint8, "__u16": types.Uint16, "__u32": types.Uint32, "__u64": types.Uint64,
-	"__s8": types.Int8, "__s16": types.Int16, "__s32": types.Int32, "__s64": types.Int64,
-	"uint8_t": types.Uint8, "uint16_t": types.Uint16, "uint32_t": types.Uint32, "uint64_t": types.Uint64,
-	"int8_t": types.Int8, "int16_t": types.Int16, "int32_t": types.Int32, "int64_t": types.Int64,
-	"size_t": types.Uint64, "ssize_t": types.Int64, "uintptr_t": types.Uint64, "intptr_t": types.Int64,
-	"pid_t": types.Int32, "uid_t": types.Uint32, "gid_t": types.Uint32, "umode_t": types.Uint16,
-	"dev_t": types.Uint32, "loff_t": types.Int64, "off_t": types.Int64, "time_t": types.Int64,
-	"__be16": types.Uint16, "__be32": types.Uint32, "__le16": types.Uint16, "__le32": types.Uint32,
-	"sector_t": types.Uint64, "gfp_t": types.Uint32, "fmode_t": types.Uint32,
+}
+
+// intType returns the integer type called name, in gtrace or C.
+func intType(name string) *types.Type {
+	if t := intTypes[name]; t != nil {
+		return t
+	}
+	t, _ := types.CInt(name)
+	return t
 }
 
 func typeExprString(t *lang.TypeExpr) string {
@@ -94,7 +82,7 @@ func (ch *checker) baseType(te *lang.TypeExpr) *types.Type {
 		}
 		return types.Uint32
 	}
-	if t := cTypes[name]; t != nil {
+	if t := intType(name); t != nil {
 		return t
 	}
 	for _, prefix := range []string{"struct ", "union "} {
@@ -105,8 +93,8 @@ func (ch *checker) baseType(te *lang.TypeExpr) *types.Type {
 	if t := ch.structs[name]; t != nil {
 		return t
 	}
-	names := make([]string, 0, len(cTypes))
-	for n := range cTypes {
+	names := types.CIntNames()
+	for n := range intTypes {
 		names = append(names, n)
 	}
 	sort.Strings(names)

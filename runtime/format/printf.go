@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gtrace/gtrace/lang/fmtspec"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -119,67 +120,11 @@ func (p *Printer) Format(env *Env, rec []byte) (string, error) {
 }
 
 // parseSpec parses the conversion at the start of s ("%..."); n is its
-// length, 0 if it is not a conversion.
-func parseSpec(s string) (sp spec, n int) {
-	sp.prec = -1
-	i := 1
-	for ; i < len(s); i++ {
-		switch s[i] {
-		case '-':
-			sp.minus = true
-		case '0':
-			sp.zero = true
-		default:
-			// bpftrace 0.17 knows no other flag: "%+d" stays text.
-			goto width
-		}
-	}
-width:
-	i, sp.width = digits(s, i)
-	if i < len(s) && s[i] == '.' {
-		i, sp.prec = digits(s, i+1)
-	}
-	i, sp.bits = lengthMod(s, i)
-	if i >= len(s) {
-		return sp, 0
-	}
-	switch v := s[i]; v {
-	case 'd', 'i', 'u', 'x', 'X', 'o', 'c', 's', 'p':
-		sp.verb = string(v)
-		return sp, i + 1
-	case 'r':
-		sp.verb = "r"
-		if i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'h') {
-			sp.verb += s[i+1 : i+2]
-			return sp, i + 2
-		}
-		return sp, i + 1
-	}
-	return sp, 0
-}
-
-// maxWidth bounds widths and precisions, so that a hostile format cannot
-// ask for gigabytes of padding.
-const maxWidth = 1 << 16
-
-func digits(s string, i int) (int, int) {
-	v := 0
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		v = min(v*10+int(s[i]-'0'), maxWidth)
-	}
-	return i, v
-}
-
-func lengthMod(s string, i int) (int, int) {
-	for _, m := range []struct {
-		mod  string
-		bits int
-	}{{"hh", 8}, {"h", 16}, {"ll", 64}, {"l", 64}, {"j", 64}, {"z", 64}, {"t", 64}} {
-		if strings.HasPrefix(s[i:], m.mod) {
-			return i + len(m.mod), m.bits
-		}
-	}
-	return i, 0
+// length, 0 if it is not a conversion. lang/fmtspec parses it, for the
+// checker too.
+func parseSpec(s string) (spec, int) {
+	c, n := fmtspec.Parse(s)
+	return spec{minus: c.Minus, zero: c.Zero, width: c.Width, prec: c.Prec, bits: c.Bits, verb: c.Verb}, n
 }
 
 func formatArg(env *Env, sp spec, t *types.Type, b []byte) string {
