@@ -289,9 +289,11 @@ func (g *gen) applyAgg(c *lang.Call, mi *mapInfo) {
 	case types.Hist:
 		g.histSlot()
 		g.bumpSlot(64)
+		g.addSum(65)
 	case types.Lhist:
 		g.lhistSlot(c, mi.Value.Lin)
 		g.bumpSlot(lhistSlots(mi.Value.Lin) - 1)
+		g.addSum(lhistSlots(mi.Value.Lin))
 	default:
 		g.fail(c, "%s is not an aggregation", c.Name)
 	}
@@ -309,6 +311,16 @@ func (g *gen) bumpSlot(last int) {
 		asm.Add.Imm(asm.R1, 1),
 		asm.StoreMem(asm.R2, 0, asm.R1, asm.DWord))
 	g.label(skip)
+}
+
+// addSum adds R7 to u64 slot i of the value at R8: the sum of the values
+// a histogram has counted, which the runtime exports (Prometheus _sum).
+func (g *gen) addSum(i int) {
+	g.emit(asm.Mov.Reg(asm.R2, asm.R8),
+		asm.Add.Imm(asm.R2, int32(i*8)),
+		asm.LoadMem(asm.R1, asm.R2, 0, asm.DWord),
+		asm.Add.Reg(asm.R1, asm.R7),
+		asm.StoreMem(asm.R2, 0, asm.R1, asm.DWord))
 }
 
 // histSlot computes the log2 slot of R7 into R1: 0 for negatives, 1 for

@@ -78,11 +78,19 @@ func (s *Session) printAllMaps(w io.Writer) error {
 			errs = append(errs, err)
 			continue
 		}
-		if err := format.PrintMap(w, &s.env.env, fm, 0, 0); err != nil {
+		if err := s.dumpMap(w, fm); err != nil {
 			return err
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// dumpMap prints one map of the dump, through Options.DumpMap when set.
+func (s *Session) dumpMap(w io.Writer, fm *format.Map) error {
+	if s.opts.DumpMap != nil {
+		return s.opts.DumpMap(w, &s.env.env, fm)
+	}
+	return format.PrintMap(w, &s.env.env, fm, 0, 0)
 }
 
 // clearMap deletes every key of a hash map. An array map (a scalar or

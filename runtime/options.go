@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/cilium/ebpf"
+
+	"github.com/gtrace/gtrace/runtime/format"
 )
 
 // Attacher attaches a loaded program to one concrete probe. probes.Registry
@@ -48,6 +50,9 @@ type Options struct {
 	Stdin io.Reader
 	// Env adds variables to Cmd's environment (os.Environ() is always used).
 	Env []string
+	// DumpMap, when set, prints each map of the dump at exit and on
+	// SIGUSR1 instead of the text or JSON form (-f folded sets it).
+	DumpMap func(w io.Writer, env *format.Env, m *format.Map) error
 }
 
 func (o *Options) stdout() io.Writer {

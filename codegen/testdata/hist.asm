@@ -10,7 +10,7 @@ p0_tracepoint:
 	  6: MovReg dst: r2 src: rfp
 	  7: AddImm dst: r2 imm: -24
 	  8: Call FnMapLookupElem
-	  9: JEqImm dst: r0 off: -1 imm: 0 <L11>
+	  9: JEqImm dst: r0 off: -1 imm: 0 <L2>
 	 10: MovReg dst: r8 src: r0
 	 11: LdXMemDW dst: r7 src: rfp off: -16 imm: 0
 	 12: MovImm dst: r1 imm: 0
@@ -64,9 +64,15 @@ L10:
 	 53: AddImm dst: r1 imm: 1
 	 54: StXMemDW dst: r2 src: r1 off: 0 imm: 0
 L11:
-	 55: MovImm dst: r0 imm: 0
-	 56: Exit
-map AT_: PerCPUArray key 4 value 520 max 1
+	 55: MovReg dst: r2 src: r8
+	 56: AddImm dst: r2 imm: 520
+	 57: LdXMemDW dst: r1 src: r2 off: 0 imm: 0
+	 58: AddReg dst: r1 src: r7
+	 59: StXMemDW dst: r2 src: r1 off: 0 imm: 0
+L2:
+	 60: MovImm dst: r0 imm: 0
+	 61: Exit
+map AT_: PerCPUArray key 4 value 528 max 1
 map errors: PerCPUArray key 4 value 8 max 2
 map ringbuf: RingBuf key 0 value 0 max 1048576
-map zero: Array key 4 value 520 max 1
+map zero: Array key 4 value 528 max 1

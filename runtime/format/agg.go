@@ -21,11 +21,45 @@ func AggSize(t *types.Type) int {
 	case types.Min, types.Max, types.Avg, types.Stats:
 		return 16
 	case types.Hist:
-		return HistSlots * 8
+		return (HistSlots + 1) * 8
 	case types.Lhist:
-		return lhistSlots(t) * 8
+		return (lhistSlots(t) + 1) * 8
 	}
 	return t.Size
+}
+
+// HistCounts returns the bucket counts of a reduced hist or lhist value
+// (see codegen/doc.go for what each slot holds) and the sum of the values
+// counted, which follows the buckets.
+func HistCounts(t *types.Type, b []byte) (counts []uint64, sum int64) {
+	counts = slots(t, b)
+	b = pad(b, AggSize(t))
+	return counts, int64(u64(b[len(counts)*8:]))
+}
+
+// HistBound returns the largest value bucket i of a hist or lhist of n
+// buckets holds, and false for the last bucket of an lhist (v >= max),
+// which has no bound.
+func HistBound(t *types.Type, i, n int) (int64, bool) {
+	if t.Kind == types.Lhist {
+		lin := t.Lin
+		if lin == nil {
+			lin = &types.LinSpec{Step: 1}
+		}
+		if i == n-1 {
+			return 0, false
+		}
+		return lin.Min + int64(i)*lin.Step - 1, true
+	}
+	switch {
+	case i == 0:
+		return -1, true
+	case i == 1:
+		return 0, true
+	case i >= 64:
+		return 1<<63 - 1, true
+	}
+	return int64(1)<<(i-1) - 1, true
 }
 
 // lhistSlots is (max-min)/step + 2: the in-range buckets plus the two
