@@ -33,6 +33,7 @@ var allowed = []struct {
 	{"probes/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
 	{"runtime/format", []string{"lang/fmtspec", "lang/types"}, []string{"github.com/chzyer/readline"}},
 	{"runtime", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check", "codegen/...", "probes/...", "runtime/format"}, []string{"github.com/chzyer/readline"}},
+	{"export", []string{"lang/...", "codegen/...", "runtime/format"}, []string{"github.com/chzyer/readline"}},
 	{"internal/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
 	{"cmd/gtrace", []string{"..."}, nil},
 	{"examples", []string{"..."}, nil},

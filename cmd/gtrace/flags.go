@@ -34,6 +34,7 @@ type options struct {
 	info       bool
 	noWarnings bool
 	kk         int // -k, -kk: report failed helper calls (codegen.Config.HelperCheck)
+	export     exportOptions
 }
 
 // stringList is a repeatable string flag.
@@ -56,7 +57,7 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.BoolVar(&o.verbose, "v", false, "verbose: the raw verifier log on load errors")
 	fs.BoolVar(&o.quiet, "q", false, "quiet: no \"Attaching N probes...\" line")
 	fs.StringVar(&o.dump, "d", "", "print the checked program as `ast|types|asm` and exit")
-	fs.StringVar(&o.format, "f", "text", "output `format`: text or json")
+	fs.StringVar(&o.format, "f", "text", "output `format`: text, json or folded")
 	fs.StringVar(&o.output, "o", "", "write output to `file` instead of stdout")
 	fs.StringVar(&o.cmd, "c", "", "run `command`, trace while it lives, set cpid")
 	fs.StringVar(pid, "p", "", "trace only process `pid`")
@@ -74,6 +75,7 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.Var(ignored, "include", "accepted for bpftrace compatibility (`file`)")
 	fs.Bool("usdt-file-activation", false, "accepted for bpftrace compatibility")
 	fs.Bool("b", false, "accepted for bpftrace compatibility")
+	addExportFlags(fs, &o.export)
 	return fs
 }
 
@@ -98,9 +100,9 @@ func parseArgs(args []string) (*options, error) {
 			return nil, err
 		}
 	}
-	if o.format != "text" && o.format != "json" {
+	if o.format != "text" && o.format != "json" && o.format != "folded" {
 		//lint:ignore ST1005 the wording is bpftrace's, which scripts and tests match
-		return nil, fmt.Errorf("Invalid output format %q\nValid formats: text, json", o.format)
+		return nil, fmt.Errorf("Invalid output format %q\nValid formats: text, json, folded", o.format)
 	}
 	switch o.dump {
 	case "", "ast", "types", "asm":
@@ -211,7 +213,8 @@ OPTIONS:
     -l [pattern]   list probes (add -v to show tracepoint arguments)
     -c 'CMD'       run CMD, trace while it runs, set cpid
     -p PID         trace only process PID
-    -f FORMAT      output format: text (default) or json
+    -f FORMAT      output format: text (default), json, or folded (maps keyed
+                   by stacks as "frame;frame;frame count" lines, for flame graphs)
     -o FILE        write output to FILE
     -q             quiet: no "Attaching N probes..." line
     -v             verbose: show the raw verifier log on load errors
@@ -220,6 +223,13 @@ OPTIONS:
     --dry-run      load the programs into the verifier, attach nothing
     --unsafe       allow system(), signal() and override()
     --info         print what this kernel supports
+    --metrics ADDR serve the maps as Prometheus metrics at http://ADDR/metrics
+                   while the script runs (:PORT listens on 127.0.0.1 only)
+    --metrics-max-keys N
+                   keys of each map a scrape reads at most (default 10000)
+    --web.config.file FILE
+                   TLS and basic auth for --metrics (Prometheus exporter web config)
+    --pprof FILE   at exit, write the maps keyed by kstack/ustack as a pprof profile
     -h, --help     show this help
     -V, --version  print the version
 

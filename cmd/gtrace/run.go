@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/gtrace/gtrace/codegen"
 	"github.com/gtrace/gtrace/lang"
@@ -156,12 +157,12 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, prog.Listing())
 		return 0
 	}
-	return execute(o, prog, reg, stdout, stderr)
+	return execute(o, f, prog, reg, stdout, stderr)
 }
 
 // execute loads and runs a compiled program until it exits, is interrupted,
 // or its -c command ends.
-func execute(o *options, prog *codegen.Program, reg *probes.Registry, stdout, stderr io.Writer) int {
+func execute(o *options, f *lang.File, prog *codegen.Program, reg *probes.Registry, stdout, stderr io.Writer) int {
 	out := stdout
 	if o.output != "" {
 		fh, err := os.Create(o.output)
@@ -183,15 +184,27 @@ func execute(o *options, prog *codegen.Program, reg *probes.Registry, stdout, st
 	signal.Notify(usr1, syscall.SIGUSR1)
 	defer signal.Stop(usr1)
 	opts.PrintMaps = usr1
+	if err := prepareExport(o, f, prog, opts, stderr); err != nil {
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
+		return 1
+	}
 	s, err := runtime.Load(prog, opts)
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
 		return 1
 	}
 	defer s.Close()
+	stopMetrics, err := startMetrics(o, s, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ERROR: %v\n", err)
+		return 1
+	}
+	defer stopMetrics()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	start := time.Now()
 	code, err := s.Run(ctx)
+	err = errors.Join(err, writeProfile(o, s, start))
 	if err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
