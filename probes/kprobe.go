@@ -230,18 +230,9 @@ func (k *kernel) kallsymsFuncs() ([]kallsyms.Func, error) {
 }
 
 func (k *kernel) readKallsyms() ([]kallsyms.Func, error) {
-	path := k.opts.KallsymsPath
-	if path == "" {
-		path = "/proc/kallsyms"
-	}
-	f, err := os.Open(path)
+	t, err := k.kallsymsLocked()
 	if err != nil {
 		return nil, fmt.Errorf("list kernel functions: %w", err)
 	}
-	defer f.Close()
-	fs, err := kallsyms.ParseKallsyms(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return fs, nil
+	return t.Funcs(), nil
 }

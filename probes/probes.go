@@ -318,6 +318,10 @@ type kernel struct {
 	// ksyms are the text symbols of kallsyms, for names funcs lacks.
 	ksyms    []kallsyms.Func
 	ksymsErr error
+	// ktab is /proc/kallsyms, read once (kallsymsLocked) for kprobe names,
+	// kaddr() and the symbolizer.
+	ktab    *kallsyms.Table
+	ktabErr error
 	// elfs caches the binaries of uprobes and USDT probes, by path.
 	elfs map[string]*elfsym.File
 	// ld is /etc/ld.so.cache, read when ldRead.

@@ -4,45 +4,26 @@ package probes
 // uaddr("sym") and cgroupid("path").
 
 import (
-	"bufio"
 	"debug/elf"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"syscall"
 )
 
-// Kaddr returns the address of the kernel symbol name (any symbol type) from
-// kallsyms. It reads the file on each call; scripts use kaddr() rarely.
+// Kaddr returns the address of the kernel symbol name (any symbol type)
+// from kallsyms, read once.
 func (r *Registry) Kaddr(name string) (uint64, error) {
-	path := r.k.opts.KallsymsPath
-	if path == "" {
-		path = "/proc/kallsyms"
-	}
-	f, err := os.Open(path)
+	t, err := r.k.kallsyms()
 	if err != nil {
 		return 0, fmt.Errorf("resolve kernel symbol: %w", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 3 && fields[2] == name {
-			addr, err := strconv.ParseUint(fields[0], 16, 64)
-			if err != nil {
-				return 0, fmt.Errorf("resolve kernel symbol %s: bad address %q", name, fields[0])
-			}
-			if addr == 0 {
-				return 0, fmt.Errorf("kernel symbol %s has address 0: kallsyms addresses are hidden (kernel.kptr_restrict)", name)
-			}
-			return addr, nil
-		}
+	sym, ok := t.Addr(name)
+	if !ok {
+		return 0, fmt.Errorf("failed to resolve kernel symbol %s", name)
 	}
-	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("resolve kernel symbol: %w", err)
+	if sym.Addr == 0 {
+		return 0, fmt.Errorf("kernel symbol %s has address 0: kallsyms addresses are hidden (kernel.kptr_restrict)", name)
 	}
-	return 0, fmt.Errorf("failed to resolve kernel symbol %s", name)
+	return sym.Addr, nil
 }
 
 // Uaddr returns the link-time address of the symbol name (function or

@@ -79,7 +79,7 @@ func TestUprobeExpandErrors(t *testing.T) {
 		{"usdt typo", "usdt", []string{gtadd, "gtrace", "add_done"}, "usdt:" + gtadd + ":gtrace:add_done not found", []string{"did you mean usdt:" + gtadd + ":gtrace:add__done?"}},
 		{"usdt name typo", "usdt", []string{gtadd, "add_done"}, "usdt:" + gtadd + ":add_done not found", []string{"did you mean usdt:" + gtadd + ":gtrace:add__done?"}},
 		{"usdt arity", "usdt", []string{gtadd}, "usdt probe type requires 2 or 3 arguments", nil},
-		{"not ELF", "uprobe", []string{"testdata/uprobe/gtadd.c", "f"}, "testdata/uprobe/gtadd.c is not an ELF file", nil},
+		{"not ELF", "uprobe", []string{"testdata/uprobe/gtadd.c", "f"}, "testdata/uprobe/gtadd.c is not an ELF file: it does not start with \\x7fELF", nil},
 		{"glob none", "uprobe", []string{"testdata/uprobe/*.c", "f"}, "uprobe:testdata/uprobe/*.c:f not found", nil},
 		{"usdt none", "usdt", []string{"/proc/self/exe", "x"}, "usdt:/proc/self/exe:x not found", nil},
 	}

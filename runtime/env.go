@@ -13,13 +13,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/codegen"
+	"github.com/gtrace/gtrace/lang/types"
 	"github.com/gtrace/gtrace/runtime/format"
 )
 
 // envState builds the format.Env of a session and owns its caches.
 type envState struct {
 	env   format.Env
-	syms  *symbols
 	stack *ebpf.Map // nil without stacks
 
 	cgroups cgroups
@@ -28,15 +28,14 @@ type envState struct {
 	users     map[uint32]string
 }
 
-func newEnvState(p *codegen.Program, coll *ebpf.Collection, json bool) *envState {
-	e := &envState{syms: newSymbols("/"), cgroups: cgroups{mountinfo: "/proc/self/mountinfo"}}
+func newEnvState(p *codegen.Program, coll *ebpf.Collection, json bool, syms Symbolizer) *envState {
+	e := &envState{cgroups: cgroups{mountinfo: "/proc/self/mountinfo"}}
 	if p.StackMap != "" {
 		e.stack = coll.Maps[p.StackMap]
 	}
 	e.env = format.Env{
 		ProbeNames: p.ProbeNames,
 		Strftime:   p.Strftime,
-		Syms:       e.syms,
 		BootTime:   bootTime(),
 		Location:   time.Local,
 		Users:      e.user,
@@ -46,7 +45,23 @@ func newEnvState(p *codegen.Program, coll *ebpf.Collection, json bool) *envState
 	if e.stack != nil {
 		e.env.Stacks = e
 	}
+	if syms != nil {
+		e.env.Syms = symAdapter{syms}
+	}
 	return e
+}
+
+// symAdapter presents a Symbolizer as the formatter's.
+type symAdapter struct{ s Symbolizer }
+
+func (a symAdapter) Kernel(addr uint64) (format.Symbol, bool) {
+	name, off, ok := a.s.KernelSymbol(addr)
+	return format.Symbol{Name: name, Offset: off}, ok
+}
+
+func (a symAdapter) User(pid uint32, addr uint64) (format.Symbol, bool) {
+	name, off, module, ok := a.s.UserSymbol(pid, addr)
+	return format.Symbol{Name: name, Offset: off, Module: module}, ok
 }
 
 // Stack reads the frames of stack id from the stack map.
@@ -103,4 +118,47 @@ func bootTime() time.Time {
 		return time.Time{}
 	}
 	return now.Add(-time.Duration(ts.Nano()))
+}
+
+// UserSymbols reports whether p prints user-space symbols (ustack, usym(),
+// func): the caller then has its Symbolizer record process mappings from
+// before the probes are attached.
+func UserSymbols(p *codegen.Program) bool {
+	for _, m := range p.Maps {
+		if hasUserSym(m.Key) || hasUserSym(m.Value) {
+			return true
+		}
+	}
+	for _, ev := range p.Events {
+		for _, a := range ev.Args {
+			if hasUserSym(a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasUserSym(t *types.Type) bool {
+	if t == nil || t.Kind == types.Pointer { // pointers may be cyclic
+		return false
+	}
+	switch t.Kind {
+	case types.UStack, types.Usym:
+		return true
+	}
+	if hasUserSym(t.Elem) {
+		return true
+	}
+	for _, e := range t.Elems {
+		if hasUserSym(e) {
+			return true
+		}
+	}
+	for _, f := range t.Fields {
+		if hasUserSym(f.Type) {
+			return true
+		}
+	}
+	return false
 }

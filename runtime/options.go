@@ -19,6 +19,20 @@ type Attacher interface {
 	Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error)
 }
 
+// Symbolizer turns addresses into symbol names for stacks, ksym(), usym()
+// and func. probes.Symbolizer implements it; tests fake it. Addresses of a
+// process that has exited must still resolve: the runtime symbolizes when
+// it prints, often after the -c or -p process is gone.
+type Symbolizer interface {
+	// KernelSymbol returns the kernel function addr lies in and addr's
+	// offset from its start.
+	KernelSymbol(addr uint64) (name string, off uint64, ok bool)
+	// UserSymbol returns the function addr lies in within process pid,
+	// addr's offset from its start, and the path of the file mapped at
+	// addr (set when only the file is known).
+	UserSymbol(pid uint32, addr uint64) (name string, off uint64, module string, ok bool)
+}
+
 // Options configures a Session. A nil *Options means the defaults: output to
 // os.Stdout and os.Stderr, text output, no attacher (only BEGIN and END run).
 type Options struct {
@@ -35,6 +49,8 @@ type Options struct {
 	Unsafe bool
 	// Attacher attaches every probe that is not BEGIN or END.
 	Attacher Attacher
+	// Symbolizer resolves addresses; nil prints them in hex.
+	Symbolizer Symbolizer
 	// Cmd is the -c command line (argv). Its process is started before the
 	// probes are attached, held until they are, and its exit ends the
 	// session. Its pid is the "cpid" builtin.

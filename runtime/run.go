@@ -142,13 +142,7 @@ func (s *Session) watch() (<-chan struct{}, func(), error) {
 		return s.child.Done(), func() {}, nil
 	}
 	if s.opts.PID > 0 {
-		done, stopWatch, err := watchPID(s.opts.PID)
-		if err != nil {
-			return nil, nil, err
-		}
-		stop := make(chan struct{})
-		go s.env.syms.follow(uint32(s.opts.PID), stop)
-		return done, func() { close(stop); stopWatch() }, nil
+		return watchPID(s.opts.PID)
 	}
 	return nil, func() {}, nil
 }
@@ -156,11 +150,6 @@ func (s *Session) watch() (<-chan struct{}, func(), error) {
 // wait waits for a reason to stop and returns exit()'s code, if that was
 // the reason.
 func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}) int {
-	if s.child != nil {
-		stop := make(chan struct{})
-		defer close(stop)
-		go s.env.syms.follow(uint32(s.child.Pid()), stop)
-	}
 	for {
 		select {
 		case code := <-s.stopped:

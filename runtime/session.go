@@ -88,7 +88,7 @@ func (s *Session) setup() error {
 			return err
 		}
 	}
-	s.env = newEnvState(s.prog, s.coll, s.opts.JSON)
+	s.env = newEnvState(s.prog, s.coll, s.opts.JSON, s.opts.Symbolizer)
 	s.markUnwritten()
 	if err := s.fillSyscallMaps(); err != nil {
 		return err

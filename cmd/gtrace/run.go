@@ -173,9 +173,14 @@ func execute(o *options, f *lang.File, prog *codegen.Program, reg *probes.Regist
 		defer fh.Close()
 		out = fh
 	}
+	// Mappings are recorded from before the -c child starts, so its
+	// addresses resolve after it exits.
+	syms := reg.Symbolizer(!o.dryRun && runtime.UserSymbols(prog))
+	defer syms.Close()
 	opts := &runtime.Options{
 		Stdout: out, Stderr: stderr, JSON: o.format == "json", Quiet: o.quiet,
-		Verbose: o.verbose, DryRun: o.dryRun, Unsafe: o.unsafe, Attacher: reg, PID: o.pid, Stdin: os.Stdin,
+		Verbose: o.verbose, DryRun: o.dryRun, Unsafe: o.unsafe, Attacher: reg, Symbolizer: syms,
+		PID: o.pid, Stdin: os.Stdin,
 	}
 	if o.cmd != "" {
 		opts.Cmd = commandArgv(o.cmd)

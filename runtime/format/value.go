@@ -248,10 +248,16 @@ func ksymText(env *Env, addr uint64, offset bool) string {
 }
 
 func usymText(env *Env, pid uint32, addr uint64, offset, module bool) string {
+	var sym Symbol
 	if s := env.syms(); s != nil {
-		if sym, ok := s.User(pid, addr); ok {
+		var ok bool
+		if sym, ok = s.User(pid, addr); ok {
 			return symText(sym, offset, module)
 		}
+	}
+	if module && sym.Module != "" {
+		// bpftrace prints "([unknown])" here; the file is worth knowing.
+		return hexAddr(addr) + " (" + sym.Module + ")"
 	}
 	if module {
 		return hexAddr(addr) + " ([unknown])"

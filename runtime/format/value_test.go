@@ -21,6 +21,9 @@ func (fakeSyms) Kernel(addr uint64) (Symbol, bool) {
 }
 
 func (fakeSyms) User(pid uint32, addr uint64) (Symbol, bool) {
+	if addr >= 0x200 && addr < 0x300 && pid == 42 {
+		return Symbol{Module: "/lib/libx.so"}, false // a file without that symbol
+	}
 	if addr < 0x400000 || pid != 42 {
 		return Symbol{}, false
 	}
@@ -33,6 +36,8 @@ func (fakeSyms) Stack(id uint32) ([]uint64, bool) {
 		return []uint64{0xffffffff81000010, 0xffffffff81000020, 0x10}, true
 	case 2:
 		return []uint64{0x400005, 0x123, 0}, true
+	case 3:
+		return []uint64{0x400005, 0x234}, true
 	}
 	return nil, false
 }
@@ -122,6 +127,8 @@ func TestValue(t *testing.T) {
 		{"ustack", val{ustackType(""), le64(2, 42)}, "\n        main+5\n        0x123\n", `"\n        main+5\n        0x123\n"`},
 		{"ustack perf", val{ustackType("perf"), le64(2, 42)},
 			"\n\t400005 main+5 (/bin/app)\n\t123 0x123 ([unknown])\n", `"\n\t400005 main+5 (/bin/app)\n\t123 0x123 ([unknown])\n"`},
+		{"ustack perf module only", val{ustackType("perf"), le64(3, 42)},
+			"\n\t400005 main+5 (/bin/app)\n\t234 0x234 (/lib/libx.so)\n", `"\n\t400005 main+5 (/bin/app)\n\t234 0x234 (/lib/libx.so)\n"`},
 		{"struct", val{&types.Type{Kind: types.Struct, Size: 16, Fields: []*types.Field{
 			{Name: "a", Type: types.Int32}, {Name: "b", Offset: 8, Type: types.Uint64}}}, le64(uint64(1<<32-2), 9)},
 			"{ .a = -2, .b = 9 }", `{ "a": -2, "b": 9 }`},

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -38,15 +39,21 @@ type File struct {
 	// goInternal holds the entry addresses of the functions written in
 	// Go (see goabi.go).
 	goInternal map[uint64]bool
+	// byAddr are the functions by address, the first of each address in
+	// the order .symtab, .dynsym, the separate debug file, .gopclntab.
+	byAddr []Func
 }
 
 // Open reads the ELF file at path. It returns an error for files that are
 // not ELF executables or shared objects.
 func Open(path string) (*File, error) {
+	if err := sniff(path); err != nil {
+		return nil, err
+	}
 	ef, err := elf.Open(path)
 	var fe *elf.FormatError
-	if errors.As(err, &fe) {
-		return nil, fmt.Errorf("%s is not an ELF file", path)
+	if errors.As(err, &fe) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%s is not an ELF file: %v", path, err)
 	}
 	if err != nil {
 		return nil, err
@@ -65,12 +72,14 @@ func Open(path string) (*File, error) {
 	if f.Go {
 		f.goInternal = goInternal(ef)
 	}
-	if f.Funcs, err = funcs(ef, f.Go); err != nil {
+	all, err := funcs(ef, f.Go)
+	if err != nil {
 		return nil, fmt.Errorf("read symbols of %s: %w", path, err)
 	}
 	if ef.Section(".symtab") == nil {
-		f.Funcs = mergeFuncs(f.Funcs, debugFuncs(ef, path))
+		all = append(all, debugFuncs(ef, path)...)
 	}
+	f.Funcs, f.byAddr = byName(all), byAddress(all)
 	if f.USDT, err = usdt(ef); err != nil {
 		return nil, fmt.Errorf("read USDT notes of %s: %w", path, err)
 	}
@@ -78,9 +87,9 @@ func Open(path string) (*File, error) {
 }
 
 // funcs returns the defined function symbols (STT_FUNC and STT_GNU_IFUNC)
-// of .symtab and .dynsym, and for Go programs the functions of .gopclntab
-// (all there is in a binary linked with -s, as "go test" does), sorted by
-// name, the first of each name kept.
+// of .symtab and .dynsym, then for Go programs the functions of .gopclntab
+// (all there is in a binary linked with -s, as "go test" does), in that
+// order, with repeats.
 func funcs(ef *elf.File, isGo bool) ([]Func, error) {
 	var all []elf.Symbol
 	for _, read := range []func() ([]elf.Symbol, error){ef.Symbols, ef.DynamicSymbols} {
@@ -92,45 +101,51 @@ func funcs(ef *elf.File, isGo bool) ([]Func, error) {
 	}
 	fs := symFuncs(all)
 	if isGo {
-		fs = mergeFuncs(fs, goFuncs(ef))
+		fs = append(fs, goFuncs(ef)...)
 	}
 	return fs, nil
 }
 
-// symFuncs returns the defined functions of syms, the first of each name.
+// symFuncs returns the defined functions of syms, in order.
 func symFuncs(syms []elf.Symbol) []Func {
 	var fs []Func
-	seen := map[string]bool{}
 	for _, s := range syms {
 		typ := elf.ST_TYPE(s.Info)
-		if (typ != elf.STT_FUNC && typ != elf.STT_GNU_IFUNC) || s.Section == elf.SHN_UNDEF || s.Value == 0 || s.Name == "" || seen[s.Name] {
+		if (typ != elf.STT_FUNC && typ != elf.STT_GNU_IFUNC) || s.Section == elf.SHN_UNDEF || s.Value == 0 || s.Name == "" {
 			continue
 		}
-		seen[s.Name] = true
 		fs = append(fs, Func{Name: s.Name, Addr: s.Value, Size: s.Size})
 	}
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 	return fs
 }
 
-// mergeFuncs adds to fs (sorted by name) the functions of more whose names
-// it lacks, and returns the result sorted by name.
-func mergeFuncs(fs, more []Func) []Func {
-	if len(more) == 0 {
-		return fs
-	}
+// byName returns the first function of each name in fs, sorted by name.
+func byName(fs []Func) []Func {
+	out := make([]Func, 0, len(fs))
 	seen := make(map[string]bool, len(fs))
 	for _, f := range fs {
-		seen[f.Name] = true
-	}
-	for _, m := range more {
-		if !seen[m.Name] {
-			seen[m.Name] = true
-			fs = append(fs, m)
+		if !seen[f.Name] {
+			seen[f.Name] = true
+			out = append(out, f)
 		}
 	}
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
-	return fs
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// byAddress returns the first function of each address in fs, sorted by
+// address.
+func byAddress(fs []Func) []Func {
+	out := make([]Func, 0, len(fs))
+	seen := make(map[uint64]bool, len(fs))
+	for _, f := range fs {
+		if !seen[f.Addr] {
+			seen[f.Addr] = true
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Addr < out[j].Addr })
+	return out
 }
 
 // usdt reads .note.stapsdt and adjusts each PC by the difference between

@@ -1,0 +1,145 @@
+// Tests of user-space symbols, end to end: -c targets that live about a
+// millisecond (testdata/usersyms: leaf.c, goleaf) are built, traced with a
+// uprobe on their leaf function, and the maps printed at exit, after the
+// target is gone, must name every frame: the program's own functions,
+// libc's __libc_start_call_main (through libc6-dbg's separate debug file),
+// and a stripped Go program's functions (through .gopclntab).
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/gtrace/gtrace/internal/bpftest"
+)
+
+// requireTool returns the path of a program the test needs. It fails under
+// CI (which installs it) and skips elsewhere.
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not installed (.ci/run installs it)", name)
+	}
+	t.Skipf("skipped: %s is not installed", name)
+	return ""
+}
+
+// requireFile fails under CI, and skips elsewhere, when path is missing.
+func requireFile(t *testing.T, path, pkg string) {
+	t.Helper()
+	if _, err := os.Stat(path); err == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing: install %s (.ci/run does)", path, pkg)
+	}
+	t.Skipf("skipped: %s is missing (package %s)", path, pkg)
+}
+
+// symTarget is a built target and what its frames must look like.
+type symTarget struct {
+	name, bin, fn string
+	stack         *regexp.Regexp // the ustack key, bpftrace mode
+	perf          *regexp.Regexp // the first and last lines of ustack(perf)
+}
+
+// buildSymTargets builds the C target and the Go target with and without
+// symbols into dir.
+func buildSymTargets(t *testing.T, dir string) []symTarget {
+	t.Helper()
+	gcc := requireTool(t, "gcc")
+	goTool := requireTool(t, "go")
+	c := filepath.Join(dir, "leaf")
+	if out, err := exec.Command(gcc, "-O1", "-fno-omit-frame-pointer", "-o", c, "testdata/usersyms/leaf.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	g, gs := filepath.Join(dir, "goleaf"), filepath.Join(dir, "goleaf-stripped")
+	for _, b := range []struct{ out, ldflags string }{{g, ""}, {gs, "-s -w"}} {
+		cmd := exec.Command(goTool, "build", "-ldflags="+b.ldflags, "-o", b.out, "./testdata/usersyms/goleaf")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+	}
+	cStack := regexp.MustCompile(`(?m)^@s\[\n {4}leaf\+0\n {4}mid\+\d+\n {4}main\+\d+\n {4}__libc_start_call_main\+\d+\n\]: 1$`)
+	cPerf := regexp.MustCompile(`(?m)^@p\[\n\t[0-9a-f]+ leaf\+0 \(` + regexp.QuoteMeta(c) + `\)\n(\t.*\n)*\t[0-9a-f]+ __libc_start_call_main\+\d+ \(\S*/libc\.so\.6\)\n\]: 1$`)
+	goStack := regexp.MustCompile(`(?m)^@s\[\n {4}main\.leaf\+0\n( {4}main\.main\+\d+\n)? {4}runtime\.main\+\d+\n {4}runtime\.goexit(\.abi0)?\+1\n\]: \d+$`)
+	goPerf := func(bin string) *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^@p\[\n\t[0-9a-f]+ main\.leaf\+0 \(` + regexp.QuoteMeta(bin) + `\)\n(\t.*\n)*\t[0-9a-f]+ runtime\.goexit(\.abi0)?\+1 \(` + regexp.QuoteMeta(bin) + `\)\n\]: \d+$`)
+	}
+	return []symTarget{
+		{"C", c, "leaf", cStack, cPerf},
+		{"Go", g, "main.leaf", goStack, goPerf(g)},
+		{"stripped Go", gs, "main.leaf", goStack, goPerf(gs)},
+	}
+}
+
+// TestSymbolsAfterExit runs each target under -c 50 times (5 with -short)
+// and checks that every frame, func and usym() printed at exit is a name.
+// At a Go function's entry its caller's frame is not linked yet (the frame
+// pointer is pushed by the prologue), so main.main may be missing from the
+// walked stack, as it is with bpftrace.
+func TestSymbolsAfterExit(t *testing.T) {
+	bpftest.RequireBPF(t)
+	requireFile(t, "/usr/lib/debug/.build-id", "libc6-dbg")
+	targets := buildSymTargets(t, t.TempDir())
+	runs := 50
+	if testing.Short() {
+		runs = 5
+	}
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
+			script := fmt.Sprintf(`uprobe:%s:%s { @s[ustack] = count(); @p[ustack(perf)] = count(); @f[func] = count(); @u[usym(reg("ip"))] = count(); }`, tg.bin, tg.fn)
+			funcKey := regexp.MustCompile(`(?m)^@f\[` + regexp.QuoteMeta(tg.fn) + `\]: (\d+)$`)
+			usymKey := regexp.MustCompile(`(?m)^@u\[` + regexp.QuoteMeta(tg.fn) + `\]: (\d+)$`)
+			good := 0
+			for i := range runs {
+				var out, errb bytes.Buffer
+				if code := run([]string{"-q", "-c", tg.bin, "-e", script}, nil, &out, &errb); code != 0 {
+					t.Fatalf("run %d: exit %d\n%s%s", i, code, out.String(), errb.String())
+				}
+				if msg := checkSymbols(out.String(), tg, funcKey, usymKey); msg != "" {
+					t.Errorf("run %d: %s\n%s", i, msg, out.String())
+					continue
+				}
+				good++
+			}
+			t.Logf("%s: symbolized in %d of %d runs", tg.name, good, runs)
+		})
+	}
+}
+
+// checkSymbols returns what is wrong with one run's output, "" if nothing.
+// A uprobe can fire twice for one call when a signal (Go's preemption)
+// interrupts its single-step, so counts are at least 3.
+func checkSymbols(out string, tg symTarget, funcKey, usymKey *regexp.Regexp) string {
+	if regexp.MustCompile(`\b0x[0-9a-f]+`).MatchString(out) {
+		return "an address was printed in hex"
+	}
+	if !tg.stack.MatchString(out) {
+		return "ustack is not symbolized as expected"
+	}
+	if !tg.perf.MatchString(out) {
+		return "ustack(perf) is not symbolized as expected"
+	}
+	for _, re := range []*regexp.Regexp{funcKey, usymKey} {
+		m := re.FindStringSubmatch(out)
+		if m == nil {
+			return "no key " + re.String()
+		}
+		if n, _ := strconv.Atoi(m[1]); n < 3 {
+			return fmt.Sprintf("%s counted %d calls, want 3", tg.fn, n)
+		}
+	}
+	return ""
+}
