@@ -55,8 +55,10 @@ func (s *Session) plan() (jobs []attachJob, begin, end []*ebpf.Program, n int) {
 // probe (in that order, as bpftrace does: an interval's first tick comes a
 // full period after BEGIN), releases the -c child and prints events until
 // exit(), ctx is done (the caller cancels it on SIGINT/SIGTERM) or the
-// -c/-p process exits. It then runs END, prints every map, reports dropped
-// map updates and detaches. It returns exit()'s code (0 by default). With
+// -c/-p process exits. A program of only BEGIN and END probes, without
+// -c or -p, ends right after BEGIN (as bpftrace 0.24 and later do: there
+// is nothing left to wait for). It then runs END, prints every map,
+// reports dropped map updates and detaches. It returns exit()'s code (0 by default). With
 // DryRun it does nothing. Run may be called once.
 func (s *Session) Run(ctx context.Context) (int, error) {
 	if s.opts.DryRun {
@@ -90,7 +92,10 @@ func (s *Session) Run(ctx context.Context) (int, error) {
 	if err := s.start(begin, jobs); err != nil {
 		return 1, errors.Join(err, s.drain(readDone))
 	}
-	code := s.wait(ctx, pidDone)
+	code := 0
+	if len(jobs) > 0 || pidDone != nil {
+		code = s.wait(ctx, pidDone)
+	}
 	err = s.finish(r, end, readDone)
 	if r.exitCode != 0 {
 		code = r.exitCode

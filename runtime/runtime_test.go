@@ -692,11 +692,14 @@ func TestPrintMapsSignal(t *testing.T) {
 	b := newBuilder()
 	b.countMap("@c", "c")
 	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(bumpCount("c", "l1"), ret()))
+	// A probe besides BEGIN keeps the session running until ctx ends.
+	b.probe("tp", ebpf.TracePoint, "tracepoint", []string{"tracepoint:a:b"}, ret())
 	var stdout bytes.Buffer
 	sig := make(chan os.Signal, 2)
 	sig <- unix.SIGUSR1
 	sig <- unix.SIGUSR1
-	s, err := Load(b.p, &Options{Stdout: &stdout, Quiet: true, PrintMaps: sig})
+	fa := &fakeAttacher{closed: make(chan string, 10)}
+	s, err := Load(b.p, &Options{Stdout: &stdout, Quiet: true, PrintMaps: sig, Attacher: fa})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -712,6 +715,30 @@ func TestPrintMapsSignal(t *testing.T) {
 		t.Fatal(err)
 	}
 	if want := "@c: 1\n@c: 1\n\n\n@c: 1\n"; stdout.String() != want {
+		t.Errorf("got %q, want %q", stdout.String(), want)
+	}
+}
+
+// TestBeginOnlyEndsByItself runs a program of BEGIN and END without exit()
+// and without a context that ends: like bpftrace 0.24+, the session ends
+// after BEGIN, runs END and prints the maps.
+func TestBeginOnlyEndsByItself(t *testing.T) {
+	requireBPF(t)
+	b := newBuilder()
+	endMsg := b.event(codegen.Event{Kind: codegen.EvPrintf, Format: "end\n"})
+	b.countMap("@c", "c")
+	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(bumpCount("c", "l1"), ret()))
+	b.probe("END", ebpf.RawTracepoint, "END", []string{"END"}, concat(emit(endMsg), ret()))
+	var stdout bytes.Buffer
+	s, err := Load(b.p, &Options{Stdout: &stdout, Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := "end\n\n\n@c: 1\n"; stdout.String() != want {
 		t.Errorf("got %q, want %q", stdout.String(), want)
 	}
 }
