@@ -149,6 +149,9 @@ func (p *uprobeProvider) expandIn(f *elfsym.File, t uprobeTarget) ([]string, err
 		if fn.Size != 0 && t.off >= fn.Size {
 			return nil, fmt.Errorf("%s: offset %s is beyond the end of %s (%d bytes)", p.name, t.offs, t.sym, fn.Size)
 		}
+		if err := p.checkOffset(f, fn, t.off); err != nil {
+			return nil, err
+		}
 		return []string{prefix + t.sym + "+" + t.offs}, nil
 	}
 	// An exact name wins, so a Go name such as "main.(*T).m" is not taken
@@ -245,9 +248,9 @@ func splitUprobe(probe string) (prov, path, rest string, err error) {
 
 // Attach places a uprobe (or uretprobe) for every process, or for the
 // process of Options.PID. Needs a kernel with CONFIG_UPROBES. A uretprobe
-// on a function of a Go program is refused: the Go runtime aborts when it
-// finds the uretprobe trampoline's return address while unwinding or
-// copying a goroutine stack.
+// on a function of a Go program is a uprobe on each of its RET
+// instructions (attachReturns). An offset must fall on an instruction
+// boundary (checked by Expand).
 func (p *uprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
 	prov, path, sym, err := splitUprobe(probe)
 	if err != nil {
@@ -264,14 +267,14 @@ func (p *uprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64)
 	if err != nil {
 		return nil, err
 	}
-	if p.name == "uretprobe" && f.Go {
-		return nil, fmt.Errorf("uretprobe on Go function %s is not supported yet (a real uretprobe crashes Go programs)", sym)
-	}
-	off, err := uprobeOffset(f, t)
+	ex, err := link.OpenExecutable(path)
 	if err != nil {
 		return nil, err
 	}
-	ex, err := link.OpenExecutable(path)
+	if p.name == "uretprobe" && f.Go {
+		return p.attachReturns(ex, f, t, prog, cookie)
+	}
+	off, err := p.entryOffset(f, t)
 	if err != nil {
 		return nil, err
 	}
@@ -286,6 +289,75 @@ func (p *uprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64)
 		return nil, err
 	}
 	return newCloser(l), nil
+}
+
+// entryOffset returns the file offset a uprobe target is placed at: for
+// a function written in Go, after its stack check (funcCode.body), so that
+// a call that grows the stack is seen once.
+func (p *uprobeProvider) entryOffset(f *elfsym.File, t uprobeTarget) (uint64, error) {
+	fn, ok := f.Func(t.sym)
+	if t.sym == "" || t.offs != "" || !ok || !f.GoABI(fn) || fn.Size == 0 {
+		return uprobeOffset(f, t)
+	}
+	fc, err := decodeFunc(f, fn)
+	if err != nil {
+		return 0, err
+	}
+	return f.Offset(fn.Addr + fc.body)
+}
+
+// checkOffset refuses an offset into fn that is not the start of one of
+// its instructions. A function without a size is not checked.
+func (p *uprobeProvider) checkOffset(f *elfsym.File, fn elfsym.Func, off uint64) error {
+	if fn.Size == 0 || off == 0 {
+		return nil
+	}
+	fc, err := decodeFunc(f, fn)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.name, err)
+	}
+	if err := fc.checkBoundary(fn.Name, off); err != nil {
+		return fmt.Errorf("%s: %w", p.name, err)
+	}
+	return nil
+}
+
+// attachReturns is a uretprobe on a function of a Go program: a uprobe on
+// each RET instruction of the function. A real uretprobe replaces the
+// return address on the stack with a trampoline's, which the Go runtime
+// finds when it copies a growing goroutine stack or unwinds it, and aborts.
+// At a RET the results are still in their registers (RAX first).
+func (p *uprobeProvider) attachReturns(ex *link.Executable, f *elfsym.File, t uprobeTarget, prog *ebpf.Program, cookie uint64) (io.Closer, error) {
+	fn, ok := f.Func(t.sym)
+	if t.sym == "" || t.offs != "" || !ok {
+		return nil, fmt.Errorf("uretprobe in a Go program needs a function name, not an address or offset")
+	}
+	fc, err := decodeFunc(f, fn)
+	if err != nil {
+		return nil, err
+	}
+	if len(fc.rets) == 0 {
+		return nil, fmt.Errorf("%s has no RET instruction to place the uretprobe of a Go function on", fn.Name)
+	}
+	c := newCloser()
+	for _, r := range fc.rets {
+		l, err := p.uprobeAt(ex, f, fn.Name, fn.Addr+r, prog, cookie)
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		c.closers = append(c.closers, l)
+	}
+	return c, nil
+}
+
+// uprobeAt places a uprobe at a link-time address of f.
+func (p *uprobeProvider) uprobeAt(ex *link.Executable, f *elfsym.File, sym string, addr uint64, prog *ebpf.Program, cookie uint64) (link.Link, error) {
+	off, err := f.Offset(addr)
+	if err != nil {
+		return nil, err
+	}
+	return ex.Uprobe(sym, prog, &link.UprobeOptions{Address: off, PID: p.k.opts.PID, Cookie: cookie})
 }
 
 // uprobeOffset returns the file offset a uprobe target is placed at.

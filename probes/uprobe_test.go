@@ -69,6 +69,7 @@ func TestUprobeExpandErrors(t *testing.T) {
 		{"typo", "uprobe", []string{gtadd, "gt_ad"}, "uprobe:" + gtadd + ":gt_ad not found", []string{"did you mean uprobe:" + gtadd + ":gt_add?"}},
 		{"data", "uprobe", []string{gtadd, "gt_sem"}, "uprobe:" + gtadd + ":gt_sem not found", nil},
 		{"wildcard", "uprobe", []string{gtadd, "nope*"}, "uprobe:" + gtadd + ":nope* not found", nil},
+		{"inside an instruction", "uprobe", []string{gtadd, "gt_add+5"}, "uprobe: offset 5 is inside an instruction of gt_add: the nearest instruction boundaries are gt_add+4 and gt_add+7", nil},
 		{"offset too far", "uprobe", []string{gtadd, "gt_add+0x1000"}, "uprobe: offset 0x1000 is beyond the end of gt_add (20 bytes)", nil},
 		{"bad offset", "uprobe", []string{gtadd, "gt_add+z"}, `invalid offset "z" in uprobe gt_add+z`, nil},
 		{"data address", "uprobe", []string{gtadd, "0x4020"}, "uprobe: address 0x4020 is not in an executable segment of " + gtadd, nil},
@@ -309,8 +310,20 @@ func TestUprobePID(t *testing.T) {
 	}
 }
 
-// TestUretprobeGo checks that a uretprobe on a Go function (this test
-// binary's) is refused before anything is attached.
+// goRetTarget has two RET instructions for TestUretprobeGo.
+//
+//go:noinline
+func goRetTarget(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n * 2
+}
+
+// TestUretprobeGo places a uretprobe on a Go function of this test binary:
+// uprobes on its RET instructions, never a real uretprobe, which would
+// crash the test binary when a goroutine stack is copied. Each call counts
+// once, whichever RET it leaves by.
 func TestUretprobeGo(t *testing.T) {
 	bpftest.RequireBPF(t)
 	exe, err := os.Executable()
@@ -318,14 +331,25 @@ func TestUretprobeGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := New(nil)
-	names, err := r.Expand("uretprobe", []string{exe, "main.main"})
+	names, err := r.Expand("uretprobe", []string{exe, "github.com/gtrace/gtrace/probes.goRetTarget"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newCounter(t, ebpf.Kprobe, false)
-	_, err = r.Attach(c.prog, names[0], 0)
-	if err == nil || !strings.Contains(err.Error(), "uretprobe on Go function main.main is not supported yet") {
-		t.Errorf("Attach(%q): got %v, want the Go uretprobe error", names[0], err)
+	c := newCounter(t, ebpf.Kprobe, true)
+	cl, err := r.Attach(c.prog, names[0], 42)
+	if err != nil {
+		t.Fatalf("Attach(%q): %v", names[0], err)
+	}
+	defer cl.Close()
+	if n := len(cl.(*multiCloser).closers); n < 2 {
+		t.Errorf("got %d uprobes, want one per RET (at least 2)", n)
+	}
+	sum := 0
+	for i := -3; i < 4; i++ {
+		sum += goRetTarget(i)
+	}
+	if count, cookie := c.read(t); count != 7 || cookie != 42 || sum != 18 {
+		t.Errorf("got count %d, cookie %d, sum %d; want 7, 42, 18", count, cookie, sum)
 	}
 }
 

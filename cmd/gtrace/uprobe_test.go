@@ -19,6 +19,7 @@ import (
 
 type userCase struct {
 	name   string
+	runs   int    // times to run it; 0 means 1
 	script string // BIN stands for the target's path
 	args   string // the target's arguments
 	want   string // the whole output; BIN stands for the target's path
@@ -30,14 +31,16 @@ func runUserCases(t *testing.T, bin string, cases []userCase) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			script := strings.ReplaceAll(tt.script, "BIN", bin)
-			cmd := gtraceCmd("-e", script, "-c", strings.TrimSpace(bin+" "+tt.args))
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Fatalf("gtrace: %v\n%s", err, out)
-			}
 			want := strings.ReplaceAll(tt.want, "BIN", bin)
-			if diff := cmp.Diff(want, string(out)); diff != "" {
-				t.Errorf("output mismatch (-want +got):\n%s", diff)
+			for run := 0; run < max(tt.runs, 1); run++ {
+				cmd := gtraceCmd("-e", script, "-c", strings.TrimSpace(bin+" "+tt.args))
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Fatalf("run %d: gtrace: %v\n%s", run, err, out)
+				}
+				if diff := cmp.Diff(want, string(out)); diff != "" {
+					t.Fatalf("run %d: output mismatch (-want +got):\n%s", run, diff)
+				}
 			}
 		})
 	}
@@ -57,6 +60,53 @@ func TestGoArgs(t *testing.T) {
 		script: `uprobe:BIN:main.greet { @len[arg1] = count(); @n = sum(arg2); }
 			uprobe:BIN:main.add { @rax = sum(reg("ax")); }`,
 		want: "Attaching 2 probes...\ngotarget: ok\n\n\n@len[4]: 333\n@len[11]: 333\n@len[5]: 334\n@n: 499500\n@rax: 499500\n",
+	}})
+}
+
+// TestGoReturns places uretprobes on Go functions (uprobes on their RET
+// instructions) and uprobes on their entries, in a target whose 50
+// goroutines recurse deep enough to have their stacks grown (copied) by
+// the runtime: a real uretprobe makes the runtime abort there ("unexpected
+// return pc"). Every call is seen once at entry and once at return, even
+// calls that grow the stack (entered twice by the runtime), and the
+// target's own checks pass, three runs in a row.
+func TestGoReturns(t *testing.T) {
+	bpftest.RequireBPF(t)
+	bin := targets.Go(t)
+	runUserCases(t, bin, []userCase{{
+		name: "entries and returns",
+		runs: 3,
+		args: "1000 50",
+		script: `uprobe:BIN:main.add { @add_in = count(); }
+			uretprobe:BIN:main.add { @add_out = count(); @add_ret = sum(retval); }
+			uretprobe:BIN:main.greet { @even[reg("bx")] = count(); @size = sum(retval); }
+			uprobe:BIN:main.descend { @descend_in = count(); }
+			uretprobe:BIN:main.descend { @descend_out = count(); }
+			uprobe:BIN:runtime.newstack { @stack_grown = max(1); }`,
+		want: "Attaching 6 probes...\ngotarget: ok\n\n\n@add_in: 1000\n@add_out: 1000\n@add_ret: 1499500\n" +
+			"@descend_in: 24468\n@descend_out: 24468\n@even[0]: 500\n@even[1]: 500\n@size: 506165\n@stack_grown: 1\n",
+	}})
+}
+
+// TestUprobeOffsetBoundary refuses an offset inside an instruction of a
+// C function before attaching anything, naming the nearest boundaries
+// (c_add starts with push %rbp, 1 byte; mov %rsp,%rbp, 3 bytes; a 4-byte
+// mov), and attaches at a boundary.
+func TestUprobeOffsetBoundary(t *testing.T) {
+	bpftest.RequireBPF(t)
+	bin := targets.C(t, "ctarget")
+	script := "uprobe:" + bin + ":c_add+5 { @ = count(); }"
+	out, err := gtraceCmd("-e", script, "-c", bin).CombinedOutput()
+	want := "<cmdline>:1:1: uprobe: offset 5 is inside an instruction of c_add: the nearest instruction boundaries are c_add+4 and c_add+8\n" +
+		script + "\n^" + strings.Repeat("~", len(script)-len(" { @ = count(); }")-1) + "\n"
+	if err == nil || string(out) != want {
+		t.Errorf("got %v and\n%s\nwant an error and\n%s", err, out, want)
+	}
+	runUserCases(t, bin, []userCase{{
+		name:   "at a boundary",
+		script: `uprobe:BIN:c_add+4 { @ = count(); }`,
+		args:   "7",
+		want:   "Attaching 1 probe...\n\n\n@: 7\n",
 	}})
 }
 

@@ -75,7 +75,7 @@ func main() {
 		go func() {
 			defer wg.Done()
 			for i := w; i < n; i += g {
-				descend(20+i%100, func() { errs <- call(i) })
+				descend(16+i%16, func() { errs <- call(i) })
 			}
 		}()
 	}

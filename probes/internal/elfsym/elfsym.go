@@ -322,3 +322,27 @@ func debugLink(ef *elf.File) (string, uint32, bool) {
 	}
 	return filepath.Base(string(data[:i])), ef.ByteOrder.Uint32(data[off:]), true
 }
+
+// Code returns the machine code of fn, read from the executable section
+// that holds it. fn.Size must not be 0.
+func (f *File) Code(fn Func) ([]byte, error) {
+	if fn.Size == 0 {
+		return nil, fmt.Errorf("%s has no size in %s", fn.Name, f.Path)
+	}
+	ef, err := elf.Open(f.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer ef.Close()
+	for _, s := range ef.Sections {
+		if s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS || fn.Addr < s.Addr || fn.Addr+fn.Size > s.Addr+s.Size {
+			continue
+		}
+		code := make([]byte, fn.Size)
+		if _, err := s.ReadAt(code, int64(fn.Addr-s.Addr)); err != nil {
+			return nil, fmt.Errorf("read %s of %s: %w", fn.Name, f.Path, err)
+		}
+		return code, nil
+	}
+	return nil, fmt.Errorf("%s is not in an executable section of %s", fn.Name, f.Path)
+}
