@@ -1,5 +1,5 @@
-// This file implements the -c child (started held, released after attach)
-// and the -p process watch.
+// This file implements the -c child (started held at its execve, released
+// after attach) and the -p process watch.
 
 package runtime
 
@@ -9,26 +9,30 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	goruntime "runtime"
+	"sync"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// holdScript waits for a line on fd 3, closes it and execs the command: the
-// child exists, with its pid, before the probes are attached, but runs only
-// once Release writes the line. If gtrace dies first, read meets EOF and
-// the command never runs.
-const holdScript = `read -r _ <&3 || exit 127; exec 3<&- "$@"`
-
-// Child is a command started held: its process exists (so its pid can be
-// compiled in as cpid and its binary traced) but does not run the command
-// until Release. Wait for it with Done.
+// Child is a command started held: its process has exec'd the command (so
+// its pid is the "cpid" builtin and its binary is mapped) but stands stopped
+// before the program's first instruction until Release. No other program
+// ever runs in its pid: the child is traced (PTRACE_TRACEME) and stops at
+// execve, as a debugger starts a program; Release detaches it. If gtrace
+// dies first, the kernel kills it (PTRACE_O_EXITKILL), so the command
+// never runs untraced. A set-user-ID program runs without its privileges
+// under -c, as under a debugger. Wait for it with Done.
 type Child struct {
 	cmd     *exec.Cmd
-	release *os.File // write end of the hold pipe; nil once released
+	release chan bool // true: run the command; false: kill it
 	done    chan struct{}
 	err     error // Wait's result, valid after done is closed
+
+	mu       sync.Mutex
+	released bool
 }
 
 // StartChild starts argv held. argv[0] is looked up in PATH. The caller must
@@ -40,28 +44,78 @@ func StartChild(argv []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	if _, err := exec.LookPath(argv[0]); err != nil {
 		return nil, fmt.Errorf("start child: %w", err)
 	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		return nil, fmt.Errorf("start child: %w", err)
-	}
-	cmd := exec.Command("/bin/sh", append([]string{"-c", holdScript, "sh"}, argv...)...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.Env = append(os.Environ(), env...)
-	cmd.ExtraFiles = []*os.File{r}
-	err = cmd.Start()
-	r.Close()
-	if err != nil {
-		w.Close()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Ptrace: true}
+	c := &Child{cmd: cmd, release: make(chan bool, 1), done: make(chan struct{})}
+	started := make(chan error, 1)
+	go c.trace(started)
+	if err := <-started; err != nil {
 		return nil, fmt.Errorf("start child %q: %w", argv[0], err)
 	}
-	c := &Child{cmd: cmd, release: w, done: make(chan struct{})}
-	go c.wait()
 	return c, nil
 }
 
-func (c *Child) wait() {
+// trace starts the child, waits for its stop at execve, then for Release or
+// Kill, and finally for its exit. ptrace requests are only accepted from
+// the thread that forked the tracee, hence one locked OS thread.
+func (c *Child) trace(started chan<- error) {
+	defer close(c.done)
+	goruntime.LockOSThread()
+	if err := c.startStopped(); err != nil {
+		goruntime.UnlockOSThread()
+		started <- err
+		return
+	}
+	started <- nil
+	pid := c.cmd.Process.Pid
+	if run := <-c.release; run {
+		if err := unix.PtraceDetach(pid); err != nil {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+	} else {
+		unix.Kill(pid, unix.SIGKILL)
+	}
+	goruntime.UnlockOSThread()
 	c.err = c.cmd.Wait()
-	close(c.done)
+}
+
+// startStopped starts the command and waits until it stops at execve.
+func (c *Child) startStopped() error {
+	if err := c.cmd.Start(); err != nil {
+		return err
+	}
+	pid := c.cmd.Process.Pid
+	var ws unix.WaitStatus
+	for {
+		_, err := unix.Wait4(pid, &ws, 0, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			c.cmd.Process.Kill()
+			return fmt.Errorf("wait for exec: %w", err)
+		}
+		break
+	}
+	if !ws.Stopped() {
+		c.cmd.Wait()
+		return fmt.Errorf("the command ended before it ran (%v)", describeWait(ws))
+	}
+	if err := unix.PtraceSetOptions(pid, unix.PTRACE_O_EXITKILL); err != nil {
+		unix.Kill(pid, unix.SIGKILL)
+		c.cmd.Wait()
+		return fmt.Errorf("ptrace: %w", err)
+	}
+	return nil
+}
+
+func describeWait(ws unix.WaitStatus) string {
+	if ws.Signaled() {
+		return "signal " + ws.Signal().String()
+	}
+	return fmt.Sprintf("exit status %d", ws.ExitStatus())
 }
 
 // Pid returns the child's process id (the "cpid" builtin).
@@ -69,10 +123,11 @@ func (c *Child) Pid() int { return c.cmd.Process.Pid }
 
 // Release lets the child run its command. Calling it again does nothing.
 func (c *Child) Release() {
-	if c.release != nil {
-		c.release.Write([]byte{'\n'})
-		c.release.Close()
-		c.release = nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.released {
+		c.released = true
+		c.release <- true
 	}
 }
 
@@ -87,14 +142,17 @@ func (c *Child) Kill() {
 		return
 	default:
 	}
-	if c.release != nil {
+	c.mu.Lock()
+	held := !c.released
+	c.released = true
+	c.mu.Unlock()
+	if held {
 		// Never let a held child run its command after a failed start.
-		c.cmd.Process.Signal(syscall.SIGKILL)
-		c.release.Close()
-		c.release = nil
-	} else {
-		c.cmd.Process.Signal(syscall.SIGTERM)
+		c.release <- false
+		<-c.done
+		return
 	}
+	c.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-c.done:
 	case <-time.After(500 * time.Millisecond):

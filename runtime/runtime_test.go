@@ -670,18 +670,64 @@ func TestClearScalar(t *testing.T) {
 }
 
 // TestChildNeverReleased checks that a held child does not run its command
-// when the session ends before Run.
+// when gtrace dies before releasing it: this test binary, re-executed with
+// GTRACE_TEST_HOLD set, starts a held "touch" and exits at once; the
+// kernel must kill the child (PTRACE_O_EXITKILL) rather than let it run.
 func TestChildNeverReleased(t *testing.T) {
+	if marker := os.Getenv("GTRACE_TEST_HOLD"); marker != "" {
+		c, err := StartChild([]string{"touch", marker}, nil, nil, nil, nil)
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		fmt.Println(c.Pid())
+		os.Exit(0)
+	}
+	marker := filepath.Join(t.TempDir(), "ran")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestChildNeverReleased$")
+	cmd.Env = append(os.Environ(), "GTRACE_TEST_HOLD="+marker)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("helper: %v\n%s", err, out)
+	}
+	var pid int
+	if _, err := fmt.Sscan(string(out), &pid); err != nil {
+		t.Fatalf("helper printed %q", out)
+	}
+	// The orphan is reaped by init (or a subreaper) once it is gone.
+	for unix.Kill(pid, 0) == nil {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Errorf("the held command ran without Release")
+	}
+}
+
+// TestChildKilledHeld checks that Kill before Release never runs the
+// command, and that a released child runs it as its own process: cpid is
+// the command's pid, not a shell's.
+func TestChildKilledHeld(t *testing.T) {
 	marker := filepath.Join(t.TempDir(), "ran")
 	c, err := StartChild([]string{"touch", marker}, nil, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.release.Close() // as if gtrace had died: EOF, no line
-	c.release = nil
-	<-c.Done()
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", c.Pid()))
+	if err != nil || filepath.Base(exe) != "touch" {
+		t.Errorf("held child runs %q (%v), want touch", exe, err)
+	}
+	c.Kill()
 	if _, err := os.Stat(marker); err == nil {
-		t.Errorf("the held command ran without Release")
+		t.Errorf("the held command ran after Kill")
+	}
+	c, err = StartChild([]string{"touch", marker}, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Release()
+	<-c.Done()
+	if _, err := os.Stat(marker); err != nil || c.err != nil {
+		t.Errorf("released command: %v, exit %v", err, c.err)
 	}
 }
 

@@ -183,7 +183,12 @@ func execute(o *options, f *lang.File, prog *codegen.Program, reg *probes.Regist
 		PID: o.pid, Stdin: os.Stdin,
 	}
 	if o.cmd != "" {
-		opts.Cmd = commandArgv(o.cmd)
+		argv, err := commandArgv(o.cmd)
+		if err != nil {
+			fmt.Fprintf(stderr, "ERROR: %v\n", err)
+			return 1
+		}
+		opts.Cmd = argv
 	}
 	usr1 := make(chan os.Signal, 1)
 	signal.Notify(usr1, syscall.SIGUSR1)

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gtrace/gtrace/internal/bpftest"
@@ -142,4 +143,27 @@ func checkSymbols(out string, tg symTarget, funcKey, usymKey *regexp.Regexp) str
 		}
 	}
 	return ""
+}
+
+// TestCommandOnlyInChild checks that -c runs only the command in cpid: a
+// target that calls malloc exactly 100 times is counted 100 times, as
+// bpftrace 0.17 counts it (a shell holding the pid first added its own
+// calls), and its argv arrives split as bpftrace splits it.
+func TestCommandOnlyInChild(t *testing.T) {
+	bpftest.RequireBPF(t)
+	gcc := requireTool(t, "gcc")
+	bin := filepath.Join(t.TempDir(), "mallocn")
+	if out, err := exec.Command(gcc, "-O1", "-o", bin, "testdata/usersyms/mallocn.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	for _, n := range []int{0, 100} {
+		var out, errb bytes.Buffer
+		code := run([]string{"-q", "-c", fmt.Sprintf("%s %d", bin, n), "-e", `uprobe:libc:malloc /pid == cpid/ { @ = count(); } END { printf("n=%d\n", @); }`}, nil, &out, &errb)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+		}
+		if want := fmt.Sprintf("n=%d\n", n); !strings.HasPrefix(out.String(), want) {
+			t.Errorf("malloc %d times: got %q, want %q first", n, out.String(), want)
+		}
+	}
 }
