@@ -238,13 +238,11 @@ func (ch *checker) field(e *lang.Field) *types.Type {
 	}
 	st := x
 	switch {
-	case e.Arrow && isStructPtr(x):
+	case isStructPtr(x):
+		// bpftrace 0.20+ reads "p.f" through a pointer as "p->f".
 		st = x.Elem
 	case e.Arrow:
 		ch.errorf(e, "can not access field '%s' with -> on a value of type %s", e.Name, x)
-		return nil
-	case isStructPtr(x):
-		ch.errorHint(e, []string{"use -> on a pointer"}, "can not access field '%s' on a pointer of type %s", e.Name, x)
 		return nil
 	case x.Kind != types.Struct:
 		ch.errorf(e, "can not access field '%s' on a value of type %s", e.Name, x)
