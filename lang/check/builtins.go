@@ -134,7 +134,7 @@ func (ch *checker) ident(id *lang.Ident) *types.Type {
 	}
 	if v, ok := ch.enums[id.Name]; ok {
 		ch.constant(id, v)
-		return types.Int64
+		return types.WithEnum(types.Int64, ch.enumOf[id.Name])
 	}
 	if v, ok := headerConst(id.Name); ok {
 		ch.constant(id, v)

@@ -67,7 +67,7 @@ func (ch *checker) checkConv(c *lang.Call, a lang.Expr, cv conv, t *types.Type) 
 		}
 		want = "integer"
 	case convStr:
-		if isStringish(t) {
+		if isStringish(t) || t.IsInt() && t.Enum != nil {
 			return
 		}
 		want = "string"

@@ -73,6 +73,8 @@ type checker struct {
 	kstructs    map[string]*types.Type   // resolver structs, cached
 	structsDone map[string]bool          // script structs whose layout is complete
 	enums       map[string]int64         // enumerators declared in the script
+	enumOf      map[string]*types.Enum   // enumerator -> the enum declaring it
+	enumTags    map[string]*types.Enum   // "Foo" of "enum Foo" -> its enum
 	funcs       map[string]*funcSig
 
 	// per probe block, per pass
@@ -103,6 +105,8 @@ func newChecker(c *Config, f *lang.File) *checker {
 		structs:  map[string]*types.Type{},
 		kstructs: map[string]*types.Type{},
 		enums:    map[string]int64{},
+		enumOf:   map[string]*types.Enum{},
+		enumTags: map[string]*types.Enum{},
 	}
 }
 

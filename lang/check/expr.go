@@ -345,6 +345,9 @@ func (ch *checker) unary(u *lang.Unary) *types.Type {
 				ch.constant(u, truncate(^v, x))
 			}
 		}
+		if x.Enum != nil {
+			return types.NewInt(x.Size, x.Signed)
+		}
 		return x
 	case "!":
 		if !isCondType(x) {

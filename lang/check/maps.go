@@ -78,7 +78,7 @@ func isAggCall(e lang.Expr) bool {
 // become 64-bit (as in bpftrace) and keep their sign.
 func mapValueType(t *types.Type) *types.Type {
 	if t != nil && t.IsInt() {
-		return types.NewInt(8, t.Signed)
+		return int64Of(t)
 	}
 	return t
 }
@@ -206,7 +206,7 @@ func validKey(t *types.Type) bool {
 // mapKeyType is how a key of type t is stored: integers become 64-bit.
 func mapKeyType(t *types.Type) *types.Type {
 	if t.IsInt() {
-		return types.NewInt(8, t.Signed)
+		return int64Of(t)
 	}
 	if t.Kind == types.Tuple {
 		elems := make([]*types.Type, len(t.Elems))
@@ -361,4 +361,13 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// int64Of is the 64-bit integer of t's sign, naming values by t's enum.
+func int64Of(t *types.Type) *types.Type {
+	w := types.NewInt(8, t.Signed)
+	if t.Enum != nil {
+		w = types.WithEnum(w, t.Enum)
+	}
+	return w
 }

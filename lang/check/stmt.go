@@ -276,7 +276,13 @@ func (ch *checker) defineVar(v *lang.Var, t *types.Type, at lang.Node) {
 func unify(a, b *types.Type) (*types.Type, bool) {
 	switch {
 	case a.IsInt() && b.IsInt():
-		return types.NewInt(max(a.Size, b.Size), a.Signed || b.Signed), true
+		t := types.NewInt(max(a.Size, b.Size), a.Signed || b.Signed)
+		if a.Enum != nil && a.Enum == b.Enum {
+			// The first assignment decides: an enum stays one only while
+			// every value stored is of the same enum.
+			t = types.WithEnum(t, a.Enum)
+		}
+		return t, true
 	case a.Kind == types.String && b.Kind == types.String:
 		if a.Size >= b.Size {
 			return a, true

@@ -80,6 +80,9 @@ func (ch *checker) baseType(te *lang.TypeExpr) *types.Type {
 		if te.Enum != nil {
 			ch.declareEnum(te.Enum)
 		}
+		if en := ch.enumTags[strings.TrimPrefix(name, "enum ")]; en != nil && te.Ptr == 0 {
+			return types.WithEnum(types.Uint32, en)
+		}
 		return types.Uint32
 	}
 	if t := intType(name); t != nil {
@@ -153,12 +156,22 @@ func (ch *checker) declareStructs() {
 }
 
 func (ch *checker) declareEnum(e *lang.EnumDecl) {
+	if e.Name != "" && ch.enumTags[e.Name] != nil {
+		return
+	}
+	en := &types.Enum{Name: e.Name}
 	for _, v := range e.Values {
 		if old, ok := ch.enums[v.Name]; ok && old != v.Value {
 			ch.errorf(v, "enumerator %s is declared twice", v.Name)
 			continue
 		}
 		ch.enums[v.Name] = v.Value
+		ch.enumOf[v.Name] = en
+		en.Names = append(en.Names, v.Name)
+		en.Values = append(en.Values, v.Value)
+	}
+	if e.Name != "" {
+		ch.enumTags[e.Name] = en
 	}
 }
 

@@ -78,6 +78,33 @@ type Type struct {
 	Stack     *StackSpec
 	Lin       *LinSpec // Lhist
 	DataLoc   bool     // Int field that is a tracepoint __data_loc (offset<<0 | len<<16)
+	Enum      *Enum    // Int: the C enum whose enumerators name its values
+}
+
+// Enum is a C enum declared in a script. An Int carrying one prints its
+// value by name (bpftrace 0.22+), and as the number when no enumerator
+// has that value.
+type Enum struct {
+	Name   string // "" for an anonymous enum
+	Names  []string
+	Values []int64
+}
+
+// NameOf returns the enumerator of e with value v.
+func (e *Enum) NameOf(v int64) (string, bool) {
+	for i, x := range e.Values {
+		if x == v {
+			return e.Names[i], true
+		}
+	}
+	return "", false
+}
+
+// WithEnum returns the integer type t whose values are named by e.
+func WithEnum(t *Type, e *Enum) *Type {
+	c := *t
+	c.Enum = e
+	return &c
 }
 
 // Field is a member of a struct or a tracepoint format.
@@ -209,7 +236,8 @@ func (t *Type) FieldByName(name string) *Field {
 // IsInt reports whether t is an integer.
 func (t *Type) IsInt() bool { return t != nil && t.Kind == Int }
 
-// Equal reports whether a and b are the same type (structurally).
+// Equal reports whether a and b are the same type (structurally). An
+// Int's Enum does not take part: it only changes how values print.
 func Equal(a, b *Type) bool {
 	if a == b {
 		return true

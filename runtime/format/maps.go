@@ -274,6 +274,9 @@ func mapText(env *Env, m *Map, es []entry, div int64) string {
 func mapValueText(env *Env, t *types.Type, b []byte, div int64) string {
 	switch t.Kind {
 	case types.Int:
+		if t.Enum != nil && div <= 1 {
+			return enumText(t, b)
+		}
 		v := intVal(t, b)
 		return divide(v, t.Signed, div)
 	case types.Count, types.Sum, types.Min, types.Max, types.Avg, types.Stats:

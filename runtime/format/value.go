@@ -77,6 +77,9 @@ func valueStr(env *Env, t *types.Type, b []byte, json bool, indent int) string {
 func valueText(env *Env, t *types.Type, b []byte, json bool, indent int) string {
 	switch t.Kind {
 	case types.Int:
+		if t.Enum != nil && !json {
+			return enumText(t, b)
+		}
 		return intText(t, b)
 	case types.String:
 		return cString(b, t.Size)
@@ -142,6 +145,15 @@ func intText(t *types.Type, b []byte) string {
 		return strconv.FormatInt(v, 10)
 	}
 	return strconv.FormatUint(uint64(v), 10)
+}
+
+// enumText names an enum value by its enumerator, as bpftrace 0.22+
+// prints it in text output; a value without one prints as the number.
+func enumText(t *types.Type, b []byte) string {
+	if n, ok := t.Enum.NameOf(intVal(t, b)); ok {
+		return n
+	}
+	return intText(t, b)
 }
 
 // cString returns b up to its first NUL, at most n bytes.
