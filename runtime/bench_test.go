@@ -14,13 +14,15 @@ import (
 // BenchmarkRecord measures the user-space cost of one printf record: id
 // lookup, decoding and formatting (no kernel involved).
 func BenchmarkRecord(b *testing.B) {
+	evs := []*codegen.Event{{
+		Kind: codegen.EvPrintf, Format: "%s read %d bytes\n",
+		Args: []*types.Type{types.NewString(16), types.Int64},
+	}}
 	s := &Session{
-		prog: &codegen.Program{Events: []*codegen.Event{{
-			Kind: codegen.EvPrintf, Format: "%s read %d bytes\n",
-			Args: []*types.Type{types.NewString(16), types.Int64},
-		}}},
-		out: bufio.NewWriter(io.Discard),
-		env: &envState{env: format.Env{}},
+		prog:     &codegen.Program{Events: evs},
+		printers: newPrinters(evs),
+		out:      bufio.NewWriter(io.Discard),
+		env:      &envState{env: format.Env{}},
 	}
 	rec := make([]byte, 8+24)
 	copy(rec[8:], "gtrace")

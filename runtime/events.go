@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,6 +34,18 @@ const (
 	fencePrintMaps = 4
 )
 
+// Polling. After a drain of at least busyBatch records the reader sleeps
+// busyPause before reading again instead of waiting on epoll: the kernel
+// wakes the reader (an irq_work on the writing CPU) only for a record
+// written while the reader has caught up, so a reader that keeps catching
+// up one record at a time costs the traced program a wakeup per record,
+// while one that lets records gather costs one per pause. A quiet ring
+// (a short drain) is waited for on epoll, so sparse output shows at once.
+const (
+	busyBatch = 64
+	busyPause = time.Millisecond
+)
+
 // reader is the state of the goroutine that owns the ring buffer.
 type reader struct {
 	s *Session
@@ -41,18 +54,27 @@ type reader struct {
 	dropping bool
 	inEnd    bool
 	exitCode int
+	// stopping is set when the session is stopped by a signal: until the
+	// END fence, records are counted in dropped and not handled, so that
+	// END runs promptly however much output is queued.
+	stopping atomic.Bool
+	dropped  uint64
 	// synced is closed when the sync fence has been read: every record
 	// written before it has been handled.
 	synced    chan struct{}
 	wasSynced bool
+	// line is the text of the record being handled, reused.
+	line []byte
 }
 
-// readLoop reads records until the fence after END (or the reader is
+// loop reads records until the fence after END (or the reader is
 // closed), dispatching them in order. It signals exit() on s.stopped and
-// returns the exit code of the last exit() and the first dispatch error.
+// returns the first dispatch error. Output is flushed whenever the ring
+// buffer is drained, after every record on a terminal, and at the end.
 func (r *reader) loop() error {
 	var rec ringbuf.Record
 	var firstErr error
+	n := 0
 	for {
 		err := r.s.rd.ReadInto(&rec)
 		if err != nil {
@@ -70,7 +92,15 @@ func (r *reader) loop() error {
 			r.s.out.Flush()
 			return firstErr
 		}
-		if rec.Remaining == 0 {
+		n++
+		switch {
+		case rec.Remaining == 0:
+			r.s.out.Flush()
+			if n >= busyBatch && !r.stopping.Load() {
+				time.Sleep(busyPause)
+			}
+			n = 0
+		case r.s.tty:
 			r.s.out.Flush()
 		}
 	}
@@ -88,15 +118,35 @@ func (r *reader) record(b []byte) (bool, error) {
 	if r.dropping {
 		return false, nil
 	}
+	if !r.inEnd && r.stopping.Load() {
+		r.dropped++
+		return false, nil
+	}
 	if id >= uint64(len(r.s.prog.Events)) {
 		return false, fmt.Errorf("ring buffer record with unknown event id %d", id)
 	}
 	ev := r.s.prog.Events[id]
-	if ev.Kind == codegen.EvExit {
+	switch ev.Kind {
+	case codegen.EvExit:
 		r.exit(ev, b[8:])
 		return false, nil
+	case codegen.EvPrintf:
+		return false, r.printf(ev, b[8:])
 	}
 	return false, r.s.dispatch(ev, b[8:])
+}
+
+// printf formats a printf record straight into the output buffer, with
+// the event's printer (see Session.printers).
+func (r *reader) printf(ev *codegen.Event, b []byte) error {
+	var err error
+	r.line, err = r.s.printers[ev.ID].Append(r.line[:0], &r.s.env.env, b)
+	if r.s.opts.JSON {
+		r.s.out.WriteString(format.Message("printf", string(r.line)))
+		return err
+	}
+	r.s.out.Write(r.line)
+	return err
 }
 
 func (r *reader) fence(b []byte) bool {
@@ -169,7 +219,7 @@ func (s *Session) dispatch(ev *codegen.Event, b []byte) error {
 	env := &s.env.env
 	switch ev.Kind {
 	case codegen.EvPrintf:
-		text, err := format.Printf(env, ev.Format, ev.Args, b)
+		text, err := s.printers[ev.ID].Format(env, b)
 		s.out.WriteString(format.Output(env, "printf", text))
 		return err
 	case codegen.EvPrint, codegen.EvPrintNonMap:
@@ -209,7 +259,7 @@ func (s *Session) dispatch(ev *codegen.Event, b []byte) error {
 
 // cat prints the contents of the file its format names.
 func (s *Session) cat(ev *codegen.Event, b []byte) error {
-	path, err := format.Printf(&format.Env{}, ev.Format, ev.Args, b)
+	path, err := s.printers[ev.ID].Format(&format.Env{}, b)
 	if err != nil {
 		return err
 	}
@@ -229,7 +279,7 @@ func (s *Session) cat(ev *codegen.Event, b []byte) error {
 // system runs its formatted command with sh -c and prints its output; it
 // only runs with --unsafe (the checker rejects it otherwise).
 func (s *Session) system(ev *codegen.Event, b []byte) error {
-	cmd, err := format.Printf(&format.Env{}, ev.Format, ev.Args, b)
+	cmd, err := s.printers[ev.ID].Format(&format.Env{}, b)
 	if err != nil {
 		return err
 	}
@@ -237,7 +287,7 @@ func (s *Session) system(ev *codegen.Event, b []byte) error {
 		return fmt.Errorf("system(%q) needs --unsafe", cmd)
 	}
 	s.out.Flush()
-	out, err := exec.Command("/bin/sh", "-c", cmd).Output()
+	out, err := exec.CommandContext(s.stopCtx, "/bin/sh", "-c", cmd).Output()
 	s.out.WriteString(format.Output(&s.env.env, "syscall", string(out)))
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {

@@ -92,15 +92,36 @@ func (s *Session) Run(ctx context.Context) (int, error) {
 	if err := s.start(begin, jobs); err != nil {
 		return 1, errors.Join(err, s.drain(readDone))
 	}
-	code := 0
+	code, signalled := 0, false
 	if len(jobs) > 0 || pidDone != nil {
-		code = s.wait(ctx, pidDone)
+		code, signalled = s.wait(ctx, pidDone)
 	}
-	err = s.finish(r, end, readDone)
+	var errs []error
+	if signalled {
+		errs = append(errs, s.stop(r))
+	}
+	errs = append(errs, s.finish(r, end, readDone))
+	if r.dropped > 0 {
+		fmt.Fprintf(s.errw, "Dropped %d events queued at exit\n", r.dropped)
+	}
 	if r.exitCode != 0 {
 		code = r.exitCode
 	}
-	return code, err
+	return code, errors.Join(errs...)
+}
+
+// stop is the start of the end after a signal (ctx done): the reader drops
+// the records still queued instead of handling them (so a flood of output,
+// or of system() calls, cannot delay END), a running system() command is
+// killed, and the probes are detached, so that no new records come.
+func (s *Session) stop(r *reader) error {
+	r.stopping.Store(true)
+	s.stopCmds()
+	s.mu.Lock()
+	links := s.links
+	s.links = nil
+	s.mu.Unlock()
+	return detachAll(links)
 }
 
 // start runs BEGIN, attaches the probes and releases the child.
@@ -153,16 +174,16 @@ func (s *Session) watch() (<-chan struct{}, func(), error) {
 }
 
 // wait waits for a reason to stop and returns exit()'s code, if that was
-// the reason.
-func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}) int {
+// the reason, and whether it was ctx (a signal).
+func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}) (int, bool) {
 	for {
 		select {
 		case code := <-s.stopped:
-			return code
+			return code, false
 		case <-ctx.Done():
-			return 0
+			return 0, true
 		case <-pidDone:
-			return 0
+			return 0, false
 		case <-s.opts.PrintMaps:
 			s.printMapsNow()
 		}

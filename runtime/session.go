@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/cilium/ebpf"
@@ -14,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/codegen"
+	"github.com/gtrace/gtrace/runtime/format"
 )
 
 // Session is a loaded program: its maps and programs live in the kernel
@@ -28,6 +31,14 @@ type Session struct {
 	child  *Child
 	env    *envState
 	fence  *ebpf.Program // writes fence records; nil without a ring buffer
+	tty    bool          // stdout is a terminal: flush after every record
+	// printers hold the parsed format of each printf, cat and system
+	// event, by event id (nil for other events).
+	printers []*format.Printer
+	// stopCtx is cancelled when a signal stops the session: it kills the
+	// command a system() is running.
+	stopCtx  context.Context
+	stopCmds context.CancelFunc
 
 	rd      *ringbuf.Reader
 	links   []io.Closer
@@ -52,6 +63,9 @@ func Load(p *codegen.Program, opts *Options) (*Session, error) {
 	var mu sync.Mutex
 	s.stdout, s.errw = share(&mu, opts.stdout()), share(&mu, opts.stderr())
 	s.out = bufio.NewWriterSize(s.stdout, 64<<10)
+	s.tty = isTerminal(opts.stdout())
+	s.printers = newPrinters(p.Events)
+	s.stopCtx, s.stopCmds = context.WithCancel(context.Background())
 	// The kernel charges BPF memory to the memory cgroup since 5.11, so a
 	// failure to raise RLIMIT_MEMLOCK (no CAP_SYS_RESOURCE) is not fatal.
 	_ = rlimit.RemoveMemlock()
@@ -109,6 +123,28 @@ func (s *Session) setup() error {
 	return s.fillGlobals()
 }
 
+// newPrinters parses the format of every printf, cat and system event once.
+func newPrinters(evs []*codegen.Event) []*format.Printer {
+	ps := make([]*format.Printer, len(evs))
+	for i, ev := range evs {
+		switch ev.Kind {
+		case codegen.EvPrintf, codegen.EvCat, codegen.EvSystem:
+			ps[i] = format.NewPrinter(ev.Format, ev.Args)
+		}
+	}
+	return ps
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
 // ChildPID returns the pid of the -c command, 0 without one.
 func (s *Session) ChildPID() int {
 	if s.child == nil {
@@ -147,6 +183,7 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.stopCmds()
 	err := detachAll(s.links)
 	s.links = nil
 	if s.child != nil {

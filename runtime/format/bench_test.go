@@ -46,3 +46,13 @@ func BenchmarkMapStringHist(b *testing.B) {
 		MapString(nil, m, 0, 0)
 	}
 }
+
+func BenchmarkPrinterAppend(b *testing.B) {
+	tup := tuple(sval("bash"), ival(types.Uint32, 1234), i64(-42), i64(4096))
+	p := NewPrinter("%-16s pid=%d ret=%ld %p\n", tup.t.Elems)
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = p.Append(buf[:0], nil, tup.b)
+	}
+}

@@ -3,6 +3,7 @@
 package format
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -104,19 +105,28 @@ func NewPrinter(format string, args []*types.Type) *Printer {
 
 // Format formats one record (the args, without the event id).
 func (p *Printer) Format(env *Env, rec []byte) (string, error) {
+	b, err := p.Append(nil, env, rec)
+	return string(b), err
+}
+
+// Append appends the text of one record (the args, without the event id)
+// to dst and returns the extended buffer. Integers and strings are
+// formatted without allocating, so a caller that reuses dst formats a
+// record of them with no allocation at all.
+func (p *Printer) Append(dst []byte, env *Env, rec []byte) ([]byte, error) {
 	var err error
 	if len(rec) < p.size {
 		err = fmt.Errorf("printf record is %d bytes, want %d", len(rec), p.size)
 	}
-	var sb strings.Builder
-	for _, pt := range p.parts {
+	for i := range p.parts {
+		pt := &p.parts[i]
 		if !pt.conv {
-			sb.WriteString(pt.text)
+			dst = append(dst, pt.text...)
 			continue
 		}
-		sb.WriteString(formatArg(env, pt.sp, pt.t, field(rec, pt.off, pt.t.Size)))
+		dst = appendArg(dst, env, pt.sp, pt.t, field(rec, pt.off, pt.t.Size))
 	}
-	return sb.String(), err
+	return dst, err
 }
 
 // parseSpec parses the conversion at the start of s ("%..."); n is its
@@ -127,23 +137,45 @@ func parseSpec(s string) (spec, int) {
 	return spec{minus: c.Minus, zero: c.Zero, width: c.Width, prec: c.Prec, bits: c.Bits, verb: c.Verb}, n
 }
 
-func formatArg(env *Env, sp spec, t *types.Type, b []byte) string {
+// appendArg appends the conversion sp of the value b of type t.
+func appendArg(dst []byte, env *Env, sp spec, t *types.Type, b []byte) []byte {
 	isInt := t.Kind == types.Int || t.Kind == types.Pointer
 	switch sp.verb {
-	case "d", "i", "u", "x", "X", "o", "c":
+	case "d", "i", "u", "x", "X", "o":
 		if isInt {
-			return formatInt(sp, argInt(t, b))
+			return appendInt(dst, sp, argInt(t, b))
+		}
+	case "c":
+		if isInt {
+			return appendChar(dst, sp, byte(argInt(t, b)))
 		}
 	case "p":
 		if isInt {
-			return formatPtr(sp, uint64(argInt(t, b)))
+			return appendPtr(dst, sp, uint64(argInt(t, b)))
 		}
 	case "r", "rx", "rh":
 		if t.Kind == types.Buffer {
-			return padStr(sp, bufText(b, sp.verb[len(sp.verb)-1]))
+			return appendPadded(dst, sp, bufText(b, sp.verb[len(sp.verb)-1]))
 		}
 	}
-	return formatStr(sp, printfText(env, t, b))
+	switch {
+	case t.Kind == types.String:
+		return appendStr(dst, sp, cBytes(b, t.Size))
+	case t.Kind == types.Array && t.Elem != nil && t.Elem.Kind == types.Int && t.Elem.Size == 1:
+		return appendStr(dst, sp, cBytes(b, t.Len))
+	}
+	return appendStr(dst, sp, printfText(env, t, b))
+}
+
+// cBytes is b up to its first NUL, at most n bytes.
+func cBytes(b []byte, n int) []byte {
+	if n >= 0 && n < len(b) {
+		b = b[:n]
+	}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return b
 }
 
 // argInt is an int or pointer argument widened to 64 bits by its sign.
@@ -154,26 +186,19 @@ func argInt(t *types.Type, b []byte) int64 {
 	return intVal(t, b)
 }
 
-// printfText is the text %s prints for a value: stacks indented 8 spaces,
-// ints in decimal, buffers as %r, char arrays as C strings.
+// printfText is the text %s prints for a value that is not a string:
+// stacks indented 8 spaces, ints in decimal.
 func printfText(env *Env, t *types.Type, b []byte) string {
-	switch {
-	case t.Kind == types.Pointer:
+	if t.Kind == types.Pointer {
 		return strconv.FormatUint(u64(b), 10)
-	case t.Kind == types.Array && t.Elem != nil && t.Elem.Kind == types.Int && t.Elem.Size == 1:
-		return cString(b, t.Len)
 	}
 	return valueText(env, t, b, false, 8)
 }
 
-// formatInt converts v as C's printf does for an int argument at sp.bits.
-func formatInt(sp spec, v int64) string {
-	if sp.verb == "c" {
-		return formatChar(sp, byte(v))
-	}
-	signed := sp.verb == "d" || sp.verb == "i"
-	var neg bool
-	var mag uint64
+// intParts converts v as C's printf does for an int argument at sp.bits:
+// its magnitude, whether it is negative, whether the verb is signed.
+func intParts(sp spec, v int64) (mag uint64, neg, signed bool) {
+	signed = sp.verb == "d" || sp.verb == "i"
 	switch bits := sp.bits; {
 	case bits == 64:
 		mag = uint64(v)
@@ -200,32 +225,44 @@ func formatInt(sp spec, v int64) string {
 			mag = -mag
 		}
 	}
-	return intField(sp, mag, neg, signed)
+	return mag, neg, signed
 }
 
-func intField(sp spec, mag uint64, neg, signed bool) string {
+// appendInt appends v converted as C's printf converts an int.
+func appendInt(dst []byte, sp spec, v int64) []byte {
+	mag, neg, signed := intParts(sp, v)
+	return appendIntField(dst, sp, mag, neg, signed)
+}
+
+func appendIntField(dst []byte, sp spec, mag uint64, neg, signed bool) []byte {
 	base, prefix := 10, ""
 	switch sp.verb {
 	case "x", "X":
 		base = 16
 		if sp.hash && mag != 0 {
-			prefix = "0" + sp.verb
+			prefix = "0x"
+			if sp.verb == "X" {
+				prefix = "0X"
+			}
 		}
 	case "o":
 		base = 8
 	}
-	ds := strconv.FormatUint(mag, base)
+	var num [24]byte
+	ds := strconv.AppendUint(num[:0], mag, base)
 	if sp.verb == "X" {
-		ds = strings.ToUpper(ds)
+		for i, c := range ds {
+			if c >= 'a' {
+				ds[i] = c - 'a' + 'A'
+			}
+		}
 	}
 	if sp.prec == 0 && mag == 0 {
-		ds = ""
+		ds = ds[:0]
 	}
-	if len(ds) < sp.prec {
-		ds = strings.Repeat("0", sp.prec-len(ds)) + ds
-	}
-	if sp.verb == "o" && sp.hash && !strings.HasPrefix(ds, "0") {
-		ds = "0" + ds
+	zeros := max(sp.prec-len(ds), 0)
+	if sp.verb == "o" && sp.hash && zeros == 0 && (len(ds) == 0 || ds[0] != '0') {
+		zeros = 1
 	}
 	switch {
 	case neg:
@@ -236,51 +273,70 @@ func intField(sp spec, mag uint64, neg, signed bool) string {
 		prefix = " "
 	}
 	if sp.zero && !sp.minus && sp.prec < 0 {
-		if n := sp.width - len(prefix) - len(ds); n > 0 {
-			ds = strings.Repeat("0", n) + ds
-		}
+		zeros = max(sp.width-len(prefix)-len(ds), 0)
 	}
-	return padStr(sp, prefix+ds)
+	pad := sp.width - len(prefix) - zeros - len(ds)
+	if !sp.minus {
+		dst = appendRepeat(dst, ' ', pad)
+	}
+	dst = append(dst, prefix...)
+	dst = appendRepeat(dst, '0', zeros)
+	dst = append(dst, ds...)
+	if sp.minus {
+		dst = appendRepeat(dst, ' ', pad)
+	}
+	return dst
 }
 
-// formatChar prints %c. A NUL byte ends the C string bpftrace built, so
+// appendRepeat appends n copies of c (none when n <= 0).
+func appendRepeat(dst []byte, c byte, n int) []byte {
+	for ; n > 0; n-- {
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// appendChar appends %c. A NUL byte ends the C string bpftrace built, so
 // nothing after it shows, not even left-justified padding.
-func formatChar(sp spec, c byte) string {
+func appendChar(dst []byte, sp spec, c byte) []byte {
 	if c == 0 {
 		if sp.minus {
-			return ""
+			return dst
 		}
-		return strings.Repeat(" ", max(sp.width-1, 0))
+		return appendRepeat(dst, ' ', sp.width-1)
 	}
-	return padStr(sp, string([]byte{c}))
+	return appendPadded(dst, sp, []byte{c})
 }
 
-// formatPtr prints %p as glibc does: "(nil)" for 0, else 0x and hex.
-func formatPtr(sp spec, v uint64) string {
+// appendPtr appends %p as glibc prints it: "(nil)" for 0, else 0x and hex.
+func appendPtr(dst []byte, sp spec, v uint64) []byte {
 	if v == 0 {
-		return padStr(spec{minus: sp.minus, width: sp.width}, "(nil)")
+		return appendPadded(dst, spec{minus: sp.minus, width: sp.width}, "(nil)")
 	}
 	sp.hash, sp.verb = true, "x"
-	return intField(sp, v, false, false)
+	return appendIntField(dst, sp, v, false, false)
 }
 
-func formatStr(sp spec, s string) string {
+// appendStr appends s cut to the spec's precision and padded to its width.
+func appendStr[S string | []byte](dst []byte, sp spec, s S) []byte {
 	if sp.prec >= 0 && sp.prec < len(s) {
 		s = s[:sp.prec]
 	}
-	return padStr(sp, s)
+	return appendPadded(dst, sp, s)
 }
 
-// padStr pads s with spaces to the spec's width, on the left unless "-".
-func padStr(sp spec, s string) string {
+// appendPadded appends s padded with spaces to the spec's width, on the
+// left unless "-".
+func appendPadded[S string | []byte](dst []byte, sp spec, s S) []byte {
 	n := sp.width - len(s)
-	if n <= 0 {
-		return s
+	if !sp.minus {
+		dst = appendRepeat(dst, ' ', n)
 	}
+	dst = append(dst, s...)
 	if sp.minus {
-		return s + strings.Repeat(" ", n)
+		dst = appendRepeat(dst, ' ', n)
 	}
-	return strings.Repeat(" ", n) + s
+	return dst
 }
 
 // PrintValue returns what print(value) prints for a non-map value: its text
