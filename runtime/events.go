@@ -93,17 +93,24 @@ func (r *reader) loop() error {
 			return firstErr
 		}
 		n++
-		switch {
-		case rec.Remaining == 0:
-			r.s.out.Flush()
-			if n >= busyBatch && !r.stopping.Load() {
-				time.Sleep(busyPause)
-			}
+		if r.flush(rec.Remaining, n) {
+			time.Sleep(busyPause)
+		}
+		if rec.Remaining == 0 {
 			n = 0
-		case r.s.tty:
-			r.s.out.Flush()
 		}
 	}
+}
+
+// flush flushes the output after the n-th record of a drain when the ring
+// buffer is empty (remaining bytes 0) or stdout is a terminal, and reports
+// whether the reader should pause before reading again (see busyBatch).
+func (r *reader) flush(remaining, n int) bool {
+	if remaining > 0 && !r.s.tty {
+		return false
+	}
+	r.s.out.Flush()
+	return remaining == 0 && n >= busyBatch && !r.stopping.Load()
 }
 
 // record handles one record and reports whether it was the last fence.
