@@ -87,8 +87,10 @@ func TestOutputWhileRunning(t *testing.T) {
 	b := newBuilder()
 	hello := b.event(codegen.Event{Kind: codegen.EvPrintf, Format: "hello\n"})
 	b.probe("BEGIN", ebpf.RawTracepoint, "BEGIN", []string{"BEGIN"}, concat(emit(hello), ret()))
+	// A probe attached keeps the session running until it is cancelled.
+	b.probe("tp", ebpf.TracePoint, "tracepoint", []string{"tracepoint:syscalls:sys_enter_getpid"}, ret())
 	var stdout lockedBuffer
-	s, err := Load(b.p, &Options{Stdout: &stdout, Quiet: true})
+	s, err := Load(b.p, &Options{Stdout: &stdout, Quiet: true, Attacher: newTracepointAttacher(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
