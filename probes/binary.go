@@ -101,13 +101,10 @@ func (k *kernel) processBinaries(withLibs bool) ([]string, error) {
 	return out, nil
 }
 
-// processPath returns path as this process can open it: as it is, or
-// under /proc/PID/root when the -p process lives in another mount
-// namespace.
+// processPath returns a path of the -p process as gtrace can open it,
+// whatever the process's mount namespace: under /proc/PID/root, as
+// bpftrace names it.
 func (k *kernel) processPath(path string) string {
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
 	return fmt.Sprintf("/proc/%d/root%s", k.opts.PID, path)
 }
 

@@ -7,6 +7,7 @@ package probes
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -208,6 +209,9 @@ func TestUprobeProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := New(&Options{PID: cmd.Process.Pid})
+	// Files of the process are named through its root, as bpftrace names
+	// them, so that they open in any mount namespace.
+	exe = fmt.Sprintf("/proc/%d/root%s", cmd.Process.Pid, exe)
 	// Start returns once the exec has succeeded, so /proc/PID/exe is gtadd.
 	tests := []struct {
 		name     string

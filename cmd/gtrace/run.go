@@ -233,7 +233,7 @@ func list(o *options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
 	}
-	reg := probes.New(&probes.Options{Stderr: stderr})
+	reg := probes.New(&probes.Options{Stderr: stderr, PID: o.pid})
 	names, err := reg.List(pattern)
 	if err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)

@@ -167,3 +167,55 @@ func TestCommandOnlyInChild(t *testing.T) {
 		}
 	}
 }
+
+// TestListProcess lists the probes of a running python3.11 (Debian's, with
+// USDT probes) with -l -p PID: the uprobes and USDT probes of its
+// executable, named through /proc/PID/root, exactly as bpftrace 0.17 lists
+// them.
+func TestListProcess(t *testing.T) {
+	const python = "/usr/bin/python3.11"
+	requireFile(t, python, "python3.11")
+	if os.Geteuid() != 0 {
+		t.Skip("skipped: needs root to read another process's files")
+	}
+	cmd := exec.Command(python, "-c", "import sys; sys.stdin.read()")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	pid := strconv.Itoa(cmd.Process.Pid)
+	var out, errb bytes.Buffer
+	if code := run([]string{"-l", "-p", pid}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	prefix := "/proc/" + pid + "/root" + python + ":"
+	for _, want := range []string{"uprobe:" + prefix + "Py_Initialize", "usdt:" + prefix + "python:function__entry"} {
+		if !strings.Contains(out.String(), want+"\n") {
+			t.Errorf("-l -p %s: %s missing", pid, want)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+		if !strings.HasPrefix(line, "uprobe:"+prefix) && !strings.HasPrefix(line, "usdt:"+prefix) {
+			t.Fatalf("-l -p %s: unexpected line %q", pid, line)
+		}
+	}
+	bt, err := exec.LookPath("bpftrace")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("bpftrace is not installed (.ci/run installs it)")
+		}
+		return
+	}
+	want, err := exec.Command(bt, "-l", "-p", pid).Output()
+	if err != nil {
+		t.Fatalf("bpftrace -l -p: %v", err)
+	}
+	if out.String() != string(want) {
+		t.Errorf("-l -p differs from bpftrace 0.17's: %d lines, bpftrace %d", strings.Count(out.String(), "\n"), bytes.Count(want, []byte("\n")))
+	}
+}

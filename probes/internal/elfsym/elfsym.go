@@ -106,12 +106,14 @@ func funcs(ef *elf.File, isGo bool) ([]Func, error) {
 	return fs, nil
 }
 
-// symFuncs returns the defined functions of syms, in order.
+// symFuncs returns the functions of syms that have an address, in order.
 func symFuncs(syms []elf.Symbol) []Func {
 	var fs []Func
 	for _, s := range syms {
 		typ := elf.ST_TYPE(s.Info)
-		if (typ != elf.STT_FUNC && typ != elf.STT_GNU_IFUNC) || s.Section == elf.SHN_UNDEF || s.Value == 0 || s.Name == "" {
+		// An undefined function with a value is a non-PIE program's
+		// canonical PLT entry: it can be probed, and bpftrace lists it.
+		if (typ != elf.STT_FUNC && typ != elf.STT_GNU_IFUNC) || s.Value == 0 || s.Name == "" {
 			continue
 		}
 		fs = append(fs, Func{Name: s.Name, Addr: s.Value, Size: s.Size})
