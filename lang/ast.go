@@ -39,6 +39,15 @@ type File struct {
 	Structs  []*StructDecl     // C struct/union declarations, in order
 	Enums    []*EnumDecl       // C enum declarations, in order
 	Probes   []*Probe          // probe blocks, in order
+	Config   []*ConfigItem     // "config = { name = value; ... }" settings, in order
+}
+
+// ConfigItem is one setting of a config block: "max_map_keys = 100000".
+// The settings are bpftrace's; cmd/gtrace reads the ones gtrace knows.
+type ConfigItem struct {
+	node
+	Name  string
+	Value string // as written: a number, an identifier or a quoted string
 }
 
 // Include is an "#include <...>" or "#include "..."" line.

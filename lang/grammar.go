@@ -92,8 +92,9 @@ type gConfig struct {
 }
 
 type gConfigItem struct {
-	Key   string `parser:"@Ident \"=\""`
-	Value string `parser:"@( Int | String | Ident )"`
+	Tokens []lexer.Token
+	Key    string `parser:"@Ident \"=\""`
+	Value  string `parser:"@( Int | String | Ident )"`
 }
 
 type gProbe struct {

@@ -42,6 +42,12 @@ func (l *lowerer) file(g *gFile) *File {
 			f.Enums = append(f.Enums, l.enumDecl(it))
 		case *gProbe:
 			f.Probes = append(f.Probes, l.probe(it))
+		case *gConfig:
+			for _, ci := range it.Items {
+				c := &ConfigItem{Name: ci.Key, Value: ci.Value}
+				c.At = l.span(ci.Tokens)
+				f.Config = append(f.Config, c)
+			}
 		}
 	}
 	return f
