@@ -207,6 +207,7 @@ func (g *gen) setupMaps() {
 			mi.key = cm.Key
 			spec.Type = ebpf.Hash
 		}
+		declaredMap(spec, cm)
 		spec.KeySize = uint32(max(mi.key.Size, 1))
 		g.prog.Spec.Maps[mi.SpecName] = spec
 		g.prog.Maps = append(g.prog.Maps, mi.Map)
@@ -214,6 +215,21 @@ func (g *gen) setupMaps() {
 		if mi.agg {
 			g.zeroSize = max(g.zeroSize, mi.value.Size)
 		}
+	}
+}
+
+// declaredMap gives a declared map ("let @m = lruhash(100);") its kind
+// and size; the checker made sure the kind fits the map's values.
+func declaredMap(spec *ebpf.MapSpec, cm *check.Map) {
+	if cm.Decl == "" {
+		return
+	}
+	spec.MaxEntries = uint32(cm.MaxEntries)
+	switch cm.Decl {
+	case "lruhash":
+		spec.Type = ebpf.LRUHash
+	case "percpulruhash":
+		spec.Type = ebpf.LRUCPUHash
 	}
 }
 

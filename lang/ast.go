@@ -38,6 +38,7 @@ type File struct {
 	Defines  map[string]string // #define NAME VALUE, already substituted in the AST
 	Structs  []*StructDecl     // C struct/union declarations, in order
 	Enums    []*EnumDecl       // C enum declarations, in order
+	MapDecls []*MapDecl        // "let @m = hash(n);" declarations, in order
 	Probes   []*Probe          // probe blocks, in order
 	Config   []*ConfigItem     // "config = { name = value; ... }" settings, in order
 }
@@ -89,6 +90,18 @@ type EnumValue struct {
 	node
 	Name  string
 	Value int64
+}
+
+// MapDecl is a map declaration at the top level (bpftrace 0.23+):
+// "let @m = lruhash(100);". Kind is the written map kind (hash, lruhash,
+// percpuhash, percpulruhash, percpuarray); Args its arguments, the checker
+// wants one constant: the map's maximum number of entries.
+type MapDecl struct {
+	node
+	Name   string // with the '@'
+	Kind   string
+	KindAt Span
+	Args   []Expr
 }
 
 // Probe is one probe block: attach points, optional predicate, body.

@@ -72,6 +72,14 @@ func (d *dumper) file(f *File) {
 		for _, e := range f.Enums {
 			d.enumDecl(e)
 		}
+		for _, m := range f.MapDecls {
+			d.line(m.At, "let %s = %s", m.Name, m.Kind)
+			d.nest(func() {
+				for _, a := range m.Args {
+					d.expr(a)
+				}
+			})
+		}
 		for _, p := range f.Probes {
 			d.probe(p)
 		}

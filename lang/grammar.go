@@ -13,7 +13,7 @@ import (
 var grammar = participle.MustBuild[gFile](
 	participle.Lexer(tokenDef{}),
 	participle.UseLookahead(participle.MaxLookahead),
-	participle.Union[gItem](&gStruct{}, &gEnum{}, &gConfig{}, &gProbe{}),
+	participle.Union[gItem](&gStruct{}, &gEnum{}, &gConfig{}, &gMapDecl{}, &gProbe{}),
 )
 
 type gFile struct {
@@ -26,6 +26,7 @@ type gItem interface{ item() }
 func (*gStruct) item() {}
 func (*gEnum) item()   {}
 func (*gConfig) item() {}
+func (*gMapDecl) item() {}
 func (*gProbe) item()  {}
 
 type gStruct struct {
@@ -89,6 +90,14 @@ type gCDecl struct {
 type gConfig struct {
 	Tokens []lexer.Token
 	Items  []*gConfigItem `parser:"\"config\" \"=\" \"{\" ( @@ | \";\" )* \"}\" \";\"?"`
+}
+
+// gMapDecl is a map declaration: "let @m = lruhash(100);".
+type gMapDecl struct {
+	Tokens []lexer.Token
+	Name   string  `parser:"\"let\" @Map \"=\""`
+	Kind   *gAlias `parser:"@@"`
+	Max    []*gArg `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\" \";\""`
 }
 
 type gConfigItem struct {

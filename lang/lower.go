@@ -40,6 +40,8 @@ func (l *lowerer) file(g *gFile) *File {
 			f.Structs = append(f.Structs, l.structDecl(it))
 		case *gEnum:
 			f.Enums = append(f.Enums, l.enumDecl(it))
+		case *gMapDecl:
+			f.MapDecls = append(f.MapDecls, l.mapDecl(it))
 		case *gProbe:
 			f.Probes = append(f.Probes, l.probe(it))
 		case *gConfig:
@@ -51,6 +53,19 @@ func (l *lowerer) file(g *gFile) *File {
 		}
 	}
 	return f
+}
+
+func (l *lowerer) mapDecl(g *gMapDecl) *MapDecl {
+	d := &MapDecl{Name: g.Name, Kind: g.Kind.Name, KindAt: l.span(g.Kind.Tokens)}
+	for _, a := range g.Max {
+		if a.Type != nil {
+			d.Args = append(d.Args, l.typeExpr(a.Type))
+		} else {
+			d.Args = append(d.Args, l.expr(a.X))
+		}
+	}
+	d.At = l.span(g.Tokens)
+	return d
 }
 
 func (l *lowerer) structDecl(g *gStruct) *StructDecl {

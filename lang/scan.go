@@ -138,6 +138,8 @@ func (s *scanner) item() {
 		s.codeUntilClosed()
 	case w == "config" && s.nextNonBlank(s.off+len(w)) == '=':
 		s.codeUntilClosed()
+	case w == "let" && s.nextNonBlank(s.off+len(w)) == '@':
+		s.codeUntilClosed()
 	default:
 		s.probe()
 	}

@@ -84,6 +84,10 @@ type Map struct {
 	Key   *types.Type // nil for a scalar map; a Tuple for a multi-key map
 	Value *types.Type // an aggregation kind, or a plain value type
 	First lang.Span   // first use, for messages
+	// Decl is the kind a declaration gave the map ("lruhash", see
+	// MapKinds), "" when it is not declared; MaxEntries is then its size.
+	Decl       string
+	MaxEntries int
 }
 
 // Probe is a checked probe block.

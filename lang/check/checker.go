@@ -75,6 +75,7 @@ type checker struct {
 	enums       map[string]int64         // enumerators declared in the script
 	enumOf      map[string]*types.Enum   // enumerator -> the enum declaring it
 	enumTags    map[string]*types.Enum   // "Foo" of "enum Foo" -> its enum
+	decls       map[string]*mapDecl      // declared maps ("let @m = hash(n);")
 	funcs       map[string]*funcSig
 
 	// per probe block, per pass
@@ -130,6 +131,7 @@ func (ch *checker) run() (*Info, error) {
 	ch.info = ch.newInfo()
 	ch.final = true
 	ch.declareStructs()
+	ch.mapDecls()
 	ch.expandProbes()
 	headErrs := ch.errs
 	ch.vars = make([]map[string]*types.Type, len(ch.file.Probes))
@@ -168,8 +170,11 @@ func (ch *checker) fillInfo() {
 		if m.value == nil && !m.written {
 			continue
 		}
-		ch.info.Maps[name] = &Map{Name: name, Key: m.key, Value: m.value, First: m.first}
+		im := &Map{Name: name, Key: m.key, Value: m.value, First: m.first}
+		ch.applyDecl(im)
+		ch.info.Maps[name] = im
 	}
+	ch.unusedDecls()
 	for i, p := range ch.file.Probes {
 		vars := map[string]*types.Type{}
 		for k, v := range ch.vars[i] {

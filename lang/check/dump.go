@@ -240,7 +240,11 @@ func (d *dumper) maps() {
 		if m.Key != nil {
 			key = m.Key.String()
 		}
-		d.line("  %s: key %s, value %s", n, key, m.Value)
+		decl := ""
+		if m.Decl != "" {
+			decl = fmt.Sprintf(", declared %s(%d)", m.Decl, m.MaxEntries)
+		}
+		d.line("  %s: key %s, value %s%s", n, key, m.Value, decl)
 	}
 }
 
