@@ -22,6 +22,9 @@ func (l *lowerer) intValue(text string, at Span) (uint64, bool) {
 }
 
 func parseInt(text string) (uint64, string) {
+	if n, ok, msg := parseDuration(text); ok {
+		return n, msg
+	}
 	s := strings.ReplaceAll(text, "_", "")
 	lower := strings.ToLower(s)
 	isHex := strings.HasPrefix(lower, "0x")
@@ -50,6 +53,31 @@ func parseInt(text string) (uint64, string) {
 		return 0, "invalid integer literal %q"
 	}
 	return n, ""
+}
+
+// durationUnits are the suffixes of duration literals (bpftrace 0.23+):
+// "100ms" is 100000000, a count of nanoseconds.
+var durationUnits = []struct {
+	suffix string
+	ns     uint64
+}{{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}, {"d", 86400e9}}
+
+// parseDuration decodes a duration literal: decimal digits and a unit. ok
+// is false when text is not one.
+func parseDuration(text string) (n uint64, ok bool, msg string) {
+	for _, u := range durationUnits {
+		digits, found := strings.CutSuffix(text, u.suffix)
+		if !found || digits == "" || strings.Trim(digits, "0123456789_") != "" || digits[0] == '_' {
+			continue
+		}
+		v, err := strconv.ParseUint(strings.ReplaceAll(digits, "_", ""), 10, 64)
+		hi, lo := bits.Mul64(v, u.ns)
+		if err != nil || hi != 0 {
+			return 0, true, "duration literal %q is too large"
+		}
+		return lo, true, ""
+	}
+	return 0, false, ""
 }
 
 // parseExp decodes "MeE", an integer written in scientific notation.

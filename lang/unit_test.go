@@ -28,6 +28,17 @@ func TestParseInt(t *testing.T) {
 		{in: "09", wantErr: true},
 		{in: "12abc", wantErr: true},
 		{in: "1_", wantErr: true},
+		{in: "100ms", want: 100_000_000},
+		{in: "1s", want: 1_000_000_000},
+		{in: "5us", want: 5000},
+		{in: "7ns", want: 7},
+		{in: "2m", want: 120_000_000_000},
+		{in: "1h", want: 3_600_000_000_000},
+		{in: "1d", want: 86_400_000_000_000},
+		{in: "1_000ms", want: 1_000_000_000},
+		{in: "0x10s", wantErr: true},
+		{in: "_1s", wantErr: true},
+		{in: "300000d", wantErr: true},
 	}
 	for _, tt := range tests {
 		got, msg := parseInt(tt.in)
