@@ -60,7 +60,7 @@
 // Integer literals are decimal, 0x hex, 0b binary, 0o or leading-0 octal,
 // with '_' separators, a decimal exponent (1e6) and C suffixes (u, l, ul,
 // ll). A decimal integer with a unit suffix is a duration in nanoseconds
-// (bpftrace 0.23+): 5ns, 10us, 100ms, 1s, 2m, 1h, 1d. No floating point exists, so "$t.1.0" is two tuple indexes. Strings
-// and character literals take the escapes \n \t \r \a \b \f \v \\ \" \'
-// \xHH and octal \NNN.
+// (bpftrace 0.23+): 5ns, 10us, 100ms, 1s, 2m, 1h, 1d. No floating point
+// exists, so "$t.1.0" is two tuple indexes. Strings and character literals
+// take the escapes \n \t \r \a \b \f \v \\ \" \' \xHH and octal \NNN.
 package lang

@@ -23,11 +23,11 @@ type gFile struct {
 // gItem is a top-level item.
 type gItem interface{ item() }
 
-func (*gStruct) item() {}
-func (*gEnum) item()   {}
-func (*gConfig) item() {}
+func (*gStruct) item()  {}
+func (*gEnum) item()    {}
+func (*gConfig) item()  {}
 func (*gMapDecl) item() {}
-func (*gProbe) item()  {}
+func (*gProbe) item()   {}
 
 type gStruct struct {
 	Tokens []lexer.Token
