@@ -411,6 +411,10 @@ func (g *gen) str(c *lang.Call, t *types.Type, dst loc) {
 		return
 	}
 	g.zero(dst, t.Size)
+	if types.IsGoString(xt) {
+		g.goString(c, t, dst)
+		return
+	}
 	m := g.mark()
 	size := g.strSize(c, t)
 	if xt.DataLoc {
@@ -425,6 +429,30 @@ func (g *gen) str(c *lang.Call, t *types.Type, dst loc) {
 	g.intExpr(x)
 	g.emit(asm.Mov.Reg(asm.R3, asm.R0))
 	g.strRead(c, dst, t.Size, size, g.space(xt))
+	g.release(m)
+}
+
+// goString reads a Go string (data pointer and length, not
+// NUL-terminated) into dst: at most its length, and at most the string
+// size less the NUL (or the length str() was given).
+func (g *gen) goString(c *lang.Call, t *types.Type, dst loc) {
+	m := g.mark()
+	src, done := g.ref(c.Args[0])
+	size := g.alloc(8)
+	g.emit(asm.LoadMem(asm.R0, src.base, int16(src.off+8), asm.DWord))
+	limit := int32(t.Size)
+	if n, ok := g.constOf(c.Args[len(c.Args)-1]); ok && len(c.Args) > 1 && n >= 0 && n+1 < int64(limit) {
+		limit = int32(n + 1)
+	}
+	big, ok := g.newLabel(), g.newLabel()
+	g.emit(asm.Add.Imm(asm.R0, 1), asm.JGT.Imm(asm.R0, limit, big), asm.JSLT.Imm(asm.R0, 1, big), asm.Ja.Label(ok))
+	g.label(big)
+	g.emit(asm.Mov.Imm(asm.R0, limit))
+	g.label(ok)
+	g.storeInt(size, asm.R0, 8)
+	g.emit(asm.LoadMem(asm.R3, src.base, int16(src.off), asm.DWord))
+	done()
+	g.strRead(c, dst, t.Size, &size, spaceUser)
 	g.release(m)
 }
 

@@ -400,7 +400,7 @@ func argsKey(t *types.Type) string {
 	}
 	var b strings.Builder
 	for _, f := range t.Fields {
-		fmt.Fprintf(&b, "%s:%d:%s:%v;", f.Name, f.Offset, f.Type, f.Type.DataLoc)
+		fmt.Fprintf(&b, "%s:%d:%s:%v:%v;", f.Name, f.Offset, f.Type, f.Type != nil && f.Type.DataLoc, f.Pieces)
 	}
 	return b.String()
 }

@@ -161,9 +161,48 @@ func (g *gen) argsField(e *lang.Field, t *types.Type) (loc, *types.Type, func())
 			return tmp, t, func() { g.release(m) }
 		}
 		return l, t, func() {}
+	case "uprobe", "uretprobe":
+		return g.pieces(e, f, t)
 	}
 	g.fail(e, "args is not supported in %s probes", g.fn.grp.provider)
 	return loc{}, nil, nil
+}
+
+// pieces reads a uprobe argument from where its Pieces say: a value
+// wholly in one register is read in place from pt_regs; any other is put
+// together in a stack slot, from registers and the user stack.
+func (g *gen) pieces(e lang.Node, f *types.Field, t *types.Type) (loc, *types.Type, func()) {
+	ps := f.Pieces
+	if len(ps) == 1 && ps[0].Reg != "" && ps[0].Off == 0 && ps[0].Size == t.Size {
+		return loc{regCtx, g.regOffset(e, ps[0].Reg)}, t, func() {}
+	}
+	m := g.mark()
+	size := (t.Size + 7) &^ 7 // a register piece may store a whole word
+	tmp := g.alloc(size)
+	g.zero(tmp, size)
+	for _, p := range ps {
+		dst := tmp.at(p.Off)
+		if p.Reg != "" {
+			g.emit(asm.LoadMem(asm.R0, regCtx, int16(g.regOffset(e, p.Reg)), asm.DWord))
+			g.storeInt(dst, asm.R0, p.Size)
+			continue
+		}
+		g.emit(asm.LoadMem(asm.R3, regCtx, int16(ptRegs["sp"]), asm.DWord))
+		g.emit(asm.Add.Imm(asm.R3, int32(p.Stack)))
+		g.addr(asm.R1, dst)
+		g.emit(asm.Mov.Imm(asm.R2, int32(p.Size)))
+		g.call(asm.FnProbeReadUser)
+		g.helperErr(e, readName(spaceUser, false), checkAll)
+	}
+	return tmp, t, func() { g.release(m) }
+}
+
+func (g *gen) regOffset(e lang.Node, name string) int {
+	off, ok := ptRegs[name]
+	if !ok {
+		g.fail(e, "unknown register %q", name)
+	}
+	return off
 }
 
 func (g *gen) argsType(n lang.Node) *types.Type {

@@ -187,31 +187,6 @@ func (p *uprobeProvider) notFound(prefix, sym string, f *elfsym.File) error {
 	return nf
 }
 
-// Describe returns the function's parameters from DWARF, one
-// "    TYPE NAME\n" line each, as "bpftrace -lv" prints them; "" for
-// addresses, offsets and binaries without DWARF.
-func (p *uprobeProvider) Describe(probe string) (string, error) {
-	_, path, sym, err := splitUprobe(probe)
-	if err != nil {
-		return "", err
-	}
-	if _, isAddr := parseAddr(sym); isAddr || strings.ContainsRune(sym, '+') {
-		return "", nil
-	}
-	params, err := elfsym.Params(path, sym)
-	if errors.Is(err, elfsym.ErrNoDWARF) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	for _, prm := range params {
-		b.WriteString("    " + prm + "\n")
-	}
-	return b.String(), nil
-}
-
 // ABI returns the calling convention of the function a full uprobe or
 // uretprobe name probes: "go" for a function written in Go in a Go program
 // (Go's register ABI, see elfsym.File.GoABI), "" for the C convention.

@@ -389,3 +389,24 @@ func TestUSDTPython(t *testing.T) {
 		t.Errorf("got no function__entry hits, want at least 1")
 	}
 }
+
+// TestUprobeABI tells a Go function (of this test binary) from a C one.
+func TestUprobeABI(t *testing.T) {
+	t.Parallel()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fixture()
+	for probe, want := range map[string]string{
+		"uprobe:" + exe + ":github.com/gtrace/gtrace/probes.goRetTarget":    "go",
+		"uretprobe:" + exe + ":github.com/gtrace/gtrace/probes.goRetTarget": "go",
+		"uprobe:" + exe + ":runtime.memmove":                                "",
+		"uprobe:" + gtadd + ":gt_add":                                       "",
+		"usdt:" + gtadd + ":gtrace:add__done":                               "",
+	} {
+		if got, err := r.ABI(probe); err != nil || got != want {
+			t.Errorf("ABI(%s) = %q, %v; want %q", probe, got, err, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ package main
 // which it prints only after checking every result it got.
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,7 +61,45 @@ func TestGoArgs(t *testing.T) {
 		script: `uprobe:BIN:main.greet { @len[arg1] = count(); @n = sum(arg2); }
 			uprobe:BIN:main.add { @rax = sum(reg("ax")); }`,
 		want: "Attaching 2 probes...\ngotarget: ok\n\n\n@len[4]: 333\n@len[11]: 333\n@len[5]: 334\n@n: 499500\n@rax: 499500\n",
+	}, {
+		name: "args by name",
+		script: `uprobe:BIN:main.greet { @s[str(args->s)] = count(); @n = sum(args.n); }
+			uprobe:BIN:main.pair { @t[str(args->tag, 3)] = count(); }
+			uretprobe:BIN:main.greet { @size[args->even] = sum(args->size); }
+			uretprobe:BIN:main.pair { @x[str(args->r0.Tag)] = sum(args->r0.X); @y = sum(args->r0.Y); @err[args->r1.data] = count(); }`,
+		args: "1000 50",
+		want: "Attaching 4 probes...\ngotarget: ok\n\n\n@err[0x0]: 1000\n@n: 499500\n" +
+			"@s[beta]: 333\n@s[gamma-delta]: 333\n@s[alpha]: 334\n" +
+			"@size[1]: 252836\n@size[0]: 253329\n@t[bet]: 333\n@t[gam]: 333\n@t[alp]: 334\n" +
+			"@x[beta]: 166167\n@x[gamma-delta]: 166500\n@x[alpha]: 166833\n@y: -499500\n",
 	}})
+}
+
+// TestGoArgsListed checks that -lv lists a Go function's arguments under
+// uprobe and its results under uretprobe, as args names them, and that
+// args is refused, with a position, for a binary without DWARF.
+func TestGoArgsListed(t *testing.T) {
+	bpftest.RequireBPF(t)
+	bin := targets.Go(t)
+	for probe, want := range map[string]string{
+		"uprobe:" + bin + ":main.pair":    "uprobe:" + bin + ":main.pair\n    int i\n    string tag\n",
+		"uretprobe:" + bin + ":main.pair": "uretprobe:" + bin + ":main.pair\n    main.point r0\n    error r1\n",
+		"uprobe:" + bin + ":main.greet":   "uprobe:" + bin + ":main.greet\n    string s\n    int n\n",
+	} {
+		out, err := gtraceCmd("-lv", probe).CombinedOutput()
+		if err != nil || string(out) != want {
+			t.Errorf("gtrace -lv %s: %v\n%s\nwant\n%s", probe, err, out, want)
+		}
+	}
+	nodwarf := targets.Go(t, "-ldflags=-w")
+	script := "uprobe:" + nodwarf + ":main.add { @ = sum(args->a); }"
+	out, err := gtraceCmd("-e", script).CombinedOutput()
+	col := len("uprobe:" + nodwarf + ":main.add { @ = sum(")
+	want := fmt.Sprintf("<cmdline>:1:%d: args of uprobe:%s:main.add: %s has no DWARF debug information, which args needs: build it with -g (or install its debug file), or use arg0, arg1, ...\n%s\n%s^~~~\n",
+		col+1, nodwarf, nodwarf, script, strings.Repeat(" ", col))
+	if err == nil || string(out) != want {
+		t.Errorf("args without DWARF: %v\n%s\nwant\n%s", err, out, want)
+	}
 }
 
 // TestGoReturns places uretprobes on Go functions (uprobes on their RET
@@ -120,5 +159,15 @@ func TestCArgs(t *testing.T) {
 		script: `uprobe:BIN:c_many { @a = sum(arg0); @f = sum(arg5); @g = sum(arg6); @h = sum(arg7); }`,
 		args:   "10",
 		want:   "Attaching 1 probe...\n\n\n@a: 45\n@f: 50\n@g: 60\n@h: 70\n",
+	}, {
+		name: "args by name",
+		script: `uprobe:BIN:c_item { @[str(args->s), str(args->it->name)] = sum(args->it->id); @n = sum(args.n); }
+			uprobe:BIN:c_many { @h = sum(args->h); }`,
+		args: "10",
+		want: "Attaching 2 probes...\n\n\n@[beta, beta]: 12\n@[gamma-delta, gamma-delta]: 15\n@[alpha, alpha]: 18\n@h: 70\n@n: 45\n",
 	}})
+	out, err := gtraceCmd("-lv", "uprobe:"+bin+":c_item").CombinedOutput()
+	if want := "uprobe:" + bin + ":c_item\n    struct item* it\n    const char* s\n    int n\n"; err != nil || string(out) != want {
+		t.Errorf("gtrace -lv: %v\n%s\nwant\n%s", err, out, want)
+	}
 }

@@ -143,7 +143,7 @@ func (ch *checker) strCall(c *lang.Call) *types.Type {
 	if v, isParam := ch.paramString(c.Args[0]); isParam {
 		ch.info.Strings[c] = v
 	} else if t := ch.expr(c.Args[0]); t != nil {
-		if t.Kind != types.String && !isNumeric(t) && t.Kind != types.Array {
+		if t.Kind != types.String && !isNumeric(t) && t.Kind != types.Array && !types.IsGoString(t) {
 			ch.errorf(c.Args[0], "str() expects a string, an integer or a pointer, not %s", t)
 			ok = false
 		}

@@ -114,6 +114,29 @@ type Field struct {
 	Type    *Type
 	BitOff  int // for bitfields; 0 otherwise
 	BitSize int // 0 for ordinary fields
+	// Pieces, for the args of a uprobe or uretprobe, say where the bytes
+	// of the value are when the probe fires (a function's arguments at its
+	// entry, a Go function's results at its return): saved registers or
+	// the user stack. nil elsewhere (the value is at Offset in the
+	// context).
+	Pieces []Piece
+}
+
+// Piece is where some bytes of a function argument are when a uprobe
+// fires: the low Size bytes of a saved register, or Size bytes of the user
+// stack.
+type Piece struct {
+	Off, Size int    // the bytes of the value it holds
+	Reg       string // pt_regs register name ("di", "ax"); "" for the stack
+	Stack     int    // when Reg is "": offset from the stack pointer
+}
+
+// IsGoString reports whether t is a Go string value as DWARF describes
+// it: a struct "string" of a data pointer "str" and a length "len".
+func IsGoString(t *Type) bool {
+	return t != nil && t.Kind == Struct && t.Name == "string" && len(t.Fields) == 2 &&
+		t.Fields[0].Name == "str" && t.Fields[0].Type != nil && t.Fields[0].Type.Kind == Pointer &&
+		t.Fields[1].Name == "len" && t.Fields[1].Type != nil && t.Fields[1].Type.Kind == Int
 }
 
 // StackSpec says how a stack is captured and printed.

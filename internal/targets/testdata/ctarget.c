@@ -6,6 +6,7 @@
  * the stack.
  */
 #include <stdlib.h>
+#include <string.h>
 
 struct item {
 	int id;
@@ -33,6 +34,9 @@ int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 5;
 	long s = 0;
+	/* Touch the names first: a probe cannot read a page not yet mapped in. */
+	for (int i = 0; i < 3; i++)
+		s += strlen(names[i]);
 	for (int i = 0; i < n; i++) {
 		struct item it = {.id = i, .name = names[i % 3]};
 		s += c_add(i, 1000);

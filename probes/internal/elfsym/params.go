@@ -74,27 +74,27 @@ func params(d *dwarf.Data, r *dwarf.Reader) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, cName(t)+" "+name)
+		out = append(out, CName(t)+" "+name)
 	}
 }
 
-// cName spells a DWARF type as bpftrace does: "int*", "struct Foo*",
+// CName spells a DWARF type as bpftrace does: "int*", "struct Foo*",
 // "const char*".
-func cName(t dwarf.Type) string {
+func CName(t dwarf.Type) string {
 	switch t := t.(type) {
 	case *dwarf.PtrType:
 		if _, ok := t.Type.(*dwarf.VoidType); ok || t.Type == nil {
 			return "void*"
 		}
-		return cName(t.Type) + "*"
+		return CName(t.Type) + "*"
 	case *dwarf.QualType:
-		return t.Qual + " " + cName(t.Type)
+		return t.Qual + " " + CName(t.Type)
 	case *dwarf.StructType:
 		return t.Kind + " " + t.StructName
 	case *dwarf.EnumType:
 		return "enum " + t.EnumName
 	case *dwarf.ArrayType:
-		return fmt.Sprintf("%s[%d]", cName(t.Type), t.Count)
+		return fmt.Sprintf("%s[%d]", CName(t.Type), t.Count)
 	case *dwarf.TypedefType:
 		return t.Name
 	case *dwarf.VoidType:
@@ -128,4 +128,84 @@ func openDWARF(path string) (*dwarf.Data, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s: %w", path, ErrNoDWARF)
+}
+
+// Param is a formal parameter of a function, from DWARF.
+type Param struct {
+	Name string
+	Type dwarf.Type
+	// Result marks a Go function's result (DW_AT_variable_parameter);
+	// unnamed results are called "~r0", "~r1", ...
+	Result bool
+}
+
+// FuncParams returns the parameters of the function fn of the ELF file at
+// path from its DWARF (or its separate debug file's), in order. A file
+// without DWARF is ErrNoDWARF; a function DWARF does not describe is
+// ErrNoFunc.
+func FuncParams(path, fn string) ([]Param, error) {
+	d, err := openDWARF(path)
+	if err != nil {
+		return nil, err
+	}
+	r := d.Reader()
+	for {
+		e, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			return nil, fmt.Errorf("%s: %w", fn, ErrNoFunc)
+		}
+		if e.Tag != dwarf.TagSubprogram {
+			if e.Tag != dwarf.TagCompileUnit && e.Children {
+				r.SkipChildren()
+			}
+			continue
+		}
+		name, _ := e.Val(dwarf.AttrName).(string)
+		if name != fn || e.Val(dwarf.AttrDeclaration) != nil {
+			if e.Children {
+				r.SkipChildren()
+			}
+			continue
+		}
+		if !e.Children {
+			return nil, nil
+		}
+		return formals(d, r)
+	}
+}
+
+// ErrNoFunc says that DWARF does not describe a function.
+var ErrNoFunc = errors.New("not described in DWARF")
+
+func formals(d *dwarf.Data, r *dwarf.Reader) ([]Param, error) {
+	var out []Param
+	for {
+		e, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil || e.Tag == 0 {
+			return out, nil
+		}
+		if e.Children {
+			r.SkipChildren()
+		}
+		if e.Tag != dwarf.TagFormalParameter {
+			continue
+		}
+		name, _ := e.Val(dwarf.AttrName).(string)
+		off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
+		if !ok {
+			continue
+		}
+		t, err := d.Type(off)
+		if err != nil {
+			return nil, err
+		}
+		res, _ := e.Val(dwarf.AttrVarParam).(bool)
+		out = append(out, Param{Name: name, Type: t, Result: res})
+	}
 }
