@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/cilium/ebpf"
 
@@ -220,16 +221,49 @@ func (s *Session) reportDropped() {
 	if km == nil {
 		return
 	}
+	var full *codegen.Map
 	for i, m := range s.prog.Maps {
 		if n := counter(km, uint32(i)); n > 0 {
 			fmt.Fprintf(s.errw, "warning: map %s is full: %d updates dropped\n", m.Name, n)
+			full = m
 		}
+	}
+	if full != nil {
+		s.mapKeysHint(full)
 	}
 	if int(km.MaxEntries()) > len(s.prog.Maps) {
 		if n := counter(km, uint32(len(s.prog.Maps))); n > 0 {
 			s.reportLost(n)
+			s.ringBufHint()
 		}
 	}
+}
+
+// mapKeysHint says how to raise the key limit that m reached.
+func (s *Session) mapKeysHint(m *codegen.Map) {
+	var limit uint32
+	if km := s.coll.Maps[m.SpecName]; km != nil {
+		limit = km.MaxEntries()
+	}
+	fmt.Fprintf(s.errw, "hint: maps hold %d keys each; raise max_map_keys with --max-map-keys N, "+
+		"BPFTRACE_MAX_MAP_KEYS=N or config = { max_map_keys = N }\n", limit)
+}
+
+// ringBufHint says how to raise the size of the output ring buffer, which
+// was full when records were lost.
+func (s *Session) ringBufHint() {
+	m := s.coll.Maps[s.prog.RingBuf]
+	if m == nil {
+		return
+	}
+	size := int(m.MaxEntries())
+	cpus, err := ebpf.PossibleCPU()
+	if err != nil || cpus < 1 {
+		cpus = 1
+	}
+	fmt.Fprintf(s.errw, "hint: the output ring buffer (%d KiB, %d pages per CPU) was full; raise perf_rb_pages "+
+		"with --rb-pages N, BPFTRACE_PERF_RB_PAGES=N or config = { perf_rb_pages = N }\n",
+		size>>10, size/os.Getpagesize()/cpus)
 }
 
 // reportLost prints bpftrace's lost-events line (a JSON record with -f json).

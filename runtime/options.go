@@ -112,3 +112,36 @@ func share(mu *sync.Mutex, w io.Writer) io.Writer {
 	}
 	return syncWriter{mu, w}
 }
+
+// DefaultRBPages is the output ring buffer's default size in pages per
+// possible CPU (4 MiB each), before the MaxDefaultRingBuf cap.
+const DefaultRBPages = 1024
+
+// MaxDefaultRingBuf caps the default ring buffer size (not an explicit one).
+const MaxDefaultRingBuf = 64 << 20
+
+// RingBufSize returns the bytes of an output ring buffer of pagesPerCPU
+// pages for each possible CPU (bpftrace's perf_rb_pages), rounded up to a
+// power of two as the kernel requires, at most 1 GiB. pagesPerCPU <= 0 means
+// DefaultRBPages, capped at MaxDefaultRingBuf: the default scales with the
+// machine.
+func RingBufSize(pagesPerCPU int) int {
+	cpus, err := ebpf.PossibleCPU()
+	if err != nil || cpus < 1 {
+		cpus = 1
+	}
+	page := os.Getpagesize()
+	if pagesPerCPU <= 0 {
+		return min(pow2(DefaultRBPages*page*cpus), MaxDefaultRingBuf)
+	}
+	return min(pow2(min(pagesPerCPU, 1<<18)*page*cpus), 1<<30)
+}
+
+// pow2 rounds n up to a power of two.
+func pow2(n int) int {
+	p := 1
+	for p < n {
+		p <<= 1
+	}
+	return p
+}

@@ -111,3 +111,25 @@ func TestOutputWhileRunning(t *testing.T) {
 		t.Errorf("got %q while running, want %q", got, "hello\n")
 	}
 }
+
+// TestRingBufSize checks the ring buffer sizes: pages per possible CPU,
+// rounded up to a power of two, the default capped.
+func TestRingBufSize(t *testing.T) {
+	cpus, err := ebpf.PossibleCPU()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := os.Getpagesize()
+	for _, tt := range []struct {
+		pages, want int
+	}{
+		{1, pow2(page * cpus)},
+		{3, pow2(3 * page * cpus)},
+		{0, min(pow2(DefaultRBPages*page*cpus), MaxDefaultRingBuf)},
+	} {
+		got := RingBufSize(tt.pages)
+		if got != tt.want || got&(got-1) != 0 || got < page {
+			t.Errorf("RingBufSize(%d) = %d, want %d (a power of two, at least a page)", tt.pages, got, tt.want)
+		}
+	}
+}

@@ -34,6 +34,7 @@ type options struct {
 	info       bool
 	noWarnings bool
 	kk         int // -k, -kk: report failed helper calls (codegen.Config.HelperCheck)
+	limits     limits // --rb-pages, --max-map-keys (see limits.go)
 	export     exportOptions
 }
 
@@ -69,6 +70,8 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.BoolVar(&o.help, "help", false, "print this help")
 	fs.BoolVar(&o.info, "info", false, "print what this kernel supports")
 	fs.BoolVar(&o.noWarnings, "no-warnings", false, "do not print warnings")
+	fs.Func("rb-pages", "output ring buffer `pages` per CPU", positive(&o.limits.rbPages))
+	fs.Func("max-map-keys", "`keys` per map", positive(&o.limits.mapKeys))
 	fs.BoolFunc("k", "accepted for bpftrace compatibility", func(string) error { *kk++; return nil })
 	fs.Var(ignored, "B", "accepted for bpftrace compatibility (`mode`)")
 	fs.Var(ignored, "I", "accepted for bpftrace compatibility (`dir`)")
@@ -77,6 +80,18 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.Bool("b", false, "accepted for bpftrace compatibility")
 	addExportFlags(fs, &o.export)
 	return fs
+}
+
+// positive returns a flag setter that stores a positive integer in p.
+func positive(p *int) func(string) error {
+	return func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("want a positive integer, not %q", v)
+		}
+		*p = n
+		return nil
+	}
 }
 
 // parseArgs parses args into options. Errors are for the user: errUsage
@@ -223,6 +238,9 @@ OPTIONS:
     --dry-run      load the programs into the verifier, attach nothing
     --unsafe       allow system(), signal() and override()
     --info         print what this kernel supports
+    --rb-pages N   output ring buffer pages per CPU (default: 1024, at most 64 MiB in all)
+    --max-map-keys N
+                   keys per map (default 4096)
     --metrics ADDR serve the maps as Prometheus metrics at http://ADDR/metrics
                    while the script runs (:PORT listens on 127.0.0.1 only)
     --metrics-max-keys N
@@ -235,6 +253,9 @@ OPTIONS:
 
 ENVIRONMENT:
     GTRACE_STRLEN  bytes of a string value (default 64)
+    BPFTRACE_PERF_RB_PAGES, BPFTRACE_MAX_MAP_KEYS
+                   as --rb-pages and --max-map-keys; a script's
+                   config = { perf_rb_pages = N; max_map_keys = N } sets them too
     GTRACE_REPL=1  start the interactive prompt even when stdin is not a terminal
 
 EXAMPLES:

@@ -145,9 +145,19 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, check.Dump(f, info))
 		return 0
 	}
+	lim, err := resolveLimits(f, o.limits)
+	if err != nil {
+		if errors.As(err, new(lang.ErrorList)) {
+			fmt.Fprint(stderr, lang.FormatError(err))
+		} else {
+			fmt.Fprintf(stderr, "ERROR: %v\n", err)
+		}
+		return 1
+	}
 	prog, err := codegen.Compile(f, info, &codegen.Config{
 		SyscallNumber: probes.SyscallNumber, Kaddr: reg.Kaddr, Uaddr: reg.Uaddr, CgroupID: reg.CgroupID,
 		USDTArgs: reg.USDTArgs, Struct: reg.Struct, HelperCheck: o.kk, FilterPID: o.pid,
+		MapMax: lim.mapKeys, RingBufSize: runtime.RingBufSize(lim.rbPages),
 	})
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
