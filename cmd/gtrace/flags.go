@@ -33,7 +33,7 @@ type options struct {
 	help       bool
 	info       bool
 	noWarnings bool
-	kk         int // -k, -kk: report failed helper calls (codegen.Config.HelperCheck)
+	kk         int    // -k, -kk: report failed helper calls (codegen.Config.HelperCheck)
 	limits     limits // --rb-pages, --max-map-keys (see limits.go)
 	export     exportOptions
 }
