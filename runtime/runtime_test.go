@@ -479,7 +479,8 @@ func TestDroppedUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "warning: map @c is full: 2 updates dropped\n"; stderr != want {
+	if want := "warning: map @c is full: 2 updates dropped\n" +
+		"hint: maps hold 1 keys each; raise max_map_keys with --max-map-keys N, BPFTRACE_MAX_MAP_KEYS=N or config = { max_map_keys = N }\n"; stderr != want {
 		t.Errorf("got stderr %q, want %q", stderr, want)
 	}
 }
