@@ -229,9 +229,22 @@ func keyParts(env *Env, key *types.Type, b []byte) []string {
 		if t.Kind == types.Int && t.Size == 8 && !t.Signed {
 			t = types.Int64
 		}
-		parts[i] = valueText(env, t, pad(field(b, offs[i], t.Size), t.Size), false, 4)
+		parts[i] = keyText(env, t, pad(field(b, offs[i], t.Size), t.Size))
 	}
 	return parts
+}
+
+// keyText is one key element: a struct prints compact in a key,
+// "{.m=2,.n=3}", as bpftrace 0.17 prints it (a value is "{ .m = 2, .n = 3 }").
+func keyText(env *Env, t *types.Type, b []byte) string {
+	if t.Kind != types.Struct {
+		return valueText(env, t, b, false, 4)
+	}
+	parts := make([]string, len(t.Fields))
+	for i, f := range t.Fields {
+		parts[i] = "." + f.Name + "=" + keyText(env, f.Type, field(b, f.Offset, f.Type.Size))
+	}
+	return "{" + strings.Join(parts, ",") + "}"
 }
 
 // KeyText returns a map key as text prints it after the map name: "" for a
