@@ -174,6 +174,20 @@ func (r *Registry) usdtSites(probe string) (*elfsym.File, usdtTarget, error) {
 	return f, t, err
 }
 
+// Locations returns the number of places a full probe name attaches to:
+// the sites of a USDT probe (a probe inlined or used in several places has
+// one site per use), 1 for anything else.
+func (r *Registry) Locations(probe string) int {
+	if !strings.HasPrefix(probe, "usdt:") {
+		return 1
+	}
+	f, t, err := r.usdtSites(probe)
+	if err != nil {
+		return 1
+	}
+	return max(len(t.sites(f)), 1)
+}
+
 // Attach places a uprobe on every site of a full USDT probe name, with
 // the kernel incrementing the probe's semaphore (when it has one) while it
 // is attached (RefCtrOffset, kernel 4.20+).

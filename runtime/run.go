@@ -45,10 +45,27 @@ func (s *Session) plan() (jobs []attachJob, begin, end []*ebpf.Program, n int) {
 				cookie = pr.Cookies[i]
 			}
 			jobs = append(jobs, attachJob{prog: p, target: t, cookie: cookie})
+			n += s.locations(t)
 		}
-		n += len(pr.Targets)
 	}
 	return jobs, begin, end, n
+}
+
+// LocationCounter is implemented by an Attacher whose probes can stand for
+// several attach points (a USDT probe with several sites), which bpftrace
+// counts one by one in "Attaching N probes...".
+type LocationCounter interface {
+	// Locations returns the number of places probe attaches to (1 when
+	// unknown).
+	Locations(probe string) int
+}
+
+// locations returns the number of places target attaches to.
+func (s *Session) locations(target string) int {
+	if lc, ok := s.opts.Attacher.(LocationCounter); ok {
+		return max(lc.Locations(target), 1)
+	}
+	return 1
 }
 
 // Run prints "Attaching N probes...", runs BEGIN, attaches every other

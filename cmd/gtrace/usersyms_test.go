@@ -219,3 +219,26 @@ func TestListProcess(t *testing.T) {
 		t.Errorf("-l -p differs from bpftrace 0.17's: %d lines, bpftrace %d", strings.Count(out.String(), "\n"), bytes.Count(want, []byte("\n")))
 	}
 }
+
+// TestUSDTSites traces a USDT probe written at three places: every site
+// fires, and "Attaching N probes..." counts sites, as bpftrace 0.17 counts
+// them (4 here: three sites of gtrace:site, one of gtrace:other).
+func TestUSDTSites(t *testing.T) {
+	bpftest.RequireBPF(t)
+	gcc := requireTool(t, "gcc")
+	bin := filepath.Join(t.TempDir(), "usdtmulti")
+	if out, err := exec.Command(gcc, "-O0", "-o", bin, "testdata/usersyms/usdtmulti.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	var out, errb bytes.Buffer
+	script := fmt.Sprintf(`usdt:%s:gtrace:* { @[probe] = count(); @v[arg0] = count(); }`, bin)
+	if code := run([]string{"-c", bin + " 2", "-e", script}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	want := "Attaching 4 probes...\n\n\n" +
+		"@[usdt:" + bin + ":gtrace:other]: 1\n@[usdt:" + bin + ":gtrace:site]: 6\n" +
+		"@v[0]: 1\n@v[1]: 1\n@v[2]: 1\n@v[100]: 1\n@v[101]: 1\n@v[200]: 1\n@v[201]: 1\n"
+	if out.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
