@@ -5,12 +5,10 @@ package codegen
 // stacks, strings, symbols, maps, output.
 
 import (
-	"net"
 	"strconv"
 	"strings"
 
 	"github.com/cilium/ebpf/asm"
-	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/probekind"
@@ -281,11 +279,7 @@ func (g *gen) callInt(c *lang.Call) {
 			g.emit(asm.HostTo(asm.BE, asm.R0, sizeOf(t.Size)))
 		}
 	case "signal":
-		if s, ok := c.Args[0].(*lang.StrLit); ok {
-			n := unix.SignalNum("SIG" + strings.TrimPrefix(s.Value, "SIG"))
-			if n == 0 {
-				g.fail(s, "unknown signal %q", s.Value)
-			}
+		if n, ok := g.info.Values[c]; ok {
 			g.loadConst(asm.R0, int64(n))
 		} else {
 			g.intExpr(c.Args[0])
@@ -299,45 +293,14 @@ func (g *gen) callInt(c *lang.Call) {
 	}
 }
 
-// symAddr resolves kaddr("sym"), uaddr("sym") and cgroupid("path") at
-// compile time, through the Config.
+// symAddr loads what the checker resolved kaddr("sym"), uaddr("sym") or
+// cgroupid("path") to.
 func (g *gen) symAddr(c *lang.Call) {
-	name := g.strArg(c, 0)
-	var addr uint64
-	var err error
-	switch {
-	case c.Name == "kaddr" && g.cfg != nil && g.cfg.Kaddr != nil:
-		addr, err = g.cfg.Kaddr(name)
-	case c.Name == "uaddr" && g.cfg != nil && g.cfg.Uaddr != nil:
-		addr, err = g.cfg.Uaddr(g.targetPath(c), name)
-	case c.Name == "cgroupid" && g.cfg != nil && g.cfg.CgroupID != nil:
-		addr, err = g.cfg.CgroupID(name)
-	default:
+	addr, ok := g.info.Values[c]
+	if !ok {
 		g.fail(c, "%s() is not available: no symbol table", c.Name)
 	}
-	if err != nil && c.Name == "kaddr" {
-		// bpftrace's wording, which scripts and tests match.
-		var hints []string
-		if !strings.Contains(err.Error(), "failed to resolve kernel symbol") {
-			hints = append(hints, err.Error())
-		}
-		panic(bailout{lang.NewError(g.f, c.Args[0].Span(), "Failed to resolve kernel symbol: "+name, hints...)})
-	}
-	if err != nil {
-		g.fail(c.Args[0], "%s(%q): %v", c.Name, name, err)
-	}
 	g.loadConst(asm.R0, int64(addr))
-}
-
-// targetPath returns the binary of the current uprobe or usdt target.
-func (g *gen) targetPath(n lang.Node) string {
-	for _, t := range g.fn.grp.targets {
-		if parts := strings.SplitN(t.Name, ":", 3); len(parts) == 3 {
-			return parts[1]
-		}
-	}
-	g.fail(n, "uaddr needs a uprobe or usdt probe")
-	return ""
 }
 
 // strArg returns argument i of c, which must be a string literal.
@@ -613,16 +576,10 @@ func (g *gen) ntop(c *lang.Call, dst loc) {
 
 // pton writes the bytes of a literal IPv4 or IPv6 address.
 func (g *gen) pton(c *lang.Call, t *types.Type, dst loc) {
-	s := g.strArg(c, 0)
-	ip := net.ParseIP(s)
-	if ip == nil {
-		g.fail(c.Args[0], "invalid address %q", s)
+	b, ok := g.info.Bytes[c]
+	if !ok || len(b) != t.Size {
+		g.fail(c.Args[0], "pton(): the address was not resolved")
 	}
-	if v4 := ip.To4(); v4 != nil && t.Size == 4 {
-		ip = v4
-	}
-	b := make([]byte, t.Size)
-	copy(b, ip)
 	for i, x := range b {
 		g.emit(storeImm(dst.base, int16(dst.off+i), int64(x), asm.Byte))
 	}

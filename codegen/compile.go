@@ -19,30 +19,11 @@ type Config struct {
 	MapMax      int // maximum keys per map; 0 means 4096
 	RingBufSize int // bytes of the output ring buffer (a power of two); 0 means 1 MiB
 	StackMax    int // entries of the stack trace map; 0 means 4096
-	// SyscallNumber maps a syscall trace event name ("openat" of
-	// sys_enter_openat) to its syscall number (probes.SyscallNumber).
-	// With it, a block of many syscall tracepoints compiles to one raw
-	// sys_enter/sys_exit program (see syscalls.go); nil disables that.
-	SyscallNumber func(name string) (int, bool)
-	// Kaddr returns the address of a kernel symbol (kaddr("name")); nil
-	// makes kaddr an error.
-	Kaddr func(name string) (uint64, error)
-	// Uaddr returns the address of symbol name in the ELF binary path
-	// (uaddr("name") in a uprobe or usdt probe on path); nil makes uaddr
-	// an error.
-	Uaddr func(path, name string) (uint64, error)
-	// CgroupID returns the id of the cgroup at path (cgroupid("path"));
-	// nil makes cgroupid an error.
-	CgroupID func(path string) (uint64, error)
-	// USDTArgs returns the argument specs ("-4@%eax 8@-16(%rbp)") of each
-	// site of a usdt probe (probes.Registry.USDTArgs); nil makes argN in
-	// usdt probes an error.
-	USDTArgs func(probe string) ([]string, error)
-	// Struct returns a kernel struct by name, complete (the checker's
-	// Resolver.Struct). Pointers reached through BTF point to incomplete
-	// structs; codegen completes them with the script's declarations, the
-	// structs the checker saw, then this.
-	Struct func(name string) (*types.Type, error)
+	// NoSyscallFastPath compiles a block of many syscall tracepoints to
+	// one program per tracepoint, not to one raw sys_enter/sys_exit
+	// program (see syscalls.go), even when check.Info.Syscalls knows
+	// their numbers.
+	NoSyscallFastPath bool
 	// HelperCheck is bpftrace's -k count: 1 reports failed map updates and
 	// deletes at run time, 2 (-kk) also failed map lookups and probe
 	// reads (see helpererr.go).
@@ -103,6 +84,9 @@ const (
 // Compile translates a checked file into a Program. It makes no syscalls;
 // errors are positioned and returned as a lang.ErrorList.
 func Compile(f *lang.File, info *check.Info, cfg *Config) (prog *Program, err error) {
+	if len(info.KernelErrors) > 0 {
+		return nil, info.KernelErrors
+	}
 	g := &gen{f: f, info: info, cfg: cfg, probeIDs: map[string]int{}}
 	defer func() {
 		if r := recover(); r != nil {
@@ -372,7 +356,7 @@ func (g *gen) groups(p *check.Probe, u uses) []*group {
 			key += "|" + argsKey(t.Args)
 		}
 		if u.argN && t.Provider == "usdt" {
-			key += "|" + g.usdtKey(t.Name)
+			key += "|" + g.usdtKey(t)
 		}
 		if u.argN {
 			key += "|" + t.ABI

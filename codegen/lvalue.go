@@ -125,10 +125,8 @@ func (g *gen) complete(t *types.Type) *types.Type {
 			}
 		}
 	}
-	if found == nil && g.cfg != nil && g.cfg.Struct != nil {
-		if s, err := g.cfg.Struct(t.Name); err == nil && s != nil && s.Fields != nil {
-			found = s
-		}
+	if s := g.info.KernelStructs[t.Name]; found == nil && s != nil && s.Fields != nil {
+		found = s
 	}
 	if found == nil {
 		return t

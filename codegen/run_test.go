@@ -127,16 +127,25 @@ func TestRunBegin(t *testing.T) {
 	}
 }
 
-// TestRunSymbols checks kaddr through Config.Kaddr.
+// symFixture is a check.SymbolResolver that knows one kernel symbol.
+type symFixture struct{ fixture }
+
+func (symFixture) Kaddr(name string) (uint64, error) {
+	if name != "vfs_read" {
+		return 0, fmt.Errorf("no symbol %s", name)
+	}
+	return 0xffffffff81234567, nil
+}
+
+func (symFixture) Uaddr(path, name string) (uint64, error) {
+	return 0, fmt.Errorf("no symbol %s", name)
+}
+func (symFixture) CgroupID(path string) (uint64, error) { return 0, fmt.Errorf("no cgroup %s", path) }
+
+// TestRunSymbols checks kaddr resolved by the checker.
 func TestRunSymbols(t *testing.T) {
 	bpftest.RequireBPF(t)
-	cfg := &Config{Kaddr: func(name string) (uint64, error) {
-		if name != "vfs_read" {
-			return 0, fmt.Errorf("no symbol %s", name)
-		}
-		return 0xffffffff81234567, nil
-	}}
-	prog := compileWith(t, `BEGIN { printf("%lu\n", kaddr("vfs_read")); }`, nil, cfg)
+	prog := compileScript(t, `BEGIN { printf("%lu\n", kaddr("vfs_read")); }`, &check.Config{Resolver: symFixture{}})
 	l := load(t, prog)
 	l.runProvider(t, "BEGIN")
 	if diff := cmp.Diff([]string{"printf(18446744071581156711)"}, l.records(t)); diff != "" {

@@ -68,7 +68,7 @@ type sysGroup struct {
 // syscallGroup returns the fast-path group of probe block i, or nil when
 // the block does not qualify.
 func (g *gen) syscallGroup(i int, p *check.Probe) *group {
-	if g.cfg == nil || g.cfg.SyscallNumber == nil || len(p.Targets) < syscallMin {
+	if (g.cfg != nil && g.cfg.NoSyscallFastPath) || len(p.Targets) < syscallMin {
 		return nil
 	}
 	event, prefix := "sys_enter", sysEnterPrefix
@@ -78,11 +78,10 @@ func (g *gen) syscallGroup(i int, p *check.Probe) *group {
 	sys := &sysGroup{event: event, mapName: fmt.Sprintf("sysnr_p%d", i)}
 	seen := map[int]bool{}
 	for _, t := range p.Targets {
-		name, ok := strings.CutPrefix(t.Name, prefix)
-		if !ok || t.Provider != "tracepoint" {
+		if !strings.HasPrefix(t.Name, prefix) || t.Provider != "tracepoint" {
 			return nil
 		}
-		nr, ok := g.cfg.SyscallNumber(name)
+		nr, ok := g.info.Syscalls[t.Name]
 		if !ok || nr < 0 || nr >= syscallMapSize || seen[nr] {
 			return nil
 		}
@@ -101,16 +100,17 @@ func (g *gen) syscallGroup(i int, p *check.Probe) *group {
 // as a whole.
 func (g *gen) syscallBodyOK(p *check.Probe, grp *group) bool {
 	fields := map[*lang.Ident]*lang.Field{}
-	walk(p.Node, func(n lang.Node) {
+	lang.Inspect(p.Node, func(n lang.Node) bool {
 		if f, ok := n.(*lang.Field); ok && isArgs(f.X) {
 			fields[f.X.(*lang.Ident)] = f
 		}
+		return true
 	})
 	ok := true
-	walk(p.Node, func(n lang.Node) {
+	lang.Inspect(p.Node, func(n lang.Node) bool {
 		id, isID := n.(*lang.Ident)
 		if !isID || !ok {
-			return
+			return ok
 		}
 		switch id.Name {
 		case "ctx":
@@ -119,6 +119,7 @@ func (g *gen) syscallBodyOK(p *check.Probe, grp *group) bool {
 			f := fields[id]
 			ok = f != nil && g.syscallFieldOK(f, grp)
 		}
+		return ok
 	})
 	return ok
 }

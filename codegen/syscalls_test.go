@@ -48,7 +48,18 @@ func sysNumber(name string) (int, bool) {
 
 // sysFixture is a check.Resolver with the syscall tracepoints of sysTable,
 // falling back to fixture for the others.
-type sysFixture struct{ fixture }
+type sysFixture struct {
+	fixture
+	unnumbered string // a syscall SyscallNumber does not know
+}
+
+// SyscallNumber makes sysFixture a check.SyscallResolver.
+func (r sysFixture) SyscallNumber(name string) (int, bool) {
+	if name == r.unnumbered {
+		return 0, false
+	}
+	return sysNumber(name)
+}
 
 func (r sysFixture) Expand(provider string, parts []string) ([]string, error) {
 	pat := provider + ":" + strings.Join(parts, ":")
@@ -94,16 +105,16 @@ func (r sysFixture) Args(probe string) (*types.Type, error) {
 // compileSys compiles src with the syscall table.
 func compileSys(t *testing.T, src string, params ...string) *Program {
 	t.Helper()
-	return compileSysWith(t, src, &Config{SyscallNumber: sysNumber}, params...)
+	return compileSysWith(t, src, sysFixture{}, nil, params...)
 }
 
-func compileSysWith(t *testing.T, src string, cfg *Config, params ...string) *Program {
+func compileSysWith(t *testing.T, src string, res sysFixture, cfg *Config, params ...string) *Program {
 	t.Helper()
 	f, err := lang.Parse("<test>", src)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	info, err := (&check.Config{Resolver: sysFixture{}, Params: params}).Check(f)
+	info, err := (&check.Config{Resolver: res, Params: params}).Check(f)
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}
@@ -140,12 +151,6 @@ func TestSyscallPath(t *testing.T) {
 	// Targets sorted by name: close execve faccessat2 fchmodat2 getpid
 	// newstat open openat read statx utimensat write.
 	enter := []int{3, 59, 439, 452, 39, 4, 2, 257, 0, 332, 280, 1}
-	noGetpid := &Config{SyscallNumber: func(name string) (int, bool) {
-		if name == "getpid" {
-			return 0, false
-		}
-		return sysNumber(name)
-	}}
 	seven := "tracepoint:syscalls:sys_enter_read,tracepoint:syscalls:sys_enter_write,tracepoint:syscalls:sys_enter_open," +
 		"tracepoint:syscalls:sys_enter_close,tracepoint:syscalls:sys_enter_getpid,tracepoint:syscalls:sys_enter_execve,tracepoint:syscalls:sys_enter_openat"
 	fast := func(ev string, nrs []int) []probeShape {
@@ -155,26 +160,23 @@ func TestSyscallPath(t *testing.T) {
 		name string
 		in   string
 		cfg  *Config
+		res  sysFixture
 		want []probeShape
 	}{
-		{"enter wildcard", `tracepoint:syscalls:sys_enter_* { @[probe] = count(); }`, nil, fast("sys_enter", enter)},
-		{"exit wildcard", `tracepoint:syscalls:sys_exit_* { @[probe] = sum(args->ret); }`, nil, fast("sys_exit", enter)},
+		{"enter wildcard", `tracepoint:syscalls:sys_enter_* { @[probe] = count(); }`, nil, sysFixture{}, fast("sys_enter", enter)},
+		{"exit wildcard", `tracepoint:syscalls:sys_exit_* { @[probe] = sum(args->ret); }`, nil, sysFixture{}, fast("sys_exit", enter)},
 		{"args in different registers", `tracepoint:syscalls:sys_enter_*at*,tracepoint:syscalls:sys_enter_open,tracepoint:syscalls:sys_enter_execve { printf("%s\n", str(args->filename)); }`,
-			nil, fast("sys_enter", []int{439, 452, 4, 257, 332, 280, 2, 59})},
-		{"seven targets", seven + ` { @[probe] = count(); }`, nil, []probeShape{{ebpf.TracePoint, "tracepoint", "", 7, nil}}},
-		{"no config", `tracepoint:syscalls:sys_enter_* { @[probe] = count(); }`, &Config{}, []probeShape{{ebpf.TracePoint, "tracepoint", "", 12, nil}}},
-		{"unnumbered target", `tracepoint:syscalls:sys_enter_* { @[probe] = count(); }`, noGetpid, []probeShape{{ebpf.TracePoint, "tracepoint", "", 12, nil}}},
-		{"enter and exit", `tracepoint:syscalls:sys_e* { @[probe] = count(); }`, nil, []probeShape{{ebpf.TracePoint, "tracepoint", "", 24, nil}}},
-		{"ctx", `tracepoint:syscalls:sys_enter_* { @[ctx] = count(); }`, nil, []probeShape{{ebpf.TracePoint, "tracepoint", "", 12, nil}}},
+			nil, sysFixture{}, fast("sys_enter", []int{439, 452, 4, 257, 332, 280, 2, 59})},
+		{"seven targets", seven + ` { @[probe] = count(); }`, nil, sysFixture{}, []probeShape{{ebpf.TracePoint, "tracepoint", "", 7, nil}}},
+		{"fast path off", `tracepoint:syscalls:sys_enter_* { @[probe] = count(); }`, &Config{NoSyscallFastPath: true}, sysFixture{}, []probeShape{{ebpf.TracePoint, "tracepoint", "", 12, nil}}},
+		{"unnumbered target", `tracepoint:syscalls:sys_enter_* { @[probe] = count(); }`, nil, sysFixture{unnumbered: "getpid"}, []probeShape{{ebpf.TracePoint, "tracepoint", "", 12, nil}}},
+		{"enter and exit", `tracepoint:syscalls:sys_e* { @[probe] = count(); }`, nil, sysFixture{}, []probeShape{{ebpf.TracePoint, "tracepoint", "", 24, nil}}},
+		{"ctx", `tracepoint:syscalls:sys_enter_* { @[ctx] = count(); }`, nil, sysFixture{}, []probeShape{{ebpf.TracePoint, "tracepoint", "", 12, nil}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := tt.cfg
-			if cfg == nil {
-				cfg = &Config{SyscallNumber: sysNumber}
-			}
-			got := shapes(compileSysWith(t, tt.in, cfg))
+			got := shapes(compileSysWith(t, tt.in, tt.res, tt.cfg))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("probes (-want +got):\n%s", diff)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/check"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -129,13 +130,10 @@ func (a *usdtArg) parseMem(op string) error {
 
 // usdtSpecs returns the argument specs of a usdt target: one list per
 // probe site, each split into arguments.
-func (g *gen) usdtSpecs(n lang.Node, target string) []string {
-	if g.cfg == nil || g.cfg.USDTArgs == nil {
+func (g *gen) usdtSpecs(n lang.Node, t *check.Target) []string {
+	target, sites := t.Name, t.USDTArgs
+	if sites == nil {
 		g.fail(n, "usdt arguments are not available: no argument specs")
-	}
-	sites, err := g.cfg.USDTArgs(target)
-	if err != nil {
-		g.fail(n, "usdt arguments of %s: %v", target, err)
 	}
 	if len(sites) == 0 {
 		g.fail(n, "%s has no probe site", target)
@@ -150,7 +148,7 @@ func (g *gen) usdtSpecs(n lang.Node, target string) []string {
 
 // usdtArgN computes argument i of the current usdt probe into R0.
 func (g *gen) usdtArgN(e lang.Node, i int) {
-	specs := g.usdtSpecs(e, g.fn.grp.targets[0].Name)
+	specs := g.usdtSpecs(e, g.fn.grp.targets[0])
 	if i >= len(specs) {
 		g.fail(e, "%s has %d arguments", g.fn.grp.targets[0].Name, len(specs))
 	}
@@ -195,13 +193,9 @@ func (g *gen) usdtMem(e lang.Node, a *usdtArg) {
 
 // usdtKey is the grouping key of a usdt target whose arguments are read:
 // targets share a program only when their specs are the same.
-func (g *gen) usdtKey(t string) string {
-	if g.cfg == nil || g.cfg.USDTArgs == nil {
-		return t
+func (g *gen) usdtKey(t *check.Target) string {
+	if len(t.USDTArgs) == 0 {
+		return t.Name
 	}
-	sites, err := g.cfg.USDTArgs(t)
-	if err != nil || len(sites) == 0 {
-		return t
-	}
-	return sites[0]
+	return t.USDTArgs[0]
 }

@@ -58,10 +58,14 @@ func FuzzParseUSDTArg(f *testing.F) {
 // constant arguments.
 func TestLoadUSDT(t *testing.T) {
 	bpftest.RequireBPF(t)
-	cfg := &Config{USDTArgs: func(probe string) ([]string, error) {
-		return []string{"8@%rbp 8@%r12 -4@%eax 8@-16(%rbp) 1@-96(%rbp,%rax,8) -2@$-5"}, nil
-	}}
-	prog := compileWith(t, `usdt:/usr/bin/python3.11:python:function__entry { printf("%s %s %d %d %d %d\n", str(arg0), str(arg1), arg2, arg3, arg4, arg5); }`,
-		&check.Config{Resolver: fixture{}}, cfg)
+	prog := compileScript(t, `usdt:/usr/bin/python3.11:python:function__entry { printf("%s %s %d %d %d %d\n", str(arg0), str(arg1), arg2, arg3, arg4, arg5); }`,
+		&check.Config{Resolver: usdtFixture{}})
 	load(t, prog)
+}
+
+// usdtFixture is a check.USDTResolver with one site for every probe.
+type usdtFixture struct{ fixture }
+
+func (usdtFixture) USDTArgs(string) ([]string, error) {
+	return []string{"8@%rbp 8@%r12 -4@%eax 8@-16(%rbp) 1@-96(%rbp,%rax,8) -2@$-5"}, nil
 }

@@ -6,96 +6,6 @@ import (
 	"github.com/gtrace/gtrace/lang"
 )
 
-// walk calls f for every node below n (n included), depth first.
-func walk(n lang.Node, f func(lang.Node)) {
-	if n == nil {
-		return
-	}
-	f(n)
-	for _, c := range children(n) {
-		if c != nil {
-			walk(c, f)
-		}
-	}
-}
-
-// children returns the direct children of n; nil entries are allowed.
-func children(n lang.Node) []lang.Node {
-	switch n := n.(type) {
-	case *lang.Probe:
-		out := []lang.Node{}
-		if n.Pred != nil {
-			out = append(out, n.Pred)
-		}
-		return append(out, n.Body)
-	case *lang.Block:
-		out := make([]lang.Node, len(n.Stmts))
-		for i, s := range n.Stmts {
-			out[i] = s
-		}
-		return out
-	case *lang.ExprStmt:
-		return []lang.Node{n.X}
-	case *lang.AssignStmt:
-		return []lang.Node{n.Target, n.Value}
-	case *lang.VarDecl:
-		if n.Value != nil {
-			return []lang.Node{n.Var, n.Value}
-		}
-		return []lang.Node{n.Var}
-	case *lang.IfStmt:
-		out := []lang.Node{n.Cond, n.Then}
-		if n.Else != nil {
-			out = append(out, n.Else)
-		}
-		return out
-	case *lang.UnrollStmt:
-		return []lang.Node{n.Count, n.Body}
-	case *lang.WhileStmt:
-		return []lang.Node{n.Cond, n.Body}
-	case *lang.ForStmt:
-		out := []lang.Node{n.Var}
-		if n.Map != nil {
-			out = append(out, n.Map)
-		}
-		if n.Lo != nil {
-			out = append(out, n.Lo, n.Hi)
-		}
-		return append(out, n.Body)
-	case *lang.MapExpr:
-		return exprNodes(n.Keys)
-	case *lang.Call:
-		return exprNodes(n.Args)
-	case *lang.Binary:
-		return []lang.Node{n.X, n.Y}
-	case *lang.Unary:
-		return []lang.Node{n.X}
-	case *lang.IncDec:
-		return []lang.Node{n.X}
-	case *lang.Ternary:
-		return []lang.Node{n.Cond, n.Then, n.Else}
-	case *lang.Field:
-		return []lang.Node{n.X}
-	case *lang.TupleIndex:
-		return []lang.Node{n.X}
-	case *lang.Index:
-		return []lang.Node{n.X, n.Index}
-	case *lang.Cast:
-		return []lang.Node{n.X}
-	case *lang.Tuple:
-		return exprNodes(n.Elems)
-	}
-	return nil
-}
-
-func exprNodes(es []lang.Expr) []lang.Node {
-	out := make([]lang.Node, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
-
 // uses records which target-dependent builtins a probe body uses.
 type uses struct {
 	args            bool // args: the context layout matters
@@ -106,10 +16,10 @@ type uses struct {
 
 func scanUses(p *lang.Probe) uses {
 	var u uses
-	walk(p, func(n lang.Node) {
+	lang.Inspect(p, func(n lang.Node) bool {
 		id, ok := n.(*lang.Ident)
 		if !ok {
-			return
+			return true
 		}
 		switch id.Name {
 		case "args":
@@ -121,6 +31,7 @@ func scanUses(p *lang.Probe) uses {
 				u.argN = true
 			}
 		}
+		return true
 	})
 	return u
 }

@@ -82,7 +82,9 @@ type describer interface {
 }
 
 // Registry answers questions about probes and attaches them. It implements
-// check.Resolver. It is safe for concurrent use.
+// check.Resolver and its optional interfaces (EnumResolver, ABIResolver,
+// SymbolResolver, USDTResolver, SyscallResolver), so the checker learns
+// every kernel fact a script needs, once. It is safe for concurrent use.
 type Registry struct {
 	k         *kernel
 	providers map[string]Provider

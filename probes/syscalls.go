@@ -7,8 +7,10 @@ import "github.com/gtrace/gtrace/probes/internal/syscalls"
 // sys_exit_NAME, given NAME ("read", "openat", "newfstatat"). It reports
 // false for names it does not know, and on architectures without a table.
 //
-// Codegen uses it to serve many syscall tracepoints with one program on the
-// raw sys_enter/sys_exit tracepoint ("rawtracepoint:sys_enter"), filtered by
-// syscall number: attaching and detaching one raw tracepoint is much faster
-// than hundreds of tracepoint perf events.
-func SyscallNumber(name string) (int, bool) { return syscalls.Number(name) }
+// It makes the Registry a check.SyscallResolver: the checker records the
+// numbers, and codegen uses them to serve many syscall tracepoints with one
+// program on the raw sys_enter/sys_exit tracepoint
+// ("rawtracepoint:sys_enter"), filtered by syscall number: attaching and
+// detaching one raw tracepoint is much faster than hundreds of tracepoint
+// perf events.
+func (*Registry) SyscallNumber(name string) (int, bool) { return syscalls.Number(name) }

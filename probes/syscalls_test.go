@@ -21,12 +21,12 @@ func TestSyscallNumberTable(t *testing.T) {
 		{"newstat", 4}, {"newfstat", 5}, {"newlstat", 6}, {"newuname", 63},
 		{"sendfile64", 40}, {"umount", 166}, {"exit_group", 231},
 	} {
-		got, ok := SyscallNumber(tc.name)
+		got, ok := (*Registry)(nil).SyscallNumber(tc.name)
 		if !ok || got != tc.want {
 			t.Errorf("SyscallNumber(%q) = %d, %v, want %d, true", tc.name, got, ok, tc.want)
 		}
 	}
-	if n, ok := SyscallNumber("no_such_syscall"); ok {
+	if n, ok := (*Registry)(nil).SyscallNumber("no_such_syscall"); ok {
 		t.Errorf("SyscallNumber(no_such_syscall) = %d, true, want false", n)
 	}
 }
@@ -54,7 +54,7 @@ func TestSyscallNumberCoversTracefs(t *testing.T) {
 			continue
 		}
 		n++
-		nr, ok := SyscallNumber(name)
+		nr, ok := (*Registry)(nil).SyscallNumber(name)
 		if !ok {
 			unmapped = append(unmapped, name)
 			continue

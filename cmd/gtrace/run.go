@@ -155,8 +155,7 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	prog, err := codegen.Compile(f, info, &codegen.Config{
-		SyscallNumber: probes.SyscallNumber, Kaddr: reg.Kaddr, Uaddr: reg.Uaddr, CgroupID: reg.CgroupID,
-		USDTArgs: reg.USDTArgs, Struct: reg.Struct, HelperCheck: o.kk, FilterPID: o.pid,
+		HelperCheck: o.kk, FilterPID: o.pid,
 		MapMax: lim.mapKeys, RingBufSize: runtime.RingBufSize(lim.rbPages),
 	})
 	if err != nil {

@@ -255,8 +255,8 @@ func funcTable() []funcSig {
 		// Symbols and addresses.
 		{name: "ksym", min: 1, max: 1, check: fixed(ksymType, argInt)},
 		{name: "usym", min: 1, max: 1, check: fixed(usymType, argInt)},
-		{name: "kaddr", min: 1, max: 1, check: fixed(types.Uint64, argStrLit)},
-		{name: "uaddr", min: 1, max: 1, where: probekind.UAddr, check: fixed(types.NewPointer(types.Uint64, true), argStrLit)},
+		{name: "kaddr", min: 1, max: 1, check: symCall(types.Uint64)},
+		{name: "uaddr", min: 1, max: 1, where: probekind.UAddr, check: symCall(types.NewPointer(types.Uint64, true))},
 		{name: "reg", min: 1, max: 1, where: probekind.Reg, check: (*checker).regCall},
 		{name: "uptr", min: 1, max: 1, check: (*checker).ptrCall},
 		{name: "kptr", min: 1, max: 1, check: (*checker).ptrCall},
@@ -269,7 +269,7 @@ func funcTable() []funcSig {
 		{name: "sizeof", min: 1, max: 1, check: (*checker).sizeofCall},
 		{name: "offsetof", min: 2, max: 2, check: (*checker).offsetofCall},
 		// Cgroups.
-		{name: "cgroupid", min: 1, max: 1, check: fixed(types.Uint64, argStrLit)},
+		{name: "cgroupid", min: 1, max: 1, check: symCall(types.Uint64)},
 		{name: "cgroup_path", min: 1, max: 2, check: fixed(cgroupType, argInt, argStrLit)},
 		// Stacks.
 		{name: "kstack", min: 0, max: 2, check: (*checker).stackCall},

@@ -3,7 +3,6 @@ package check
 // This file implements the checks of individual builtin functions.
 
 import (
-	"net/netip"
 	"strings"
 
 	"github.com/gtrace/gtrace/lang"
@@ -334,15 +333,11 @@ func (ch *checker) ptonCall(c *lang.Call) *types.Type {
 	if !ok {
 		return nil
 	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		ch.errorf(c.Args[0], "pton(): %q is not an IPv4 or IPv6 address", s)
+	b, ok := ch.ptonBytes(c, s)
+	if !ok {
 		return nil
 	}
-	if a.Is4() {
-		return newArray(types.Uint8, 4)
-	}
-	return newArray(types.Uint8, 16)
+	return newArray(types.Uint8, len(b))
 }
 
 func (ch *checker) bswapCall(c *lang.Call) *types.Type {
@@ -537,18 +532,10 @@ func (ch *checker) hasKeyCall(c *lang.Call) *types.Type {
 	return types.Uint64
 }
 
-// signals are the names signal() accepts, with or without "SIG".
-var signals = []string{
-	"HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
-	"USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
-	"TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
-}
-
 func (ch *checker) signalCall(c *lang.Call) *types.Type {
 	if s, ok := c.Args[0].(*lang.StrLit); ok {
 		ch.expr(s)
-		if !contains(signals, strings.TrimPrefix(s.Value, "SIG")) {
-			ch.errorf(s, "signal(): unknown signal %q", s.Value)
+		if !ch.signalNumber(c, s) {
 			return nil
 		}
 		return types.Void

@@ -43,6 +43,35 @@ type ABIResolver interface {
 	ABI(probe string) (string, error)
 }
 
+// SymbolResolver is implemented by resolvers that know symbols and
+// cgroups. The checker resolves kaddr("sym"), uaddr("sym") and
+// cgroupid("path") with it, once, into Info.Values; without it those calls
+// are errors.
+type SymbolResolver interface {
+	// Kaddr returns the address of a kernel symbol.
+	Kaddr(name string) (uint64, error)
+	// Uaddr returns the address of symbol name in the ELF binary path.
+	Uaddr(path, name string) (uint64, error)
+	// CgroupID returns the id of the cgroup at path.
+	CgroupID(path string) (uint64, error)
+}
+
+// USDTResolver is implemented by resolvers that read USDT notes. The
+// checker records the argument specs of every usdt target in
+// Target.USDTArgs.
+type USDTResolver interface {
+	// USDTArgs returns the argument specs ("-4@%eax 8@-16(%rbp)") of each
+	// site of a usdt probe.
+	USDTArgs(probe string) ([]string, error)
+}
+
+// SyscallResolver is implemented by resolvers that know the syscall
+// numbers of this architecture. The checker records the number of every
+// tracepoint:syscalls:sys_{enter,exit}_NAME target in Info.Syscalls.
+type SyscallResolver interface {
+	SyscallNumber(name string) (int, bool)
+}
+
 // Config configures a check. A nil *Config means the defaults.
 type Config struct {
 	Resolver Resolver // nil: attach points are not expanded, "args" is an error
@@ -68,6 +97,24 @@ type Info struct {
 	Probes []*Probe
 	// Structs holds the C structs declared in the script, by name.
 	Structs map[string]*types.Type
+	// KernelStructs holds the structs and unions the resolver gave the
+	// checker (complete, from BTF), by name.
+	KernelStructs map[string]*types.Type
+	// Values holds what a call resolves to at compile time: the address
+	// of kaddr("sym") and uaddr("sym"), the id of cgroupid("path"), the
+	// number of signal("NAME").
+	Values map[*lang.Call]uint64
+	// KernelErrors are the kernel facts that did not resolve (kaddr of a
+	// symbol this kernel lacks). They do not stop the check, so that
+	// "-d types" shows a script written for another kernel; Compile
+	// reports them.
+	KernelErrors lang.ErrorList
+	// Bytes holds the address bytes of pton("addr"): 4 or 16.
+	Bytes map[*lang.Call][]byte
+	// Syscalls holds the syscall number of every syscall tracepoint target
+	// ("tracepoint:syscalls:sys_enter_openat"), when the resolver is a
+	// SyscallResolver.
+	Syscalls map[string]int
 	// Params are the positional parameters.
 	Params []string
 	// StrLen is the string size in force.
@@ -106,4 +153,7 @@ type Target struct {
 	// ABI is the calling convention of a uprobe's or uretprobe's function:
 	// "go" for Go's register ABI, "" for C's (see ABIResolver).
 	ABI string
+	// USDTArgs are the argument specs of each site of a usdt target (see
+	// USDTResolver).
+	USDTArgs []string
 }

@@ -78,6 +78,10 @@ type checker struct {
 	decls       map[string]*mapDecl      // declared maps ("let @m = hash(n);")
 	funcs       map[string]*funcSig
 
+	// kernel facts, asked of the resolver once
+	resolved map[*lang.Call]resolvedCall // of calls: kaddr, uaddr, cgroupid
+	syscalls map[string]int              // syscall numbers of targets
+
 	// per probe block, per pass
 	probeIdx   int
 	providers  []string        // distinct providers of the current block
@@ -105,6 +109,8 @@ func newChecker(c *Config, f *lang.File) *checker {
 		maps:     map[string]*mapState{},
 		structs:  map[string]*types.Type{},
 		kstructs: map[string]*types.Type{},
+		resolved: map[*lang.Call]resolvedCall{},
+		syscalls: map[string]int{},
 		enums:    map[string]int64{},
 		enumOf:   map[string]*types.Enum{},
 		enumTags: map[string]*types.Enum{},
@@ -113,13 +119,17 @@ func newChecker(c *Config, f *lang.File) *checker {
 
 func (ch *checker) newInfo() *Info {
 	return &Info{
-		Types:   map[lang.Expr]*types.Type{},
-		Consts:  map[lang.Expr]int64{},
-		Strings: map[lang.Expr]string{},
-		Maps:    map[string]*Map{},
-		Structs: ch.structs,
-		Params:  ch.conf.params(),
-		StrLen:  ch.conf.strLen(),
+		Types:         map[lang.Expr]*types.Type{},
+		Consts:        map[lang.Expr]int64{},
+		Strings:       map[lang.Expr]string{},
+		Maps:          map[string]*Map{},
+		Structs:       ch.structs,
+		KernelStructs: ch.kstructs,
+		Values:        map[*lang.Call]uint64{},
+		Bytes:         map[*lang.Call][]byte{},
+		Syscalls:      ch.syscalls,
+		Params:        ch.conf.params(),
+		StrLen:        ch.conf.strLen(),
 	}
 }
 

@@ -102,6 +102,9 @@ func (ch *checker) expandAttach(ap *lang.AttachPoint) ([]*Target, *lang.Error) {
 			t.ABI = abi
 		}
 	}
+	if err := ch.targetFacts(ap, ts); err != nil {
+		return nil, err
+	}
 	return ts, nil
 }
 
