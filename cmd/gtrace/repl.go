@@ -39,7 +39,8 @@ span several lines: the prompt becomes "   ...>" until it is complete.
     list [PATTERN]   list probes, like gtrace -l PATTERN
     quit, exit       leave (or Ctrl-D on an empty line)
 
-Tab completes probe providers, tracepoint names, builtins and functions.
+Tab completes probe providers, tracepoint names, uprobe and usdt binaries
+(paths), their functions and USDT probes, builtins and functions.
 Ctrl-C at the prompt clears the line.
 `
 
@@ -272,14 +273,27 @@ func newProbeNames(reg *probes.Registry) *probeNames {
 
 // list returns the full names of provider's probes ("tracepoint:sched:...").
 func (p *probeNames) list(provider string) []string {
+	return p.listPattern(provider + ":*")
+}
+
+// listPattern returns the full names a listing pattern matches
+// ("uprobe:/bin/bash:*").
+func (p *probeNames) listPattern(pattern string) []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if names, ok := p.cache[provider]; ok {
+	if names, ok := p.cache[pattern]; ok {
 		return names
 	}
-	names, _ := p.reg.List(provider + ":*")
-	p.cache[provider] = names
+	names, _ := p.reg.List(pattern)
+	p.cache[pattern] = names
 	return names
+}
+
+// lister lists probe names for completion; probeNames is one, tests fake
+// it.
+type lister interface {
+	list(provider string) []string
+	listPattern(pattern string) []string
 }
 
 // completer is readline's AutoCompleter for gtrace programs.
@@ -295,7 +309,7 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	if p := c.pending(); p != "" {
 		before = p + "\n" + before
 	}
-	word, cands := complete(before, c.names.list)
+	word, cands := complete(before, c.names)
 	out := make([][]rune, len(cands))
 	for i, s := range cands {
 		out[i] = []rune(s[len(word):])
@@ -304,10 +318,10 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 }
 
 // complete returns the word at the end of text and the words that may
-// replace it: probe providers and probe names outside blocks, builtins and
-// functions inside blocks and predicates. list returns a provider's full
-// probe names.
-func complete(text string, list func(provider string) []string) (word string, cands []string) {
+// replace it: probe providers and probe names outside blocks (for uprobe,
+// uretprobe and usdt: the binary's path, then its functions or USDT
+// probes), builtins and functions inside blocks and predicates.
+func complete(text string, l lister) (word string, cands []string) {
 	start := len(text)
 	for start > 0 && isIdentByte(text[start-1]) {
 		start--
@@ -326,18 +340,95 @@ func complete(text string, list func(provider string) []string) (word string, ca
 		sort.Strings(all)
 		return word, withPrefix(all, word)
 	}
-	for start > 0 && isProbeByte(text[start-1]) {
+	for start > 0 && (isProbeByte(text[start-1]) || text[start-1] == '/') {
 		start--
 	}
 	word = text[start:]
 	if prov, rest, ok := strings.Cut(word, ":"); ok {
 		kind, known := probekind.Lookup(prov)
-		if !known || !kind.Complete {
+		switch {
+		case known && kind.Has(probekind.User):
+			return word, userCompletions(prov, rest, kind.Name, l)
+		case !known || !kind.Complete:
 			return word, nil
 		}
-		return word, probeCompletions(prov, rest, list(kind.Name))
+		return word, probeCompletions(prov, rest, l.list(kind.Name))
 	}
 	return word, withPrefix(providers(), word)
+}
+
+// userCompletions completes the part after "prov:" of a uprobe, uretprobe
+// or usdt name: first the binary's path (directories end in "/", ELF files
+// in ":"), then, once the path is followed by ':', the binary's functions
+// or USDT probes, one field at a time.
+func userCompletions(prov, rest, kind string, l lister) []string {
+	bin, tail, ok := strings.Cut(rest, ":")
+	if !ok {
+		return pathCompletions(prov, rest)
+	}
+	names := l.listPattern(kind + ":" + bin + ":*")
+	// The listing names the binary as it resolved ("libc" is
+	// /usr/lib/.../libc.so.6): complete as the user spelled it.
+	spelled := make([]string, 0, len(names))
+	for _, n := range names {
+		if _, _, fn, err := splitProbeName(n); err == nil {
+			spelled = append(spelled, kind+":"+bin+":"+fn)
+		}
+	}
+	return probeCompletions(prov, bin+":"+tail, spelled)
+}
+
+// splitProbeName splits "uprobe:/path:fn" (or "usdt:/path:prov:name") into
+// its provider, binary and rest.
+func splitProbeName(n string) (prov, path, rest string, err error) {
+	prov, r, _ := strings.Cut(n, ":")
+	path, rest, ok := strings.Cut(r, ":")
+	if !ok {
+		return "", "", "", fmt.Errorf("bad probe name %q", n)
+	}
+	return prov, path, rest, nil
+}
+
+// pathCompletions completes a binary's path: the entries of its directory
+// that start with its last element, directories with "/" and ELF files
+// with ":" appended. A name without '/' is not completed.
+func pathCompletions(prov, partial string) []string {
+	i := strings.LastIndexByte(partial, '/')
+	if i < 0 {
+		return nil
+	}
+	dir, base := partial[:i+1], partial[i+1:]
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		name := e.Name()
+		if !strings.HasPrefix(name, base) || (base == "" && strings.HasPrefix(name, ".")) {
+			continue
+		}
+		p := dir + name
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			out = append(out, prov+":"+p+"/")
+		} else if err == nil && st.Mode().IsRegular() && isELFFile(p) {
+			out = append(out, prov+":"+p+":")
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// isELFFile reports whether path starts with the ELF magic.
+func isELFFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == "\x7fELF"
 }
 
 // probeCompletions completes rest, the part after "prov:", from the full
@@ -364,12 +455,19 @@ func probeCompletions(prov, rest string, names []string) []string {
 }
 
 // inPredicate reports whether text, outside any block, ends inside a
-// /predicate/ of the probe after the last block.
+// /predicate/ of the probe after the last block. The predicate opens with
+// the first '/' that starts a word: the '/' of a path in a uprobe name is
+// inside one.
 func inPredicate(text string) bool {
 	if i := strings.LastIndexByte(text, '}'); i >= 0 {
 		text = text[i+1:]
 	}
-	return strings.Count(text, "/")%2 == 1
+	for i := 0; i < len(text); i++ {
+		if text[i] == '/' && (i == 0 || strings.IndexByte(" \t\n,", text[i-1]) >= 0) {
+			return strings.Count(text[i:], "/")%2 == 1
+		}
+	}
+	return false
 }
 
 func withPrefix(words []string, prefix string) []string {

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gtrace/gtrace/internal/bpftest"
+	"github.com/gtrace/gtrace/probes"
 )
 
 func TestIncomplete(t *testing.T) {
@@ -49,16 +53,7 @@ func TestIncomplete(t *testing.T) {
 
 func TestComplete(t *testing.T) {
 	t.Parallel()
-	list := func(provider string) []string {
-		if provider != "tracepoint" {
-			return nil
-		}
-		return []string{
-			"tracepoint:sched:sched_switch", "tracepoint:sched:sched_wakeup",
-			"tracepoint:syscalls:sys_enter_read", "tracepoint:syscalls:sys_enter_readv",
-			"tracepoint:syscalls:sys_exit_read",
-		}
-	}
+	list := fakeLister{}
 	tests := []struct {
 		name     string
 		in       string
@@ -86,6 +81,15 @@ func TestComplete(t *testing.T) {
 		{"second line of a block", "BEGIN {\n  @x = ns", "ns", []string{"nsecs"}},
 		{"in string", `BEGIN { printf("tr`, "tr", nil},
 		{"in comment", "/* tr", "tr", nil},
+		{"uprobe functions", "uprobe:/bin/app:read_", "uprobe:/bin/app:read_",
+			[]string{"uprobe:/bin/app:read_line", "uprobe:/bin/app:read_word"}},
+		{"uretprobe alias", "ur:/bin/app:ma", "ur:/bin/app:ma", []string{"ur:/bin/app:main"}},
+		{"uprobe library name", "uprobe:app:m", "uprobe:app:m", []string{"uprobe:app:main"}},
+		{"usdt providers", "usdt:/bin/app:", "usdt:/bin/app:", []string{"usdt:/bin/app:py:"}},
+		{"usdt probes", "usdt:/bin/app:py:gc", "usdt:/bin/app:py:gc",
+			[]string{"usdt:/bin/app:py:gc__done", "usdt:/bin/app:py:gc__start"}},
+		{"uprobe predicate", "uprobe:/bin/app:main /pi", "pi", []string{"pid"}},
+		{"uprobe block", "uprobe:/bin/app:main { @[fu", "fu", []string{"func"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +102,56 @@ func TestComplete(t *testing.T) {
 				t.Errorf("complete(%q) candidates (-want +got):\n%s", tt.in, diff)
 			}
 		})
+	}
+}
+
+// fakeLister lists a few tracepoints, and the functions and USDT probes of
+// /bin/app (as a listing names them, with the path resolved).
+type fakeLister struct{}
+
+func (fakeLister) list(provider string) []string {
+	if provider != "tracepoint" {
+		return nil
+	}
+	return []string{
+		"tracepoint:sched:sched_switch", "tracepoint:sched:sched_wakeup",
+		"tracepoint:syscalls:sys_enter_read", "tracepoint:syscalls:sys_enter_readv",
+		"tracepoint:syscalls:sys_exit_read",
+	}
+}
+
+func (fakeLister) listPattern(pattern string) []string {
+	switch pattern {
+	case "uprobe:/bin/app:*", "uprobe:app:*", "uretprobe:/bin/app:*":
+		prov, _, _ := strings.Cut(pattern, ":")
+		return []string{prov + ":/bin/app:main", prov + ":/bin/app:read_line", prov + ":/bin/app:read_word"}
+	case "usdt:/bin/app:*":
+		return []string{"usdt:/bin/app:py:gc__done", "usdt:/bin/app:py:gc__start", "usdt:/bin/app:py:line"}
+	}
+	return nil
+}
+
+// TestCompletePath completes a uprobe's binary from the file system: the
+// directories and ELF files of the directory typed so far.
+func TestCompletePath(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	os.WriteFile(filepath.Join(dir, "prog"), append([]byte("\x7fELF"), make([]byte, 60)...), 0o755)
+	os.WriteFile(filepath.Join(dir, "script"), []byte("#!/bin/sh\n"), 0o755)
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"uprobe:" + dir + "/", []string{"uprobe:" + dir + "/prog:", "uprobe:" + dir + "/sub/"}},
+		{"usdt:" + dir + "/pr", []string{"usdt:" + dir + "/prog:"}},
+		{"uprobe:" + dir + "/sc", nil},
+		{"BEGIN {} uprobe:" + dir + "/s", []string{"uprobe:" + dir + "/sub/"}},
+	} {
+		_, got := complete(tc.in, fakeLister{})
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("complete(%q) (-want +got):\n%s", tc.in, diff)
+		}
 	}
 }
 
@@ -188,5 +242,27 @@ func TestREPLRun(t *testing.T) {
 	wantErr := "<repl>:1:9: unknown identifier x\nBEGIN { x }\n        ^\n"
 	if diff := cmp.Diff(wantErr, stderr.String()); diff != "" {
 		t.Errorf("stderr (-want +got):\n%s", diff)
+	}
+}
+
+// TestCompleteUserProbes completes real uprobe and USDT names through the
+// Registry: bash's readline and python3.11's USDT probes.
+func TestCompleteUserProbes(t *testing.T) {
+	t.Parallel()
+	requireFile(t, "/usr/bin/python3.11", "python3.11")
+	names := newProbeNames(probes.New(&probes.Options{Stderr: io.Discard}))
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"usdt:/usr/bin/python3.11:python:gc", []string{"usdt:/usr/bin/python3.11:python:gc__done", "usdt:/usr/bin/python3.11:python:gc__start"}},
+		{"uretprobe:/bin/bash:readlin", []string{"uretprobe:/bin/bash:readline", "uretprobe:/bin/bash:readline_internal_char"}},
+	} {
+		_, got := complete(tc.in, names)
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("complete(%q) = %q, want %s among them", tc.in, got, w)
+			}
+		}
 	}
 }
