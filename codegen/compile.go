@@ -78,7 +78,8 @@ const (
 const (
 	GlobalStartNs = 0
 	GlobalCpid    = 8
-	GlobalsSize   = 16
+	GlobalWallNs  = 16 // CLOCK_REALTIME - CLOCK_MONOTONIC: tseries intervals follow the wall clock
+	GlobalsSize   = 24
 )
 
 // Compile translates a checked file into a Program. It makes no syscalls;
@@ -233,6 +234,9 @@ func valueLayout(t *types.Type) *types.Type {
 		return &types.Type{Kind: types.Array, Elem: types.Uint64, Len: 65 + 1, Size: (65 + 1) * 8}
 	case types.Lhist:
 		n := lhistSlots(t.Lin) + 1
+		return &types.Type{Kind: types.Array, Elem: types.Uint64, Len: n, Size: n * 8}
+	case types.TSeries:
+		n := t.TS.Intervals * types.TSSlotSize / 8
 		return &types.Type{Kind: types.Array, Elem: types.Uint64, Len: n, Size: n * 8}
 	}
 	return t

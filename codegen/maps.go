@@ -294,9 +294,61 @@ func (g *gen) applyAgg(c *lang.Call, mi *mapInfo) {
 		g.lhistSlot(c, mi.Value.Lin)
 		g.bumpSlot(lhistSlots(mi.Value.Lin) - 1)
 		g.addSum(lhistSlots(mi.Value.Lin))
+	case types.TSeries:
+		g.tseries(mi.Value.TS)
 	default:
 		g.fail(c, "%s is not an aggregation", c.Name)
 	}
+}
+
+// tseries records R7 in the slot of the current interval of the ring at
+// R8. Intervals are counted on the wall clock (nsecs plus the offset the
+// runtime stores in the globals), so they start on round times. Slot i holds {interval number, value, count} for the intervals
+// whose number is i modulo the ring size. A slot still holding an older
+// interval starts over.
+func (g *gen) tseries(ts *types.TSSpec) {
+	skip, fresh, count := g.newLabel(), g.newLabel(), g.newLabel()
+	m := g.mark()
+	wall := g.alloc(8)
+	g.global(GlobalWallNs)
+	g.storeInt(wall, asm.R0, 8)
+	g.call(asm.FnKtimeGetNs)
+	g.emit(asm.Mov.Reg(asm.R1, asm.R0))
+	g.loadInt(asm.R2, wall, types.Int64)
+	g.release(m)
+	g.emit(asm.Add.Reg(asm.R1, asm.R2))
+	g.loadConst(asm.R2, ts.Interval)
+	g.emit(asm.Div.Reg(asm.R1, asm.R2),
+		asm.Mov.Reg(asm.R2, asm.R1),
+		asm.Mod.Imm(asm.R2, int32(ts.Intervals)),
+		asm.JGE.Imm(asm.R2, int32(ts.Intervals), skip),
+		asm.Mul.Imm(asm.R2, types.TSSlotSize),
+		asm.Mov.Reg(asm.R3, asm.R8),
+		asm.Add.Reg(asm.R3, asm.R2),
+		asm.LoadMem(asm.R4, asm.R3, 0, asm.DWord),
+		asm.JNE.Reg(asm.R4, asm.R1, fresh),
+		asm.LoadMem(asm.R5, asm.R3, 8, asm.DWord))
+	switch ts.Agg {
+	case "sum", "avg":
+		g.emit(asm.Add.Reg(asm.R5, asm.R7))
+	case "min":
+		g.emit(asm.JSGE.Reg(asm.R7, asm.R5, count), asm.Mov.Reg(asm.R5, asm.R7))
+	case "max":
+		g.emit(asm.JSLE.Reg(asm.R7, asm.R5, count), asm.Mov.Reg(asm.R5, asm.R7))
+	default: // last
+		g.emit(asm.Mov.Reg(asm.R5, asm.R7))
+	}
+	g.label(count)
+	g.emit(asm.StoreMem(asm.R3, 8, asm.R5, asm.DWord),
+		asm.LoadMem(asm.R5, asm.R3, 16, asm.DWord),
+		asm.Add.Imm(asm.R5, 1),
+		asm.StoreMem(asm.R3, 16, asm.R5, asm.DWord),
+		asm.Ja.Label(skip))
+	g.label(fresh)
+	g.emit(asm.StoreMem(asm.R3, 0, asm.R1, asm.DWord),
+		asm.StoreMem(asm.R3, 8, asm.R7, asm.DWord),
+		storeImm(asm.R3, 16, 1, asm.DWord))
+	g.label(skip)
 }
 
 // bumpSlot increments u64 slot R1 of the value at R8, after the bounds

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/ringbuf"
@@ -154,8 +155,9 @@ func (s *Session) ChildPID() int {
 }
 
 // fillGlobals writes the start time (CLOCK_MONOTONIC, the clock of
-// bpf_ktime_get_ns, for elapsed) and the child's pid (cpid) into codegen's
-// globals map when the program has one.
+// bpf_ktime_get_ns, for elapsed), the child's pid (cpid) and the offset of
+// the wall clock (for tseries) into codegen's globals map when the program
+// has one.
 func (s *Session) fillGlobals() error {
 	m := s.coll.Maps[codegen.GlobalsName]
 	if m == nil {
@@ -167,6 +169,9 @@ func (s *Session) fillGlobals() error {
 	}
 	if len(v) >= codegen.GlobalCpid+8 {
 		binary.NativeEndian.PutUint64(v[codegen.GlobalCpid:], uint64(s.ChildPID()))
+	}
+	if len(v) >= codegen.GlobalWallNs+8 {
+		binary.NativeEndian.PutUint64(v[codegen.GlobalWallNs:], uint64(time.Now().UnixNano()-monotonicNow()))
 	}
 	if err := m.Put(uint32(0), v); err != nil {
 		return fmt.Errorf("load: fill %s: %w", codegen.GlobalsName, err)

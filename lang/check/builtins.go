@@ -289,6 +289,7 @@ func funcTable() []funcSig {
 		{name: "stats", min: 1, max: 1, check: (*checker).misplacedAgg},
 		{name: "hist", min: 1, max: 2, check: (*checker).misplacedAgg},
 		{name: "lhist", min: 4, max: 4, check: (*checker).misplacedAgg},
+		{name: "tseries", min: 3, max: 4, check: (*checker).misplacedAgg},
 		// Control.
 		{name: "exit", min: 0, max: 1, check: fixed(types.Void, argInt)},
 		{name: "signal", min: 1, max: 1, unsafe: true, check: (*checker).signalCall},

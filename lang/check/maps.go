@@ -4,6 +4,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 // aggFuncs are the functions whose result can only be assigned to a map.
 var aggFuncs = map[string]bool{
 	"count": true, "sum": true, "min": true, "max": true, "avg": true,
-	"stats": true, "hist": true, "lhist": true,
+	"stats": true, "hist": true, "lhist": true, "tseries": true,
 }
 
 // Aggregation value types (see codegen/doc.go for their layouts).
@@ -109,6 +110,9 @@ func unifyMapValue(old, t *types.Type) (*types.Type, string) {
 	if old.Kind.IsAgg() || t.Kind.IsAgg() {
 		if old.Kind != t.Kind {
 			return nil, fmt.Sprintf("map is a %s elsewhere, cannot assign %s", aggName(old), aggName(t))
+		}
+		if old.Kind == types.TSeries && *old.TS != *t.TS {
+			return nil, fmt.Sprintf("different tseries shapes in one map: %s and %s", old, t)
 		}
 		if old.Kind == types.Lhist && *old.Lin != *t.Lin {
 			return nil, fmt.Sprintf("different lhist bounds in one map: %s and %s", old, t)
@@ -279,6 +283,9 @@ func readType(t *types.Type) *types.Type {
 
 // aggregate checks an aggregation call assigned to a map.
 func (ch *checker) aggregate(c *lang.Call) *types.Type {
+	if c.Name == "tseries" {
+		return ch.tseries(c)
+	}
 	args := ch.args(c)
 	want := map[string]int{"count": 0, "sum": 1, "min": 1, "max": 1, "avg": 1, "stats": 1, "hist": 1, "lhist": 4}[c.Name]
 	if c.Name == "hist" && len(args) == 2 {
@@ -370,4 +377,57 @@ func int64Of(t *types.Type) *types.Type {
 		w = types.WithEnum(w, t.Enum)
 	}
 	return w
+}
+
+// tsAggs are the ways a tseries combines the values of one interval.
+var tsAggs = []string{"last", "avg", "max", "min", "sum"}
+
+// maxTSIntervals bounds a tseries' slots, so that one value stays a
+// reasonable map value.
+const maxTSIntervals = 1000
+
+// tseries checks tseries(v, interval, n[, agg]): v an integer, interval
+// (nanoseconds, a duration literal such as 100ms) and n constants.
+func (ch *checker) tseries(c *lang.Call) *types.Type {
+	if len(c.Args) < 3 || len(c.Args) > 4 {
+		ch.errorf(c, "tseries() takes 3 or 4 arguments (value, interval, intervals[, aggregation]), not %d", len(c.Args))
+		return nil
+	}
+	if t := ch.expr(c.Args[0]); t == nil || !t.IsInt() {
+		if t != nil {
+			ch.errorf(c.Args[0], "tseries() only supports integer values (%s given)", t)
+		}
+		return nil
+	}
+	spec := &types.TSSpec{Agg: "last"}
+	for i, what := range []string{"interval", "number of intervals"} {
+		ch.expr(c.Args[i+1])
+		v, ok := ch.constOf(c.Args[i+1])
+		switch {
+		case !ok:
+			ch.errorf(c.Args[i+1], "tseries() %s must be a constant integer", what)
+			return nil
+		case i == 0 && v <= 0:
+			ch.errorf(c.Args[i+1], "tseries() interval must be positive, not %d", v)
+			return nil
+		case i == 1 && (v < 1 || v > maxTSIntervals):
+			ch.errorf(c.Args[i+1], "tseries() number of intervals must be between 1 and %d, not %d", maxTSIntervals, v)
+			return nil
+		}
+		if i == 0 {
+			spec.Interval = v
+		} else {
+			spec.Intervals = int(v)
+		}
+	}
+	if len(c.Args) == 4 {
+		s, ok := c.Args[3].(*lang.StrLit)
+		if !ok || !slices.Contains(tsAggs, s.Value) {
+			ch.errorHint(c.Args[3], []string{"one of \"" + strings.Join(tsAggs, "\", \"") + "\""}, "tseries() aggregation must be a string literal naming one")
+			return nil
+		}
+		spec.Agg = s.Value
+	}
+	ch.record(c, nil)
+	return ch.record(c, &types.Type{Kind: types.TSeries, Signed: true, TS: spec})
 }

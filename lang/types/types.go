@@ -42,6 +42,7 @@ const (
 	Stats          // stats(): per-CPU {count, total}
 	Hist           // hist(): per-CPU [65]u64
 	Lhist          // lhist(min, max, step): per-CPU buckets; Lin holds the range
+	TSeries        // tseries(v, interval, n[, agg]): per-CPU ring of n slots; TS holds the shape
 )
 
 var kindNames = [...]string{
@@ -51,6 +52,7 @@ var kindNames = [...]string{
 	MacAddr: "macaddr", Timestamp: "timestamp", Username: "username", Probe: "probe",
 	Cgroup: "cgroup_path", Errno: "strerror", Count: "count", Sum: "sum", Min: "min",
 	Max: "max", Avg: "avg", Stats: "stats", Hist: "hist", Lhist: "lhist",
+	TSeries: "tseries",
 }
 
 func (k Kind) String() string {
@@ -77,6 +79,7 @@ type Type struct {
 	UserSpace bool     // Pointer: points into user memory
 	Stack     *StackSpec
 	Lin       *LinSpec // Lhist
+	TS        *TSSpec  // TSeries
 	DataLoc   bool     // Int field that is a tracepoint __data_loc (offset<<0 | len<<16)
 	Enum      *Enum    // Int: the C enum whose enumerators name its values
 }
@@ -149,6 +152,19 @@ type StackSpec struct {
 type LinSpec struct {
 	Min, Max, Step int64
 }
+
+// TSSpec is a tseries' shape: Intervals slots of Interval nanoseconds,
+// each holding the values seen in it combined by Agg ("last", "avg",
+// "max", "min" or "sum").
+type TSSpec struct {
+	Interval  int64
+	Intervals int
+	Agg       string
+}
+
+// TSSlotSize is the size of one tseries slot in a map value: the
+// interval number (time / Interval), the combined value and the count.
+const TSSlotSize = 24
 
 // Common types.
 var (
@@ -315,6 +331,10 @@ func (t *Type) String() string {
 	case Lhist:
 		if t.Lin != nil {
 			return fmt.Sprintf("lhist(%d,%d,%d)", t.Lin.Min, t.Lin.Max, t.Lin.Step)
+		}
+	case TSeries:
+		if t.TS != nil {
+			return fmt.Sprintf("tseries(%d,%d,%s)", t.TS.Interval, t.TS.Intervals, t.TS.Agg)
 		}
 	}
 	return t.Kind.String()

@@ -24,6 +24,8 @@ func AggSize(t *types.Type) int {
 		return (HistSlots + 1) * 8
 	case types.Lhist:
 		return (lhistSlots(t) + 1) * 8
+	case types.TSeries:
+		return t.TS.Intervals * types.TSSlotSize
 	}
 	return t.Size
 }
@@ -92,6 +94,8 @@ func Reduce(t *types.Type, vals [][]byte) []byte {
 		}
 	case types.Min, types.Max:
 		reduceMinMax(out, t.Kind == types.Min, vals)
+	case types.TSeries:
+		reduceTSeries(t, vals, out)
 	default:
 		copy(out, vals[0])
 	}

@@ -263,9 +263,12 @@ func mapText(env *Env, m *Map, es []entry, div int64) string {
 	parts := make([]string, len(es))
 	for i, e := range es {
 		s := m.Name + KeyText(env, m.Key, e.key) + ": "
-		if isHist(m.Value) {
+		switch {
+		case m.Value.Kind == types.TSeries:
+			s = s[:len(s)-1] + "\n" + tseriesText(env, m.Value, e.val)
+		case isHist(m.Value):
 			s += "\n" + histText(m.Value, e.val, div)
-		} else {
+		default:
 			s += mapValueText(env, m.Value, e.val, div)
 		}
 		parts[i] = s
@@ -278,7 +281,7 @@ func mapText(env *Env, m *Map, es []entry, div int64) string {
 		sep = ""
 	}
 	out := strings.Join(parts, sep) + "\n"
-	if m.Value.Kind == types.Avg || m.Value.Kind == types.Stats {
+	if m.Value.Kind == types.Avg || m.Value.Kind == types.Stats || m.Value.Kind == types.TSeries {
 		out += "\n"
 	}
 	return out
@@ -311,6 +314,8 @@ func mapJSON(env *Env, m *Map, es []entry, div int64) string {
 		kind = "hist"
 	case types.Avg, types.Stats:
 		kind = "stats"
+	case types.TSeries:
+		kind = "tseries"
 	}
 	parts := make([]string, len(es))
 	for i, e := range es {
@@ -329,6 +334,8 @@ func mapJSON(env *Env, m *Map, es []entry, div int64) string {
 
 func mapValueJSON(env *Env, t *types.Type, b []byte, div int64) string {
 	switch t.Kind {
+	case types.TSeries:
+		return tseriesJSON(env, t, b)
 	case types.Hist, types.Lhist:
 		return histJSON(t, b, div)
 	case types.Stats:
