@@ -29,24 +29,37 @@ func (r *Registry) Kaddr(name string) (uint64, error) {
 // Uaddr returns the link-time address of the symbol name (function or
 // object) in the ELF file binary, resolved as uprobe binaries are.
 func (r *Registry) Uaddr(binary, name string) (uint64, error) {
+	sym, err := r.userSymbol(binary, name)
+	return sym.Value, err
+}
+
+// UaddrSize returns the size in bytes of the symbol name in binary (4 for
+// an int), which types what uaddr("name") points to.
+func (r *Registry) UaddrSize(binary, name string) (uint64, error) {
+	sym, err := r.userSymbol(binary, name)
+	return sym.Size, err
+}
+
+// userSymbol finds the symbol name, of any type, in .symtab or .dynsym.
+func (r *Registry) userSymbol(binary, name string) (elf.Symbol, error) {
 	path, err := r.k.resolveBinary(binary)
 	if err != nil {
-		return 0, err
+		return elf.Symbol{}, err
 	}
 	ef, err := elf.Open(path)
 	if err != nil {
-		return 0, fmt.Errorf("uaddr: %w", err)
+		return elf.Symbol{}, fmt.Errorf("uaddr: %w", err)
 	}
 	defer ef.Close()
 	for _, read := range []func() ([]elf.Symbol, error){ef.Symbols, ef.DynamicSymbols} {
 		syms, _ := read()
 		for _, s := range syms {
 			if s.Name == name && s.Value != 0 {
-				return s.Value, nil
+				return s, nil
 			}
 		}
 	}
-	return 0, fmt.Errorf("failed to resolve symbol %s in %s", name, path)
+	return elf.Symbol{}, fmt.Errorf("failed to resolve symbol %s in %s", name, path)
 }
 
 // CgroupID returns the id of the cgroup at path: the inode of its directory

@@ -242,3 +242,24 @@ func TestUSDTSites(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
 }
+
+// TestUaddrSize reads globals through uaddr(): each points to an integer
+// of the symbol's size, as bpftrace 0.17 types it (int32 * for an int),
+// so *uaddr("gint") reads 4 bytes, not 8 (which would take in what
+// follows it).
+func TestUaddrSize(t *testing.T) {
+	bpftest.RequireBPF(t)
+	gcc := requireTool(t, "gcc")
+	bin := filepath.Join(t.TempDir(), "uaddr")
+	if out, err := exec.Command(gcc, "-O0", "-no-pie", "-o", bin, "testdata/usersyms/uaddr.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	var out, errb bytes.Buffer
+	script := fmt.Sprintf(`uprobe:%s:f { @i = *uaddr("gint"); @l = *uaddr("glong"); @s = *uaddr("gshort"); @c = *uaddr("gchar"); }`, bin)
+	if code := run([]string{"-q", "-c", bin, "-e", script}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if want := "\n\n@c: -2\n@i: -5\n@l: -7\n@s: -3\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}

@@ -256,7 +256,7 @@ func funcTable() []funcSig {
 		{name: "ksym", min: 1, max: 1, check: fixed(ksymType, argInt)},
 		{name: "usym", min: 1, max: 1, check: fixed(usymType, argInt)},
 		{name: "kaddr", min: 1, max: 1, check: symCall(types.Uint64)},
-		{name: "uaddr", min: 1, max: 1, where: probekind.UAddr, check: symCall(types.NewPointer(types.Uint64, true))},
+		{name: "uaddr", min: 1, max: 1, where: probekind.UAddr, check: uaddrCall},
 		{name: "reg", min: 1, max: 1, where: probekind.Reg, check: (*checker).regCall},
 		{name: "uptr", min: 1, max: 1, check: (*checker).ptrCall},
 		{name: "kptr", min: 1, max: 1, check: (*checker).ptrCall},

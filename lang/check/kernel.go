@@ -47,6 +47,37 @@ func symCall(result *types.Type) func(ch *checker, c *lang.Call) *types.Type {
 	}
 }
 
+// UaddrSizer is implemented by resolvers that know the size of a user
+// symbol: uaddr("sym") then points to a signed integer of that size (1, 2
+// or 4 bytes; 8 otherwise), as bpftrace types it, so *uaddr("an_int")
+// reads 4 bytes.
+type UaddrSizer interface {
+	UaddrSize(path, name string) (uint64, error)
+}
+
+// uaddrCall checks uaddr("sym"): a user pointer to an integer of the
+// symbol's size.
+func uaddrCall(ch *checker, c *lang.Call) *types.Type {
+	t := symCall(types.NewPointer(types.Int64, true))(ch, c)
+	us, ok := ch.conf.resolver().(UaddrSizer)
+	if !ok || t == nil || ch.info.Values[c] == 0 {
+		return t
+	}
+	size, err := us.UaddrSize(ch.targetBinary(), ch.info.Strings[c.Args[0]])
+	if err != nil {
+		return t
+	}
+	switch size {
+	case 1:
+		return types.NewPointer(types.Int8, true)
+	case 2:
+		return types.NewPointer(types.Int16, true)
+	case 4:
+		return types.NewPointer(types.Int32, true)
+	}
+	return t
+}
+
 func (ch *checker) resolveSym(sr SymbolResolver, c *lang.Call, name string) (uint64, error) {
 	switch c.Name {
 	case "kaddr":
