@@ -96,7 +96,7 @@ func perCPU(key []byte, a, b []byte) format.Entry {
 	return format.Entry{Key: key, Values: [][]byte{a, b}}
 }
 
-func scrape(t *testing.T, c prometheus.Collector) string {
+func scrape(t testing.TB, c prometheus.Collector) string {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(c)
