@@ -3,7 +3,6 @@
 package export
 
 import (
-	"reflect"
 	"strconv"
 
 	"github.com/gtrace/gtrace/lang"
@@ -25,7 +24,7 @@ var labelBuiltins = map[string]bool{
 // otherwise (and for a name used twice).
 func KeyLabels(f *lang.File) map[string][]string {
 	uses := map[string][][]string{} // map → each use's key idents ("" if not a builtin)
-	walkAST(reflect.ValueOf(f), map[uintptr]bool{}, func(m *lang.MapExpr) {
+	visit := func(m *lang.MapExpr) {
 		if len(m.Keys) == 0 {
 			return
 		}
@@ -36,7 +35,15 @@ func KeyLabels(f *lang.File) map[string][]string {
 			}
 		}
 		uses[m.Name] = append(uses[m.Name], names)
-	})
+	}
+	for _, p := range f.Probes {
+		lang.Inspect(p, func(n lang.Node) bool {
+			if m, ok := n.(*lang.MapExpr); ok {
+				visit(m)
+			}
+			return true
+		})
+	}
 	out := map[string][]string{}
 	for name, us := range uses {
 		out[name] = agree(us)
@@ -68,34 +75,4 @@ func agree(uses [][]string) []string {
 		names[i] = name
 	}
 	return names
-}
-
-// walkAST calls f for every *lang.MapExpr reachable from v. It walks by
-// reflection so that node kinds added to lang later are covered.
-func walkAST(v reflect.Value, seen map[uintptr]bool, f func(*lang.MapExpr)) {
-	switch v.Kind() {
-	case reflect.Interface:
-		if !v.IsNil() {
-			walkAST(v.Elem(), seen, f)
-		}
-	case reflect.Pointer:
-		if v.IsNil() || seen[v.Pointer()] {
-			return
-		}
-		seen[v.Pointer()] = true
-		if m, ok := v.Interface().(*lang.MapExpr); ok {
-			f(m)
-		}
-		walkAST(v.Elem(), seen, f)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				walkAST(v.Field(i), seen, f)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			walkAST(v.Index(i), seen, f)
-		}
-	}
 }
