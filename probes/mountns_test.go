@@ -95,4 +95,3 @@ int main(void) { char c; int s = 0; if (read(0, &c, 1) != 1) return 1; for (int 
 		t.Errorf("got %d calls of gt_ns, want 5", count)
 	}
 }
-
