@@ -80,6 +80,10 @@ func (g *gen) ident(e *lang.Ident) {
 			g.arg(e, n)
 			return
 		}
+		if n, ok := argN(strings.TrimPrefix(e.Name, "s")); ok && e.Name[0] == 's' {
+			g.stackArg(e, n)
+			return
+		}
 		g.fail(e, "builtin %s is not supported here", e.Name)
 	}
 }
@@ -132,6 +136,30 @@ func (g *gen) uprobeArg(e lang.Node, n int) {
 	g.emit(asm.Mov.Imm(asm.R2, 8))
 	g.call(asm.FnProbeReadUser)
 	g.helperErr(e, readName(spaceUser, false), checkAll)
+	g.emit(asm.LoadMem(asm.R0, tmp.base, int16(tmp.off), asm.DWord))
+	g.release(m)
+}
+
+// stackArg reads sargN, stack argument word n at a function's entry: the
+// word at sp + 8*(n+1), above the return address (x86-64), from user
+// memory in uprobes and kernel memory in kprobes.
+func (g *gen) stackArg(e lang.Node, n int) {
+	fn, sp := asm.FnProbeReadUser, spaceUser
+	switch g.fn.grp.provider {
+	case "uprobe":
+	case "kprobe":
+		fn, sp = asm.FnProbeReadKernel, spaceKernel
+	default:
+		g.fail(e, "the sarg%d builtin can only be used with kprobes and uprobes", n)
+	}
+	m := g.mark()
+	tmp := g.alloc(8)
+	g.emit(asm.LoadMem(asm.R3, regCtx, int16(ptRegs["sp"]), asm.DWord))
+	g.emit(asm.Add.Imm(asm.R3, int32(8*(n+1))))
+	g.addr(asm.R1, tmp)
+	g.emit(asm.Mov.Imm(asm.R2, 8))
+	g.call(fn)
+	g.helperErr(e, readName(sp, false), checkAll)
 	g.emit(asm.LoadMem(asm.R0, tmp.base, int16(tmp.off), asm.DWord))
 	g.release(m)
 }

@@ -263,3 +263,22 @@ func TestUaddrSize(t *testing.T) {
 		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
+
+// TestStackArgs reads the stack arguments of a C function with sarg0 and
+// sarg1, as bpftrace 0.17 does (70 80).
+func TestStackArgs(t *testing.T) {
+	bpftest.RequireBPF(t)
+	gcc := requireTool(t, "gcc")
+	bin := filepath.Join(t.TempDir(), "stackargs")
+	if out, err := exec.Command(gcc, "-O0", "-o", bin, "testdata/usersyms/stackargs.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	var out, errb bytes.Buffer
+	script := fmt.Sprintf(`uprobe:%s:f { printf("%%d %%d %%d\n", sarg0, sarg1, arg5); }`, bin)
+	if code := run([]string{"-q", "-c", bin, "-e", script}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if want := "70 80 6\n\n\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}

@@ -180,10 +180,7 @@ func (ch *checker) argN(id *lang.Ident) *types.Type {
 	if !ch.allowedBuiltin(id, probekind.ArgN, onlyWith("the "+id.Name+" builtin", probekind.ArgN)) {
 		return nil
 	}
-	if id.Name[0] == 's' {
-		return types.Int64
-	}
-	return types.Uint64
+	return types.Uint64 // sargN too, as in bpftrace 0.17
 }
 
 // firstArgsField names a field of the first tracepoint target's args, for

@@ -5,7 +5,7 @@
 //   - Literals, positional numbers and enumerators are int64 constants
 //     (recorded in Info.Consts; literals above MaxInt64 keep their bits).
 //   - Builtins pid tid uid gid nsecs elapsed cpu numaid cgroup rand jiffies
-//     cpid, argN and retval are uint64; sargN is int64.
+//     cpid, argN, sargN and retval are uint64.
 //   - Binary arithmetic and comparisons give 64 bits: uint64 when either
 //     operand is unsigned, else int64. ! gives uint64; && || int64. Unary
 //     - and ~ keep the operand's type: -(uint8)1 is 255. A cast (uintN)x
