@@ -297,6 +297,8 @@ func (g *gen) callInt(c *lang.Call) {
 		g.symAddr(c)
 	case "has_key":
 		g.hasKey(c)
+	case "delete":
+		g.mapDelete(c)
 	case "strncmp":
 		g.strncmp(c)
 	case "strcontains":

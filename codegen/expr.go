@@ -62,6 +62,10 @@ func (g *gen) intExpr(e lang.Expr) {
 	case *lang.Ternary:
 		g.ternaryInt(e)
 	case *lang.Cast:
+		if g.typeOf(e).IsBool() {
+			g.boolCast(e)
+			return
+		}
 		g.intExpr(e.X)
 		g.normalize(asm.R0, g.typeOf(e))
 	case *lang.Call:
@@ -200,7 +204,7 @@ func (g *gen) operands(x, y lang.Expr) (imm int64, isImm bool) {
 // touching R7, so a value can wait in R7 while it runs.
 func simple(e lang.Expr) bool {
 	switch e := e.(type) {
-	case *lang.IntLit, *lang.Var:
+	case *lang.IntLit, *lang.BoolLit, *lang.Var:
 		return true
 	case *lang.Cast:
 		return simple(e.X)
@@ -480,4 +484,20 @@ func (g *gen) varLoc(v *lang.Var) loc {
 		l.base = regParent
 	}
 	return l
+}
+
+// boolCast computes "(bool)x" into R0: 1 for a non-zero scalar or a
+// non-empty string.
+func (g *gen) boolCast(e *lang.Cast) {
+	if g.typeOf(e.X).Kind == types.String {
+		src, done := g.ref(e.X)
+		g.emit(asm.LoadMem(asm.R0, src.base, int16(src.off), asm.Byte))
+		done()
+	} else {
+		g.intExpr(e.X)
+	}
+	done := g.newLabel()
+	g.emit(asm.JEq.Imm(asm.R0, 0, done), asm.Mov.Imm(asm.R0, 1))
+	g.label(done)
+	g.emit(asm.Mov.Reg(asm.R0, asm.R0))
 }

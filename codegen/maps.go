@@ -187,6 +187,7 @@ func (g *gen) mapDelete(c *lang.Call) {
 		skip := g.newLabel()
 		g.emit(asm.JEq.Imm(asm.R0, 0, skip))
 		g.zero(loc{asm.R0, 0}, mi.value.Size)
+		g.emit(asm.Mov.Imm(asm.R0, 1))
 		g.label(skip)
 		return
 	}
@@ -194,6 +195,17 @@ func (g *gen) mapDelete(c *lang.Call) {
 	g.addr(asm.R2, k)
 	g.call(asm.FnMapDeleteElem)
 	g.helperErr(c, "map_delete_elem", checkUnexpected)
+	g.isZero(asm.R0)
+}
+
+// isZero sets r to 1 when it is 0 and to 0 otherwise.
+func (g *gen) isZero(r asm.Register) {
+	yes, done := g.newLabel(), g.newLabel()
+	g.emit(asm.JEq.Imm(r, 0, yes), asm.Mov.Imm(r, 0))
+	g.jump(done)
+	g.label(yes)
+	g.emit(asm.Mov.Imm(r, 1))
+	g.label(done)
 }
 
 // hasKey implements has_key(@m, k): R0 = 1 when the key is present.

@@ -219,6 +219,12 @@ type IntLit struct {
 	Text  string
 }
 
+// BoolLit is "true" or "false".
+type BoolLit struct {
+	node
+	Value bool
+}
+
 // StrLit is a string literal with escapes already decoded.
 type StrLit struct {
 	node
@@ -346,6 +352,7 @@ type TypeExpr struct {
 
 func (*IntLit) exprNode()     {}
 func (*StrLit) exprNode()     {}
+func (*BoolLit) exprNode()    {}
 func (*Ident) exprNode()      {}
 func (*Var) exprNode()        {}
 func (*Positional) exprNode() {}

@@ -250,6 +250,8 @@ func (d *dumper) expr(e Expr) {
 		}
 	case *StrLit:
 		d.line(e.At, "str %q", e.Value)
+	case *BoolLit:
+		d.line(e.At, "bool %t", e.Value)
 	case *Ident:
 		d.line(e.At, "ident %s", e.Name)
 	case *Var:

@@ -265,6 +265,7 @@ type gPrimary struct {
 	Int    string  `parser:"  @Int"`
 	Char   string  `parser:"| @Char"`
 	Str    string  `parser:"| @String"`
+	Bool   string  `parser:"| @( \"true\" | \"false\" )"`
 	Map    *gMap   `parser:"| @@"`
 	Var    string  `parser:"| @Var"`
 	Pos    string  `parser:"| @Positional"`

@@ -466,6 +466,10 @@ func (l *lowerer) primary(g *gPrimary) Expr {
 		e := &StrLit{Value: l.unquote(g.Str, at)}
 		e.At = at
 		return e
+	case g.Bool != "":
+		e := &BoolLit{Value: g.Bool == "true"}
+		e.At = at
+		return e
 	case g.Map != nil:
 		return l.mapExpr(g.Map)
 	case g.Var != "":

@@ -247,7 +247,7 @@ func (ch *checker) strcontainsCall(c *lang.Call) *types.Type {
 	if !ch.stringArgs(c, 2) {
 		return nil
 	}
-	return types.Uint64
+	return types.Bool
 }
 
 // stringArgs checks that the first n arguments of c are strings.
@@ -462,19 +462,20 @@ func (ch *checker) stackCall(c *lang.Call) *types.Type {
 	return NewStack(c.Name == "ustack", mode, limit)
 }
 
-// deleteCall checks delete(@m[k]), delete(@m, k) and delete(@m).
+// deleteCall checks delete(@m[k]), delete(@m, k) and delete(@m): a bool,
+// true when there was an entry to delete (bpftrace 0.24+).
 func (ch *checker) deleteCall(c *lang.Call) *types.Type {
 	m, ok := c.Args[0].(*lang.MapExpr)
 	if !ok {
 		ch.args(c)
 		ch.errorf(c.Args[0], "delete() expects a map")
-		return types.Void
+		return types.Bool
 	}
 	if len(c.Args) == 2 {
 		if len(m.Keys) > 0 {
 			ch.args(c)
 			ch.errorf(c, "delete() takes @map[key] or @map, key, not both")
-			return types.Void
+			return types.Bool
 		}
 		keyed := &lang.MapExpr{Name: m.Name, Keys: []lang.Expr{c.Args[1]}}
 		keyed.At = m.Span()
@@ -484,11 +485,11 @@ func (ch *checker) deleteCall(c *lang.Call) *types.Type {
 		st := ch.mapRef(keyed, true)
 		ch.recordMapNode(m, st)
 		ch.expr(c.Args[1])
-		return types.Void
+		return types.Bool
 	}
 	st := ch.mapRef(m, true)
 	ch.recordMapNode(m, st)
-	return types.Void
+	return types.Bool
 }
 
 // wholeMapCall checks clear(@m) and zero(@m).
@@ -529,7 +530,7 @@ func (ch *checker) hasKeyCall(c *lang.Call) *types.Type {
 	st := ch.mapRef(keyed, true)
 	ch.recordMapNode(m, st)
 	ch.expr(c.Args[1])
-	return types.Uint64
+	return types.Bool
 }
 
 func (ch *checker) signalCall(c *lang.Call) *types.Type {

@@ -145,7 +145,7 @@ func (d *dumper) expr(e lang.Expr) string {
 		s += "~" + t.String()
 	}
 	if v, ok := d.info.Consts[e]; ok {
-		if _, lit := e.(*lang.IntLit); !lit {
+		if !isLit(e) {
 			s += "=" + strconv.FormatInt(v, 10)
 		}
 	}
@@ -166,6 +166,8 @@ func (d *dumper) bare(e lang.Expr) string {
 		return e.Text
 	case *lang.StrLit:
 		return strconv.Quote(e.Value)
+	case *lang.BoolLit:
+		return strconv.FormatBool(e.Value)
 	case *lang.Ident:
 		return e.Name
 	case *lang.Var:
@@ -280,4 +282,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// isLit reports whether e is an integer or boolean literal, whose value
+// the dump does not repeat.
+func isLit(e lang.Expr) bool {
+	switch e.(type) {
+	case *lang.IntLit, *lang.BoolLit:
+		return true
+	}
+	return false
 }

@@ -19,6 +19,9 @@ func (ch *checker) expr(e lang.Expr) *types.Type {
 	case *lang.IntLit:
 		ch.constant(e, int64(e.Value))
 		t = types.Int64
+	case *lang.BoolLit:
+		ch.constant(e, boolInt(e.Value))
+		t = types.Bool
 	case *lang.StrLit:
 		ch.info.Strings[e] = e.Value
 		t = types.NewString(len(e.Value) + 1)
@@ -132,6 +135,14 @@ func (ch *checker) binary(b *lang.Binary) *types.Type {
 	return t
 }
 
+// boolInt is a boolean's integer value.
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // signWarnings reports bpftrace's warnings about mixing signs: arithmetic
 // (+ - * / %) and comparisons between a signed and an unsigned operand,
 // unless one of them is a literal, and / or % with two signed operands.
@@ -195,6 +206,9 @@ func (ch *checker) logical(b *lang.Binary, x, y *types.Type) *types.Type {
 	return types.Int64
 }
 
+// compare checks a comparison. Its result stays an integer (1 or 0) as in
+// bpftrace 0.17, not 0.24's bool: 0.17's output prints "@lt: 1" for
+// "@lt = $a < $b", and that output is gtrace's default.
 func (ch *checker) compare(b *lang.Binary, x, y *types.Type) *types.Type {
 	switch {
 	case isNumeric(x) && isNumeric(y):
@@ -355,7 +369,7 @@ func (ch *checker) unary(u *lang.Unary) *types.Type {
 			return nil
 		}
 		if v, ok := ch.constOf(u.X); ok {
-			ch.constant(u, map[bool]int64{true: 1, false: 0}[v == 0])
+			ch.constant(u, boolInt(v == 0))
 		}
 		return types.Uint64
 	case "*":
@@ -417,6 +431,8 @@ func (ch *checker) ternary(e *lang.Ternary) *types.Type {
 	}
 	var t *types.Type
 	switch {
+	case a.IsBool() && b.IsBool():
+		t = types.Bool
 	case a.IsInt() && b.IsInt():
 		t = arithType(a, b)
 	case a.Kind == types.None && b.Kind == types.None:
@@ -512,7 +528,12 @@ func (ch *checker) cast(e *lang.Cast) *types.Type {
 	if to == nil || x == nil {
 		return nil
 	}
+	if isBoolName(e.Type) {
+		to = types.Bool
+	}
 	switch {
+	case to.IsBool():
+		return ch.boolCast(e, x)
 	case to.IsInt() && isNumeric(x):
 		if v, ok := ch.constOf(e.X); ok {
 			ch.constant(e, truncate(v, to))
@@ -541,4 +562,27 @@ func truncate(v int64, t *types.Type) int64 {
 		return int64(u | ^mask)
 	}
 	return int64(u)
+}
+
+// boolCast checks "(bool)x": true for a non-zero integer, pointer or map
+// value and for a non-empty string.
+func (ch *checker) boolCast(e *lang.Cast, x *types.Type) *types.Type {
+	if !isNumeric(x) && x.Kind != types.String {
+		ch.errorf(e, "cannot cast %s to bool", x)
+		return nil
+	}
+	if v, ok := ch.constOf(e.X); ok {
+		ch.constant(e, boolInt(v != 0))
+	}
+	if s, ok := e.X.(*lang.StrLit); ok {
+		ch.constant(e, boolInt(s.Value != ""))
+	}
+	return types.Bool
+}
+
+// isBoolName reports whether te is the plain type bool (or _Bool): a cast
+// to it gives a bool, where a C struct member of that type stays a
+// one-byte integer, as bpftrace 0.17 prints it.
+func isBoolName(te *lang.TypeExpr) bool {
+	return (te.Name == "bool" || te.Name == "_Bool") && te.Ptr == 0 && len(te.Dims) == 0 && te.Array == 0
 }

@@ -76,9 +76,9 @@ func isAggCall(e lang.Expr) bool {
 }
 
 // mapValueType is how a value of type t is stored in a map: integers
-// become 64-bit (as in bpftrace) and keep their sign.
+// become 64-bit (as in bpftrace) and keep their sign; bools stay bools.
 func mapValueType(t *types.Type) *types.Type {
-	if t != nil && t.IsInt() {
+	if t != nil && t.IsInt() && !t.IsBool() {
 		return int64Of(t)
 	}
 	return t
@@ -207,9 +207,10 @@ func validKey(t *types.Type) bool {
 	return !t.Kind.IsAgg()
 }
 
-// mapKeyType is how a key of type t is stored: integers become 64-bit.
+// mapKeyType is how a key of type t is stored: integers become 64-bit;
+// bools stay bools.
 func mapKeyType(t *types.Type) *types.Type {
-	if t.IsInt() {
+	if t.IsInt() && !t.IsBool() {
 		return int64Of(t)
 	}
 	if t.Kind == types.Tuple {

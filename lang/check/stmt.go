@@ -275,6 +275,8 @@ func (ch *checker) defineVar(v *lang.Var, t *types.Type, at lang.Node) {
 // and strings.
 func unify(a, b *types.Type) (*types.Type, bool) {
 	switch {
+	case a.IsBool() && b.IsBool():
+		return types.Bool, true
 	case a.IsInt() && b.IsInt():
 		t := types.NewInt(max(a.Size, b.Size), a.Signed || b.Signed)
 		if a.Enum != nil && a.Enum == b.Enum {

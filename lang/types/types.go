@@ -177,6 +177,9 @@ var (
 	Uint16 = &Type{Kind: Int, Size: 2}
 	Uint32 = &Type{Kind: Int, Size: 4}
 	Uint64 = &Type{Kind: Int, Size: 8}
+	// Bool is bpftrace's boolean (0.24 and later): a one-byte integer
+	// holding 0 or 1, printed as false or true.
+	Bool = &Type{Kind: Int, Size: 1, Name: "bool"}
 )
 
 // NewInt returns the integer type of size bytes and the given sign.
@@ -272,8 +275,11 @@ func (t *Type) FieldByName(name string) *Field {
 	return nil
 }
 
-// IsInt reports whether t is an integer.
+// IsInt reports whether t is an integer (booleans included).
 func (t *Type) IsInt() bool { return t != nil && t.Kind == Int }
+
+// IsBool reports whether t is the boolean type.
+func (t *Type) IsBool() bool { return t != nil && t.Kind == Int && t.Name == "bool" }
 
 // Equal reports whether a and b are the same type (structurally). An
 // Int's Enum does not take part: it only changes how values print.
@@ -304,6 +310,9 @@ func (t *Type) String() string {
 	}
 	switch t.Kind {
 	case Int:
+		if t.IsBool() {
+			return "bool"
+		}
 		s := "int"
 		if !t.Signed {
 			s = "uint"

@@ -294,6 +294,9 @@ func mapValueText(env *Env, t *types.Type, b []byte, div int64) string {
 			return enumText(t, b)
 		}
 		v := intVal(t, b)
+		if t.IsBool() {
+			return strconv.FormatBool(v != 0)
+		}
 		return divide(v, t.Signed, div)
 	case types.Count, types.Sum, types.Min, types.Max, types.Avg, types.Stats:
 		return aggText(t, b, div)

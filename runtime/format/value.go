@@ -141,6 +141,9 @@ func intVal(t *types.Type, b []byte) int64 {
 
 func intText(t *types.Type, b []byte) string {
 	v := intVal(t, b)
+	if t.IsBool() {
+		return strconv.FormatBool(v != 0)
+	}
 	if t.Signed {
 		return strconv.FormatInt(v, 10)
 	}
