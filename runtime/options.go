@@ -66,6 +66,9 @@ type Options struct {
 	Stdin io.Reader
 	// Env adds variables to Cmd's environment (os.Environ() is always used).
 	Env []string
+	// NoExitMaps leaves the maps unprinted when the program ends (config
+	// print_maps_on_exit = 0); print() and SIGUSR1 still print them.
+	NoExitMaps bool
 	// DumpMap, when set, prints each map of the dump at exit and on
 	// SIGUSR1 instead of the text or JSON form (-f folded sets it).
 	DumpMap func(w io.Writer, env *format.Env, m *format.Map) error

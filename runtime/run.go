@@ -251,9 +251,12 @@ func (s *Session) finish(r *reader, end []*ebpf.Program, readDone <-chan error) 
 	if readDone != nil {
 		errs = append(errs, s.drain(readDone))
 	}
-	// bpftrace prints two newlines before the dump, in JSON mode too.
-	s.out.WriteString("\n\n")
-	errs = append(errs, s.printAllMaps(s.out), s.out.Flush())
+	if !s.opts.NoExitMaps {
+		// bpftrace prints two newlines before the dump, in JSON mode too.
+		s.out.WriteString("\n\n")
+		errs = append(errs, s.printAllMaps(s.out))
+	}
+	errs = append(errs, s.out.Flush())
 	s.reportDropped()
 	s.mu.Lock()
 	links := s.links

@@ -103,9 +103,15 @@ func describeErrno(err error) string {
 }
 
 // strLen returns the string size from GTRACE_STRLEN (default 64).
-func strLen() (int, error) {
+func strLen(f *lang.File) (int, error) {
 	v := os.Getenv("GTRACE_STRLEN")
 	if v == "" {
+		// The script's config max_strlen (checked by the checker) is next.
+		if c, ok := check.ConfigValue(f, "max_strlen"); ok {
+			if n, err := strconv.Atoi(c); err == nil && n >= 8 && n <= 4096 {
+				return n, nil
+			}
+		}
 		return 64, nil
 	}
 	n, err := strconv.Atoi(v)
@@ -126,7 +132,7 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, lang.Dump(f))
 		return 0
 	}
-	n, err := strLen()
+	n, err := strLen(f)
 	if err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
@@ -190,6 +196,10 @@ func execute(o *options, f *lang.File, prog *codegen.Program, reg *probes.Regist
 		Stdout: out, Stderr: stderr, JSON: o.format == "json", Quiet: o.quiet,
 		Verbose: o.verbose, DryRun: o.dryRun, Unsafe: o.unsafe, Attacher: reg, Symbolizer: syms,
 		PID: o.pid, Stdin: os.Stdin,
+	}
+	if v, ok := check.ConfigValue(f, "print_maps_on_exit"); ok {
+		on, _ := check.ConfigBool(v)
+		opts.NoExitMaps = !on
 	}
 	if o.cmd != "" {
 		argv, err := commandArgv(o.cmd)

@@ -141,6 +141,7 @@ func (ch *checker) run() (*Info, error) {
 	ch.info = ch.newInfo()
 	ch.final = true
 	ch.declareStructs()
+	ch.config()
 	ch.mapDecls()
 	ch.expandProbes()
 	headErrs := ch.errs
