@@ -76,4 +76,3 @@ func ConfigValue(f *lang.File, name string) (string, bool) {
 	}
 	return v, ok
 }
-
