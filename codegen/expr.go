@@ -320,6 +320,13 @@ func (g *gen) boolValue(e lang.Expr) {
 	g.label(done)
 }
 
+// sameArrays reports whether a and b are arrays of the same length and
+// element type.
+func sameArrays(a, b *types.Type) bool {
+	return a.Kind == types.Array && b.Kind == types.Array && a.Len == b.Len &&
+		a.Elem != nil && b.Elem != nil && a.Elem.Size == b.Elem.Size && a.Elem.Kind == b.Elem.Kind
+}
+
 // condJump jumps to target when e's truth equals when; otherwise it falls
 // through.
 func (g *gen) condJump(e lang.Expr, when bool, target string) {
@@ -336,6 +343,12 @@ func (g *gen) condJump(e lang.Expr, when bool, target string) {
 				return
 			}
 			if g.typeOf(e.X).Kind == types.Buffer && g.typeOf(e.Y).Kind == types.Buffer && (e.Op == "==" || e.Op == "!=") {
+				g.bufCompare(e, when, target)
+				return
+			}
+			if sameArrays(g.typeOf(e.X), g.typeOf(e.Y)) && (e.Op == "==" || e.Op == "!=") {
+				// Arrays of one type are equal when all their bytes are,
+				// as bpftrace 0.17 compares them.
 				g.bufCompare(e, when, target)
 				return
 			}

@@ -282,3 +282,23 @@ func TestStackArgs(t *testing.T) {
 		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
+
+// TestArrayCompare compares int arrays read from the probed process with
+// == and !=, as bpftrace 0.17 does (1 0 1 0).
+func TestArrayCompare(t *testing.T) {
+	bpftest.RequireBPF(t)
+	gcc := requireTool(t, "gcc")
+	bin := filepath.Join(t.TempDir(), "arrays")
+	if out, err := exec.Command(gcc, "-O0", "-o", bin, "testdata/usersyms/arrays.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	var out, errb bytes.Buffer
+	script := fmt.Sprintf(`struct S { int a[3]; int b[3]; int c[3]; }
+uprobe:%s:f { $s = (struct S *)arg0; printf("%%d %%d %%d %%d\n", $s->a == $s->b, $s->a == $s->c, $s->a != $s->c, $s->a != $s->b); }`, bin)
+	if code := run([]string{"-q", "-c", bin, "-e", script}, nil, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if want := "1 0 1 0\n\n\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
