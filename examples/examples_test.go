@@ -1,8 +1,8 @@
 // The examples are tested at two tiers. Tier 0 (anywhere): every *.gt parses,
 // checks against the fixture tracefs of package probes, and compiles. Tier 1
 // (root with BPF): every example loads into the kernel verifier against the
-// running kernel's tracepoints, and hello.gt runs and prints exactly the
-// output in its header.
+// running kernel's tracepoints, hello.gt runs and prints exactly the
+// output in its header, and syscallrate.gt counts this test's own calls.
 package examples
 
 import (
@@ -10,8 +10,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -128,5 +132,50 @@ func TestHelloRuns(t *testing.T) {
 	want := sampleOutput(t, "hello.gt") + "\n\n"
 	if diff := cmp.Diff(want, out.String()); diff != "" {
 		t.Errorf("hello.gt output (-want +got):\n%s", diff)
+	}
+}
+
+// TestSyscallRateRuns runs syscallrate.gt while this test makes 5000
+// getppid calls: the for loop over the per-command map must list this
+// process with at least that many calls, and @rate must print as a chart
+// of 100 ms rows (at most the 30 the tseries keeps).
+func TestSyscallRateRuns(t *testing.T) {
+	bpftest.RequireBPF(t)
+	reg := probes.New(nil)
+	prog := compile(t, "syscallrate.gt", reg)
+	var out, errs bytes.Buffer
+	s, err := runtime.Load(prog, &runtime.Options{Stdout: &out, Stderr: &errs, Attacher: reg, Quiet: true, NoExitMaps: true})
+	if err != nil {
+		t.Fatalf("load:\n%s", lang.FormatError(err))
+	}
+	defer s.Close()
+	go func() {
+		time.Sleep(500 * time.Millisecond) // once the probes are attached
+		for range 5000 {
+			syscall.Getppid()
+		}
+	}()
+	if code, err := s.Run(context.Background()); err != nil || code != 0 {
+		t.Fatalf("run: code %d, err %v, stderr %s", code, err, errs.String())
+	}
+	comm := filepath.Base(os.Args[0])
+	if len(comm) > 15 {
+		comm = comm[:15]
+	}
+	self := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(comm) + ` +([0-9]+)$`).FindStringSubmatch(out.String())
+	if self == nil {
+		t.Fatalf("no line for %s in:\n%s", comm, out.String())
+	}
+	// @bycomm[comm]++ is a plain read-modify-write: two threads of this
+	// process on two CPUs can lose an update, so allow a few.
+	if n, _ := strconv.Atoi(self[1]); n < 4900 {
+		t.Errorf("%s made %d system calls, want at least 4900", comm, n)
+	}
+	if !strings.Contains(out.String(), "@rate:\n") || !strings.Contains(out.String(), "hh:mm:ss.ms  |___") {
+		t.Fatalf("no @rate chart in:\n%s", out.String())
+	}
+	rows := regexp.MustCompile(`(?m)^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} [|*].{51}[|*] ([0-9]+|-)$`).FindAllString(out.String(), -1)
+	if len(rows) < 10 || len(rows) > 30 {
+		t.Errorf("@rate has %d rows, want 10 to 30:\n%s", len(rows), out.String())
 	}
 }
