@@ -74,9 +74,9 @@ func buildSymTargets(t *testing.T, dir string) []symTarget {
 	}
 	cStack := regexp.MustCompile(`(?m)^@s\[\n {4}leaf\+0\n {4}mid\+\d+\n {4}main\+\d+\n {4}__libc_start_call_main\+\d+\n\]: 1$`)
 	cPerf := regexp.MustCompile(`(?m)^@p\[\n\t[0-9a-f]+ leaf\+0 \(` + regexp.QuoteMeta(c) + `\)\n(\t.*\n)*\t[0-9a-f]+ __libc_start_call_main\+\d+ \(\S*/libc\.so\.6\)\n\]: 1$`)
-	goStack := regexp.MustCompile(`(?m)^@s\[\n {4}main\.leaf\+0\n( {4}main\.main\+\d+\n)? {4}runtime\.main\+\d+\n {4}runtime\.goexit(\.abi0)?\+1\n\]: \d+$`)
+	goStack := regexp.MustCompile(`(?m)^@s\[\n {4}main\.leaf\+\d+\n( {4}main\.main\+\d+\n)? {4}runtime\.main\+\d+\n {4}runtime\.goexit(\.abi0)?\+1\n\]: \d+$`)
 	goPerf := func(bin string) *regexp.Regexp {
-		return regexp.MustCompile(`(?m)^@p\[\n\t[0-9a-f]+ main\.leaf\+0 \(` + regexp.QuoteMeta(bin) + `\)\n(\t.*\n)*\t[0-9a-f]+ runtime\.goexit(\.abi0)?\+1 \(` + regexp.QuoteMeta(bin) + `\)\n\]: \d+$`)
+		return regexp.MustCompile(`(?m)^@p\[\n\t[0-9a-f]+ main\.leaf\+\d+ \(` + regexp.QuoteMeta(bin) + `\)\n(\t.*\n)*\t[0-9a-f]+ runtime\.goexit(\.abi0)?\+1 \(` + regexp.QuoteMeta(bin) + `\)\n\]: \d+$`)
 	}
 	return []symTarget{
 		{"C", c, "leaf", cStack, cPerf},
@@ -87,9 +87,9 @@ func buildSymTargets(t *testing.T, dir string) []symTarget {
 
 // TestSymbolsAfterExit runs each target under -c 50 times (5 with -short)
 // and checks that every frame, func and usym() printed at exit is a name.
-// At a Go function's entry its caller's frame is not linked yet (the frame
-// pointer is pushed by the prologue), so main.main may be missing from the
-// walked stack, as it is with bpftrace.
+// A Go uprobe may sit at the entry, where the caller's frame is not linked
+// yet (main.main is then missing from the walked stack, as with bpftrace),
+// or after the prologue (main.leaf+N).
 func TestSymbolsAfterExit(t *testing.T) {
 	bpftest.RequireBPF(t)
 	requireFile(t, "/usr/lib/debug/.build-id", "libc6-dbg")
