@@ -79,7 +79,7 @@ func labelsOf(m *codegen.Map, o *ProfileOptions) []string {
 // sampleTypeName is a map's name as a pprof sample type.
 func sampleTypeName(name string) string {
 	if name == "@" {
-		return "map"
+		return "samples"
 	}
 	return strings.TrimPrefix(name, "@")
 }
@@ -146,7 +146,7 @@ func (b *profileBuilder) addSample(i int, v int64, parts []keyPart, labels []str
 // location returns the location of frame f, creating it (and its mapping
 // and functions) on first use.
 func (b *profileBuilder) location(f frame) *profile.Location {
-	k := frameKey{f.addr, f.pid, f.kernel}
+	k := frameKey{addr: f.addr, pid: f.pid, kernel: f.kernel}
 	if l, ok := b.locs[k]; ok {
 		return l
 	}

@@ -99,6 +99,10 @@ type frameKey struct {
 	addr   uint64
 	pid    uint32
 	kernel bool
+	// caller: addr is a return address (every frame but the first), so
+	// the call it returns from is at addr-1, which may be in an inlined
+	// function that addr is already past.
+	caller bool
 }
 
 func newResolver(env *format.Env) *resolver {
@@ -124,11 +128,11 @@ func (r *resolver) stack(p keyPart) []frame {
 		addrs = addrs[:p.t.Stack.Limit]
 	}
 	frames := make([]frame, 0, len(addrs))
-	for _, a := range addrs {
+	for i, a := range addrs {
 		if a == 0 {
 			break
 		}
-		frames = append(frames, r.frame(frameKey{a, pid, p.t.Kind == types.KStack}))
+		frames = append(frames, r.frame(frameKey{a, pid, p.t.Kind == types.KStack, i > 0 && p.t.Kind == types.UStack}))
 	}
 	return frames
 }
@@ -144,16 +148,16 @@ func (r *resolver) frame(k frameKey) frame {
 				f.funcs = []string{s.Name}
 			}
 		} else {
-			f.funcs, f.module = userFuncs(syms, k.pid, k.addr)
+			f.funcs, f.module = userFuncs(syms, k.pid, k.addr, k.caller)
 		}
 	}
 	r.cache[k] = f
 	return f
 }
 
-// userFuncs resolves a user address, with its inlined functions when the
-// symbolizer knows them.
-func userFuncs(syms format.Symbolizer, pid uint32, addr uint64) ([]string, string) {
+// userFuncs resolves a user address, with its inlined functions, which
+// the symbolizer gives or the file's DWARF tells.
+func userFuncs(syms format.Symbolizer, pid uint32, addr uint64, caller bool) ([]string, string) {
 	if in, ok := syms.(InlineSymbolizer); ok {
 		if ss, ok := in.UserInline(pid, addr); ok && len(ss) > 0 {
 			names := make([]string, 0, len(ss))
@@ -169,7 +173,15 @@ func userFuncs(syms format.Symbolizer, pid uint32, addr uint64) ([]string, strin
 	if !ok || s.Name == "" {
 		return nil, s.Module
 	}
-	return []string{s.Name}, s.Module
+	off := s.Offset
+	if caller && off > 0 {
+		off--
+	}
+	var names []string
+	if s.Module != "" {
+		names = fileInlines.at(s.Module, s.Name, off)
+	}
+	return append(names, s.Name), s.Module
 }
 
 // keyFrames returns the frames of every stack in parts, innermost first:
