@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // conformanceExceptions are cases whose program column is not a bpftrace
@@ -26,8 +28,11 @@ func TestParseConformance(t *testing.T) {
 	t.Parallel()
 	cases := readConformance(t)
 	tools, _ := filepath.Glob("/usr/sbin/*.bt")
-	if cases == nil && tools == nil {
-		t.Skip("no conformance cases (../shared/conformance/bpftrace-cases.tsv) and no /usr/sbin/*.bt tools")
+	if cases == nil {
+		testenv.Missing(t, "no conformance cases (../shared/conformance/bpftrace-cases.tsv)")
+	}
+	if tools == nil {
+		testenv.Missing(t, "bpftrace's tools (/usr/sbin/*.bt, package bpftrace) are not installed")
 	}
 	var failed []string
 	for _, c := range cases {

@@ -11,6 +11,8 @@ import (
 	"github.com/cilium/ebpf"
 
 	"github.com/gtrace/gtrace/internal/bpftest"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // TestUprobeOtherMountNamespace attaches a uprobe to a program that exists
@@ -21,10 +23,7 @@ func TestUprobeOtherMountNamespace(t *testing.T) {
 	bpftest.RequireBPF(t)
 	gcc, err := exec.LookPath("gcc")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("gcc is not installed (.ci/run installs it)")
-		}
-		t.Skip("skipped: gcc is not installed")
+		testenv.Missing(t, "gcc is not installed")
 	}
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/gtrace/gtrace/internal/bpftest"
 	"github.com/gtrace/gtrace/probes/internal/elfsym"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 func TestParseMaps(t *testing.T) {
@@ -45,10 +47,7 @@ func TestSymbolsOfExitedProcess(t *testing.T) {
 	bpftest.RequireBPF(t)
 	gcc, err := exec.LookPath("gcc")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("gcc is not installed (.ci/run installs it)")
-		}
-		t.Skip("skipped: gcc is not installed")
+		testenv.Missing(t, "gcc is not installed")
 	}
 	dir := t.TempDir()
 	src, bin := filepath.Join(dir, "short.c"), filepath.Join(dir, "short")

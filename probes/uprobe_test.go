@@ -19,6 +19,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gtrace/gtrace/internal/bpftest"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 const gtadd = "testdata/uprobe/gtadd"
@@ -165,7 +167,7 @@ func TestUprobeLibrary(t *testing.T) {
 	r := fixture()
 	got, err := r.Expand("uprobe", []string{"libc", "malloc"})
 	if err != nil {
-		t.Skipf("skipped: no libc found on this machine: %v", err)
+		testenv.Missing(t, "no libc found on this machine: %v", err)
 	}
 	if len(got) != 1 || !strings.HasPrefix(got[0], "uprobe:/") || !strings.Contains(got[0], "libc.so") || !strings.HasSuffix(got[0], ":malloc") {
 		t.Errorf("Expand(uprobe:libc:malloc) = %q, want uprobe:/.../libc.so.N:malloc", got)
@@ -247,10 +249,7 @@ func TestUprobeProcess(t *testing.T) {
 // buildGtadd compiles testdata/uprobe/gtadd.c into a temporary directory.
 func buildGtadd(t *testing.T) string {
 	t.Helper()
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("skipped: gcc is not installed")
-	}
+	gcc := testenv.LookPath(t, "gcc")
 	src, err := filepath.Abs("testdata/uprobe/gtadd.c")
 	if err != nil {
 		t.Fatal(err)
@@ -362,9 +361,7 @@ func TestUretprobeGo(t *testing.T) {
 func TestUSDTPython(t *testing.T) {
 	bpftest.RequireBPF(t)
 	const python = "/usr/bin/python3.11"
-	if _, err := os.Stat(python); err != nil {
-		t.Skip("skipped: " + python + " is not installed")
-	}
+	testenv.RequireFile(t, python, "Debian's python3.11 (package python3.11)")
 	r := New(nil)
 	names, err := r.Expand("usdt", []string{python, "function__entry"})
 	if err != nil {

@@ -18,6 +18,8 @@ import (
 
 	"github.com/gtrace/gtrace/codegen"
 	"github.com/gtrace/gtrace/lang/types"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // writeLog records each Write as one string.
@@ -71,7 +73,7 @@ func TestIsTerminal(t *testing.T) {
 	}
 	tty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
 	if err != nil {
-		t.Skipf("skipped: no pseudo-terminals here: %v", err)
+		testenv.Missing(t, "no pseudo-terminals (/dev/ptmx): %v", err)
 	}
 	defer tty.Close()
 	if !isTerminal(tty) {

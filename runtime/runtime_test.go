@@ -25,6 +25,7 @@ import (
 
 	"github.com/gtrace/gtrace/codegen"
 	"github.com/gtrace/gtrace/internal/bpftest"
+	"github.com/gtrace/gtrace/internal/testenv"
 	"github.com/gtrace/gtrace/lang/types"
 	"github.com/gtrace/gtrace/probes"
 )
@@ -541,7 +542,7 @@ func TestManyProbes(t *testing.T) {
 	reg := probes.New(&probes.Options{})
 	targets, err := reg.Expand("tracepoint", []string{"syscalls", "sys_enter_*"})
 	if err != nil {
-		t.Skipf("syscall tracepoints unavailable: %v", err)
+		testenv.NoKernelFeature(t, "syscall tracepoints (CONFIG_FTRACE_SYSCALLS)", err)
 	}
 	targets = targets[:min(len(targets), 40)]
 	before := bpfFDs(t)

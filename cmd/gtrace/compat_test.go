@@ -40,6 +40,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // bpftracePath is where Debian installs bpftrace (.ci/run installs it).
@@ -130,12 +132,8 @@ func compatScripts(t *testing.T, dir string) []string {
 // requireBpftrace skips unless the test runs as root with bpftrace installed.
 func requireBpftrace(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: comparing with bpftrace needs root")
-	}
-	if _, err := os.Stat(bpftracePath); err != nil {
-		t.Skipf("skipped: bpftrace is not installed at %s", bpftracePath)
-	}
+	testenv.RequireRoot(t, "comparing with bpftrace")
+	testenv.RequireFile(t, bpftracePath, "bpftrace (package bpftrace)")
 }
 
 // bpftraceRetries is how many more times a differing script is run with

@@ -7,10 +7,11 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // toolExceptions are tools bpftrace itself cannot run here, and why.
@@ -22,12 +23,10 @@ var toolExceptions = map[string]string{
 }
 
 func TestBpftraceTools(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: reading tracefs and kernel symbols")
-	}
+	testenv.RequireRoot(t, "reading tracefs and kernel symbols")
 	tools, _ := filepath.Glob("/usr/sbin/*.bt")
 	if len(tools) == 0 {
-		t.Skip("bpftrace's tools are not installed (.ci/run installs the bpftrace package)")
+		testenv.Missing(t, "bpftrace's tools (/usr/sbin/*.bt, package bpftrace) are not installed")
 	}
 	for _, tool := range tools {
 		name := filepath.Base(tool)

@@ -18,33 +18,21 @@ import (
 	"testing"
 
 	"github.com/gtrace/gtrace/internal/bpftest"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // requireTool returns the path of a program the test needs. It fails under
 // CI (which installs it) and skips elsewhere.
 func requireTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not installed (.ci/run installs it)", name)
-	}
-	t.Skipf("skipped: %s is not installed", name)
-	return ""
+	return testenv.LookPath(t, name)
 }
 
 // requireFile fails under CI, and skips elsewhere, when path is missing.
 func requireFile(t *testing.T, path, pkg string) {
 	t.Helper()
-	if _, err := os.Stat(path); err == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is missing: install %s (.ci/run does)", path, pkg)
-	}
-	t.Skipf("skipped: %s is missing (package %s)", path, pkg)
+	testenv.RequireFile(t, path, path+" (package "+pkg+")")
 }
 
 // symTarget is a built target and what its frames must look like.
@@ -175,9 +163,7 @@ func TestCommandOnlyInChild(t *testing.T) {
 func TestListProcess(t *testing.T) {
 	const python = "/usr/bin/python3.11"
 	requireFile(t, python, "python3.11")
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: needs root to read another process's files")
-	}
+	testenv.RequireRoot(t, "reading another process's files")
 	cmd := exec.Command(python, "-c", "import sys; sys.stdin.read()")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

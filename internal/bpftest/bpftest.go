@@ -1,14 +1,19 @@
 // Package bpftest holds helpers for tests that need the kernel's BPF
-// support (tier 1): they skip, naming the reason, where it is missing.
+// support (tier 1). As cilium/ebpf's own testutils, they skip only when
+// the kernel does not support what they load (ebpf.ErrNotSupported); any
+// other failure to load is a failure. Not running as root is a missing
+// prerequisite (internal/testenv): a skip, and under CI=true a failure.
 package bpftest
 
 import (
-	"os"
+	"errors"
 	"sync"
 	"testing"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // probeBPF loads a trivial program once per test binary to learn whether
@@ -25,14 +30,25 @@ var probeBPF = sync.OnceValue(func() error {
 	return prog.Close()
 })
 
-// RequireBPF skips the test unless it runs as root on a kernel that loads
-// BPF programs.
+// RequireBPF skips the test unless it runs as root (a failure under
+// CI=true) on a kernel that supports BPF programs; it fails the test when
+// loading a trivial program fails for another reason.
 func RequireBPF(tb testing.TB) {
 	tb.Helper()
-	if os.Geteuid() != 0 {
-		tb.Skip("skipped: needs root for BPF")
+	testenv.RequireRoot(tb, "BPF")
+	SkipIfNotSupported(tb, probeBPF())
+}
+
+// SkipIfNotSupported skips the test when err says the kernel lacks a
+// feature (ebpf.ErrNotSupported, naming it), and fails it on any other
+// error.
+func SkipIfNotSupported(tb testing.TB, err error) {
+	tb.Helper()
+	if err == nil {
+		return
 	}
-	if err := probeBPF(); err != nil {
-		tb.Skipf("skipped: this kernel cannot load BPF programs: %v", err)
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		testenv.NoKernelFeature(tb, "a BPF feature", err) // err names it
 	}
+	tb.Fatalf("BPF: %v", err)
 }

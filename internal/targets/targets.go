@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 //go:embed testdata/ctarget.c
@@ -59,13 +61,5 @@ func C(tb testing.TB, name string, flags ...string) string {
 // (.ci/run installs it) and skips elsewhere.
 func lookup(tb testing.TB, name string) string {
 	tb.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		tb.Fatalf("%s is not installed (CI=true: .ci/run must install it)", name)
-	}
-	tb.Skipf("skipped: %s is not installed", name)
-	return ""
+	return testenv.LookPath(tb, name)
 }

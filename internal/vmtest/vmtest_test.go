@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 func TestVersionCompare(t *testing.T) {
@@ -25,12 +27,7 @@ func TestVersionCompare(t *testing.T) {
 // reference reader.
 func TestInitramfs(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("cpio"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("cpio is missing")
-		}
-		t.Skip("skipped: cpio is not installed")
-	}
+	testenv.LookPath(t, "cpio")
 	dir := t.TempDir()
 	f := filepath.Join(dir, "hello")
 	os.WriteFile(f, []byte("hello\n"), 0o644)

@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gtrace/gtrace/probes/internal/stapsdt"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // gtadd is built from ../../testdata/uprobe/gtadd.c with gcc -O0 (a PIE,
@@ -86,7 +88,7 @@ func TestDebugFile(t *testing.T) {
 	const libc = "/lib/x86_64-linux-gnu/libc.so.6"
 	ef, err := elf.Open(libc)
 	if err != nil {
-		t.Skip("skipped: no " + libc)
+		testenv.Missing(t, "no %s: %v", libc, err)
 	}
 	cands := debugCandidates(ef, libc)
 	ef.Close()
@@ -94,7 +96,7 @@ func TestDebugFile(t *testing.T) {
 		t.Fatalf("%s has neither a build ID nor a debug link", libc)
 	}
 	if _, err := os.Stat(cands[0]); err != nil {
-		t.Skip("skipped: libc's debug file is not installed (libc6-dbg)")
+		testenv.Missing(t, "libc's debug file is not installed (package libc6-dbg)")
 	}
 	f, err := Open(libc)
 	if err != nil {

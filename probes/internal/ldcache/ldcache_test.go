@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 // build writes a new-format cache of the given name/path pairs.
@@ -52,7 +54,7 @@ func TestParse(t *testing.T) {
 func TestParseSystem(t *testing.T) {
 	data, err := os.ReadFile("/etc/ld.so.cache")
 	if err != nil {
-		t.Skip("no /etc/ld.so.cache on this machine")
+		testenv.Missing(t, "no /etc/ld.so.cache on this machine: %v", err)
 	}
 	got, err := Parse(data)
 	if err != nil {

@@ -1,26 +1,24 @@
-// Tier-1 tests: they open real perf events and skip without root.
+// Tier-1 tests: they open real perf events (internal/bpftest says when
+// they skip).
 package perf
 
 import (
-	"os"
 	"testing"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 	"golang.org/x/sys/unix"
+
+	"github.com/gtrace/gtrace/internal/bpftest"
 )
 
 func TestOpenAttachClose(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: needs root for perf events and BPF")
-	}
+	bpftest.RequireBPF(t)
 	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
 		Type: ebpf.PerfEvent, License: "GPL",
 		Instructions: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
 	})
-	if err != nil {
-		t.Skipf("skipped: cannot load a perf event program: %v", err)
-	}
+	bpftest.SkipIfNotSupported(t, err)
 	defer prog.Close()
 	for _, cookie := range []uint64{0, 7} {
 		fd, err := Open(Event{Type: unix.PERF_TYPE_SOFTWARE, Config: unix.PERF_COUNT_SW_CPU_CLOCK, Period: 1e6}, 0)
