@@ -9,11 +9,12 @@
 // instruction), fills codegen's globals map (start time, cpid) and the
 // syscall fast path's number → probe maps, and starts the -c command held.
 // Run prints "Attaching N probes...", runs BEGIN with BPF_PROG_TEST_RUN,
-// attaches every other target concurrently (BEGIN first, as bpftrace does),
-// releases the child, and dispatches events until exit(), the caller's
+// attaches every other target, one after another (the last first, so that
+// programs on one event run in script order; timers in script order; see
+// attach.go), releases the child, and dispatches events until exit(), the caller's
 // context is cancelled, or the -c/-p process ends. It then waits for the
 // reader to catch up, runs END, prints every map, reports dropped updates
-// and only then detaches, concurrently. Close releases every kernel object
+// and only then detaches, on a pool of goroutines. Close releases every kernel object
 // and is idempotent.
 //
 // # Event wire format

@@ -47,6 +47,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return startREPL(o, stdin, stdout, stderr)
 	}
 	name, src, err := readScript(o, stdin)
+	if errors.Is(err, errUsage) {
+		return usageError(stderr, err)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
@@ -54,16 +57,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return compileAndRun(o, name, src, stdout, stderr)
 }
 
+// usageError reports a wrong command line: "ERROR: " and the message, the
+// usage text when err wraps errUsage, and exit status 2 (docs/errors.md).
 func usageError(stderr io.Writer, err error) int {
 	if errors.Is(err, errUsage) {
 		if msg := err.Error(); msg != errUsage.Error() {
 			fmt.Fprintf(stderr, "ERROR: %s\n", msg[:len(msg)-len(": usage")])
 		}
 		io.WriteString(stderr, usage)
-		return 1
+		return 2
 	}
 	fmt.Fprintf(stderr, "ERROR: %v\n", err)
-	return 1
+	return 2
 }
 
 // readScript returns the script's display name and text.
@@ -89,7 +94,7 @@ func readScript(o *options, stdin io.Reader) (name, src string, err error) {
 		}
 		return o.file, string(b), nil
 	}
-	return "", "", fmt.Errorf("no program given: use -e 'program' or a script file (gtrace -h for help)")
+	return "", "", fmt.Errorf("no program given: use -e 'program' or a script file: %w", errUsage)
 }
 
 // describeErrno spells an errno the way strerror(3) does.
