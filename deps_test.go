@@ -23,23 +23,25 @@ var allowed = []struct {
 	pkg       string
 	may       []string
 	forbidden []string // third-party import path prefixes
+	indirect  []string // module packages it may reach only through another, never import
 }{
-	{"lang", []string{"lang/probekind"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
-	{"lang/probekind", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
-	{"lang/fmtspec", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
-	{"lang/types", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
-	{"lang/check", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}},
-	{"codegen/...", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check"}, []string{"github.com/chzyer/readline"}},
-	{"probes/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
-	{"runtime/format", []string{"lang/fmtspec", "lang/types"}, []string{"github.com/chzyer/readline"}},
+	{"lang", []string{"lang/probekind"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
+	{"lang/probekind", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
+	{"lang/fmtspec", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
+	{"lang/types", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
+	{"lang/check", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
+	{"codegen/...", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check"}, []string{"github.com/chzyer/readline"}, nil},
+	{"probes/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}, nil},
+	{"runtime/format", []string{"lang/fmtspec", "lang/types"}, []string{"github.com/chzyer/readline"}, nil},
 	// runtime reaches probes only through its Attacher and Symbolizer
-	// interfaces, which cmd/gtrace wires.
-	{"runtime", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check", "codegen/...", "runtime/format"}, []string{"github.com/chzyer/readline"}},
-	{"export", []string{"lang/...", "codegen/...", "runtime/format"}, []string{"github.com/chzyer/readline"}},
-	{"internal/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}},
-	{"cmd/gtrace", []string{"..."}, nil},
-	{"examples", []string{"..."}, nil},
-	{"bench", []string{"..."}, nil},
+	// interfaces, which cmd/gtrace wires, and lang/check only through
+	// codegen's Program: it imports neither.
+	{"runtime", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check", "codegen/...", "runtime/format"}, []string{"github.com/chzyer/readline"}, []string{"lang/check"}},
+	{"export", []string{"lang/...", "codegen/...", "runtime/format"}, []string{"github.com/chzyer/readline"}, nil},
+	{"internal/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}, nil},
+	{"cmd/gtrace", []string{"..."}, nil, nil},
+	{"examples", []string{"..."}, nil, nil},
+	{"bench", []string{"..."}, nil, nil},
 }
 
 func matches(pattern, rel string) bool {
@@ -54,11 +56,12 @@ func matches(pattern, rel string) bool {
 
 type listed struct {
 	ImportPath string
+	Imports    []string
 	Deps       []string
 }
 
 func TestImportDirection(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps", "./...").Output()
+	out, err := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Imports,Deps", "./...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -74,7 +77,7 @@ func TestImportDirection(t *testing.T) {
 			continue
 		}
 		seen++
-		for _, err := range checkPackage(rel, p.Deps) {
+		for _, err := range checkPackage(rel, p.Deps, p.Imports...) {
 			t.Error(err)
 		}
 	}
@@ -83,12 +86,18 @@ func TestImportDirection(t *testing.T) {
 	}
 }
 
-// checkPackage returns the rule violations of package rel with deps.
-func checkPackage(rel string, deps []string) []error {
+// checkPackage returns the rule violations of package rel with deps and
+// direct imports.
+func checkPackage(rel string, deps []string, imports ...string) []error {
 	var errs []error
 	for _, rule := range allowed {
 		if !matches(rule.pkg, rel) {
 			continue
+		}
+		for _, imp := range imports {
+			if ir, ok := strings.CutPrefix(imp, module+"/"); ok && allowedDep(rule.indirect, ir) {
+				errs = append(errs, fmt.Errorf("%s imports %s, which DESIGN.md allows it to reach only through another package", rel, ir))
+			}
 		}
 		for _, d := range deps {
 			if dr, ok := strings.CutPrefix(d, module+"/"); ok {
@@ -127,6 +136,7 @@ func TestRules(t *testing.T) {
 		{"probes/internal/tracefs", []string{module + "/lang/types"}, false},
 		{"lang/types", []string{"github.com/cilium/ebpf"}, true},
 		{"runtime", []string{"github.com/chzyer/readline"}, true},
+		{"runtime", []string{module + "/codegen", module + "/lang/check"}, false},
 		{"runtime", []string{module + "/probes"}, true},
 		{"cmd/gtrace", []string{"github.com/chzyer/readline", module + "/runtime"}, false},
 		{"newpkg", nil, true},
@@ -134,6 +144,10 @@ func TestRules(t *testing.T) {
 		if errs := checkPackage(tc.pkg, tc.deps); (len(errs) > 0) != tc.bad {
 			t.Errorf("%s with %v: got %v, want violation %v", tc.pkg, tc.deps, errs, tc.bad)
 		}
+	}
+	// runtime reaches lang/check through codegen but does not import it.
+	if errs := checkPackage("runtime", []string{module + "/lang/check"}, module+"/lang/check"); len(errs) == 0 {
+		t.Errorf("runtime importing lang/check: got no violation")
 	}
 }
 

@@ -4,14 +4,12 @@ package codegen
 // aggregations updated in place, deletes and failure counting.
 
 import (
+	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/types"
 )
-
-// BPF_NOEXIST for map_update_elem.
-const bpfNoExist = 1
 
 func (g *gen) mapOf(e *lang.MapExpr) *mapInfo {
 	mi := g.maps[e.Name]
@@ -271,7 +269,7 @@ func (g *gen) insertZero(mi *mapInfo, k loc) {
 	g.emit(asm.Mov.Reg(asm.R3, asm.R0))
 	g.mapPtr(asm.R1, mi.SpecName)
 	g.addr(asm.R2, k)
-	g.emit(asm.Mov.Imm(asm.R4, bpfNoExist))
+	g.emit(asm.Mov.Imm(asm.R4, int32(ebpf.UpdateNoExist)))
 	g.call(asm.FnMapUpdateElem)
 	g.label(skip)
 }

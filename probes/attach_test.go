@@ -14,6 +14,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/internal/bpftest"
 	"github.com/gtrace/gtrace/internal/testenv"
@@ -172,6 +173,10 @@ func TestAttachHardware(t *testing.T) {
 	c := newCounter(t, ebpf.PerfEvent, false)
 	cl, err := New(nil).Attach(c.prog, "hardware:cpu-cycles:100000", 0)
 	if errors.Is(err, ErrNotSupported) {
+		// The cause stays wrapped: perf_event_open's errno.
+		if !errors.Is(err, unix.ENOENT) && !errors.Is(err, unix.EOPNOTSUPP) {
+			t.Errorf("%v: the perf_event_open errno is not wrapped", err)
+		}
 		testenv.NoKernelFeature(t, "a hardware PMU (hardware perf events)", err)
 	}
 	if err != nil {

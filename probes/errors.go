@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/cilium/ebpf"
 )
 
 // ErrNotSupported is wrapped by errors about kernel features this machine
-// lacks (kprobes, a PMU for hardware events).
-var ErrNotSupported = errors.New("not supported")
+// lacks (kprobes, a PMU for hardware events). It is cilium/ebpf's
+// sentinel, so one errors.Is answers for both.
+var ErrNotSupported = ebpf.ErrNotSupported
 
 // ErrNoSuchProbe is matched by every *NotFoundError (errors.Is).
 var ErrNoSuchProbe = errors.New("no such probe")
@@ -34,14 +37,21 @@ func (e *NotFoundError) Hints() []string {
 }
 
 // notSupportedError is ErrNotSupported with a sentence naming the missing
-// kernel feature.
-type notSupportedError struct{ msg string }
+// kernel feature, and the error that showed it missing (Unwrap).
+type notSupportedError struct {
+	msg   string
+	cause error
+}
 
 func (e *notSupportedError) Error() string        { return e.msg }
 func (e *notSupportedError) Is(target error) bool { return target == ErrNotSupported }
+func (e *notSupportedError) Unwrap() error        { return e.cause }
 
+// notSupported returns an ErrNotSupported error. A %w in format names the
+// cause, which stays reachable through errors.Is and errors.As.
 func notSupported(format string, args ...any) error {
-	return &notSupportedError{fmt.Sprintf(format, args...)}
+	err := fmt.Errorf(format, args...)
+	return &notSupportedError{msg: err.Error(), cause: errors.Unwrap(err)}
 }
 
 // maxHints bounds the hints attached to a NotFoundError.

@@ -71,7 +71,7 @@ func (p *hwswProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (
 	}
 	c, err := attachPerf(prog, perf.Event{Type: p.perfType(), Config: ev.Config, Period: count}, cpus, cookie)
 	if p.name == "hardware" && (errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EOPNOTSUPP)) {
-		return nil, notSupported("hardware events are not supported by this machine (no PMU): %v", err)
+		return nil, notSupported("hardware events are not supported by this machine (no PMU): %w", err)
 	}
 	return c, err
 }

@@ -39,7 +39,7 @@ func decodeFunc(f *elfsym.File, fn elfsym.Func) (*funcCode, error) {
 	for off := 0; off < len(code); {
 		in, err := x86asm.Decode(code[off:], 64)
 		if err != nil {
-			return nil, fmt.Errorf("cannot decode the instruction at %s+%#x in %s: %v", fn.Name, off, f.Path, err)
+			return nil, fmt.Errorf("cannot decode the instruction at %s+%#x in %s: %w", fn.Name, off, f.Path, err)
 		}
 		fc.starts = append(fc.starts, uint64(off))
 		insns = append(insns, in)

@@ -172,7 +172,7 @@ func (p *kprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64)
 	}
 	if err != nil {
 		if !p.k.haveKprobes() {
-			return nil, notSupported("kprobes are not supported by this kernel (built without CONFIG_KPROBES)")
+			return nil, notSupported("kprobes are not supported by this kernel (built without CONFIG_KPROBES): %w", err)
 		}
 		return nil, err
 	}
