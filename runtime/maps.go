@@ -33,6 +33,17 @@ func (s *Session) readMap(m *codegen.Map) (*format.Map, error) {
 		return nil, fmt.Errorf("map %s: not loaded", m.Name)
 	}
 	fm := &format.Map{Name: m.Name, Key: m.Key, Value: m.Value, PerCPU: m.PerCPU}
+	entries, err := readBatch(km, m.PerCPU)
+	switch {
+	case err == nil:
+		fm.Entries = entries
+		if s.cleared[m.Name] && allZero(fm.Entries) {
+			fm.Entries = nil
+		}
+		return fm, nil
+	case !errors.Is(err, errNoBatch):
+		return nil, fmt.Errorf("read map %s: %w", m.Name, err)
+	}
 	it := km.Iterate()
 	var key []byte
 	if m.PerCPU {

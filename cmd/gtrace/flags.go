@@ -253,7 +253,7 @@ OPTIONS:
 
 ENVIRONMENT:
     GTRACE_STRLEN  bytes of a string value (default 64)
-    BPFTRACE_PERF_RB_PAGES, BPFTRACE_MAX_MAP_KEYS
+    BPFTRACE_PERF_RB_PAGES, BPFTRACE_MAX_MAP_KEYS (or BPFTRACE_MAP_KEYS_MAX)
                    as --rb-pages and --max-map-keys; a script's
                    config = { perf_rb_pages = N; max_map_keys = N } sets them too
     GTRACE_REPL=1  start the interactive prompt even when stdin is not a terminal

@@ -19,13 +19,17 @@ type limits struct {
 	mapKeys int // keys per map (codegen.Config.MapMax)
 }
 
-// limitSettings name each limit in its three spellings.
+// limitSettings name each limit in its spellings: the config block's, the
+// environment's (bpftrace 0.17 calls the key limit BPFTRACE_MAP_KEYS_MAX,
+// later versions BPFTRACE_MAX_MAP_KEYS; the first set wins) and the flag's.
 var limitSettings = []struct {
-	config, env, flag string
-	field             func(*limits) *int
+	config string
+	env    []string
+	flag   string
+	field  func(*limits) *int
 }{
-	{"perf_rb_pages", "BPFTRACE_PERF_RB_PAGES", "--rb-pages", func(l *limits) *int { return &l.rbPages }},
-	{"max_map_keys", "BPFTRACE_MAX_MAP_KEYS", "--max-map-keys", func(l *limits) *int { return &l.mapKeys }},
+	{"perf_rb_pages", []string{"BPFTRACE_PERF_RB_PAGES"}, "--rb-pages", func(l *limits) *int { return &l.rbPages }},
+	{"max_map_keys", []string{"BPFTRACE_MAX_MAP_KEYS", "BPFTRACE_MAP_KEYS_MAX"}, "--max-map-keys", func(l *limits) *int { return &l.mapKeys }},
 }
 
 // resolveLimits takes each limit from its flag (set when non-zero in
@@ -50,12 +54,17 @@ func resolveLimits(f *lang.File, flags limits) (limits, error) {
 		return l, err
 	}
 	for _, s := range limitSettings {
-		if v := os.Getenv(s.env); v != "" {
+		for _, env := range s.env {
+			v := os.Getenv(env)
+			if v == "" {
+				continue
+			}
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {
-				return l, fmt.Errorf("%s=%q: want a positive integer", s.env, v)
+				return l, fmt.Errorf("%s=%q: want a positive integer", env, v)
 			}
 			*s.field(&l) = n
+			break
 		}
 		if n := *s.field(&flags); n != 0 {
 			*s.field(&l) = n

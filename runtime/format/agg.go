@@ -82,8 +82,12 @@ func lhistSlots(t *types.Type) int {
 // is on; avg and stats add count and total; hist and lhist add each slot.
 // For other types it returns the first value.
 func Reduce(t *types.Type, vals [][]byte) []byte {
-	size := AggSize(t)
-	out := make([]byte, size)
+	return reduceInto(make([]byte, AggSize(t)), t, vals)
+}
+
+// reduceInto reduces vals into out, AggSize(t) zero bytes, and returns it.
+func reduceInto(out []byte, t *types.Type, vals [][]byte) []byte {
+	size := len(out)
 	if len(vals) == 0 {
 		return out
 	}

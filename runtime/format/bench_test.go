@@ -56,3 +56,16 @@ func BenchmarkPrinterAppend(b *testing.B) {
 		buf, _ = p.Append(buf[:0], nil, tup.b)
 	}
 }
+
+// BenchmarkMapStringCount1M prints a count() map of a million int keys.
+func BenchmarkMapStringCount1M(b *testing.B) {
+	m := aggMap("@m", types.Int64, types.Count)
+	for i := range 1000000 {
+		k := i64(int64(i) * 7919 % 1000003)
+		m.Entries = append(m.Entries, countEntry(k, uint64(i*31%97+1)))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		MapString(nil, m, 0, 0)
+	}
+}

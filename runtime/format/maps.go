@@ -5,6 +5,7 @@ package format
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"slices"
 	"strconv"
@@ -32,17 +33,9 @@ type Entry struct {
 // entry is a key with its reduced value, and what it sorts by.
 type entry struct {
 	key, val []byte
-	order    []keyPart // the key's elements, for sorting by key
-	rank     int64     // the value's number, for sorting by value
-	pos      int       // position in the map's entries, the last tie-break
-}
-
-// keyPart is one key element as it sorts: integers as unsigned numbers of
-// their size, strings as C strings, anything else by its bytes (in s).
-type keyPart struct {
-	n     uint64
-	s     string
-	isInt bool
+	order    []byte // the key as sort_by_key orders it, compared bytewise (see appendKeyOrder)
+	rank     int64  // the value's number, for sorting by value
+	pos      int    // position in the map's entries, the last tie-break
 }
 
 // PrintMap writes m as bpftrace prints print(@m, top, div) and the exit
@@ -51,12 +44,17 @@ type keyPart struct {
 // (stats and lhist ignore both, as bpftrace does). In text an empty map
 // prints a single newline; in JSON nothing.
 func PrintMap(w io.Writer, env *Env, m *Map, top, div int64) error {
-	_, err := io.WriteString(w, MapString(env, m, top, div))
+	_, err := w.Write(appendMap(nil, env, m, top, div))
 	return err
 }
 
 // MapString returns what PrintMap writes.
 func MapString(env *Env, m *Map, top, div int64) string {
+	return string(appendMap(nil, env, m, top, div))
+}
+
+// appendMap appends what PrintMap writes to dst.
+func appendMap(dst []byte, env *Env, m *Map, top, div int64) []byte {
 	if div <= 0 {
 		div = 1
 	}
@@ -68,22 +66,31 @@ func MapString(env *Env, m *Map, top, div int64) string {
 		es = es[int64(len(es))-top:]
 	}
 	if env.json() {
-		return mapJSON(env, m, es, div)
+		return append(dst, mapJSON(env, m, es, div)...)
 	}
-	return mapText(env, m, es, div)
+	return appendMapText(dst, env, m, es, div)
 }
 
+// reduceEntries reduces each entry's per-CPU values into one arena.
 func reduceEntries(m *Map) []entry {
 	es := make([]entry, 0, len(m.Entries))
-	for _, e := range m.Entries {
+	size := AggSize(m.Value)
+	reduce := m.PerCPU || m.Value.Kind.IsAgg()
+	var arena []byte
+	if reduce {
+		arena = make([]byte, len(m.Entries)*size)
+	}
+	for i, e := range m.Entries {
 		var v []byte
 		switch {
-		case m.PerCPU || m.Value.Kind.IsAgg():
-			v = Reduce(m.Value, e.Values)
+		case reduce:
+			v = reduceInto(arena[i*size:(i+1)*size:(i+1)*size], m.Value, e.Values)
 		case len(e.Values) > 0:
-			v = e.Values[0]
+			v = pad(e.Values[0], size)
+		default:
+			v = make([]byte, size)
 		}
-		es = append(es, entry{key: e.Key, val: pad(v, AggSize(m.Value))})
+		es = append(es, entry{key: e.Key, val: v})
 	}
 	return es
 }
@@ -92,7 +99,7 @@ func reduceEntries(m *Map) []entry {
 // maps by value; avg and stats by average and hist and lhist by total count
 // (ties in key byte order, as bpftrace's std::map leaves them); everything
 // else by key. Ties of the other kinds keep key order.
-func sortEntries(m *Map, es []entry) []entry {
+func sortEntries(m *Map, es []entry) []*entry {
 	signed := rankEntries(m, es)
 	byValue, byRaw := true, false
 	switch m.Value.Kind {
@@ -119,18 +126,29 @@ func sortEntries(m *Map, es []entry) []entry {
 		if byRaw {
 			c = bytes.Compare(a.key, b.key)
 		} else {
-			c = cmpOrder(a, b)
+			c = cmpBytes(a.order, b.order)
 		}
 		if c != 0 {
 			return c
 		}
 		return a.pos - b.pos
 	})
-	out := make([]entry, len(ps))
-	for i, p := range ps {
-		out[i] = *p
+	return ps
+}
+
+// cmpBytes is bytes.Compare, faster for the common 8 bytes of an integer key.
+func cmpBytes(a, b []byte) int {
+	if len(a) == 8 && len(b) == 8 {
+		x, y := binary.BigEndian.Uint64(a), binary.BigEndian.Uint64(b)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
 	}
-	return out
+	return bytes.Compare(a, b)
 }
 
 // rankEntries fills in what each entry sorts by, and reports whether the
@@ -138,10 +156,18 @@ func sortEntries(m *Map, es []entry) []entry {
 func rankEntries(m *Map, es []entry) (signed bool) {
 	t := m.Value
 	_, signed = scalar(t, nil)
+	var arena []byte
+	var elems []*types.Type
+	var offs []int
+	if m.Key != nil {
+		elems, offs = keyElems(m.Key)
+	}
 	for i := range es {
 		e := &es[i]
 		e.pos = i
-		e.order = keyOrder(m.Key, e.key)
+		n := len(arena)
+		arena = appendKeyOrder(arena, elems, offs, e.key)
+		e.order = arena[n:len(arena):len(arena)]
 		switch t.Kind {
 		case types.Avg, types.Stats:
 			e.rank, signed = average(e.val), true
@@ -172,41 +198,32 @@ func cmpInt(x, y int64, signed bool) int {
 	return 1
 }
 
-// keyOrder returns the parts of a key that sort_by_key compares.
-func keyOrder(key *types.Type, b []byte) []keyPart {
-	if key == nil {
-		return nil
-	}
-	elems, offs := keyElems(key)
-	parts := make([]keyPart, len(elems))
+// appendKeyOrder appends the key b in a form whose byte order is the order
+// sort_by_key gives: integers as unsigned big-endian numbers of their size,
+// strings as C strings ended by a NUL (so a prefix sorts first), anything
+// else as its bytes. Each element has a fixed size or an end, so the
+// elements of a tuple compare in turn. elems and offs are the key's
+// (keyElems).
+func appendKeyOrder(dst []byte, elems []*types.Type, offs []int, b []byte) []byte {
 	for i, t := range elems {
 		x := field(b, offs[i], t.Size)
 		switch t.Kind {
 		case types.Int:
-			parts[i] = keyPart{n: uint64(intVal(&types.Type{Kind: types.Int, Size: t.Size}, x)), isInt: true}
-		case types.String:
-			parts[i] = keyPart{s: cString(x, t.Size)}
-		default:
-			parts[i] = keyPart{s: string(x)}
-		}
-	}
-	return parts
-}
-
-func cmpOrder(a, b *entry) int {
-	for i := range min(len(a.order), len(b.order)) {
-		x, y := a.order[i], b.order[i]
-		if x.isInt {
-			if c := cmpInt(int64(x.n), int64(y.n), false); c != 0 {
-				return c
+			size := min(max(t.Size, 1), 8)
+			var v uint64
+			for j := size - 1; j >= 0; j-- {
+				v = v<<8 | uint64(x[j])
 			}
-			continue
-		}
-		if c := strings.Compare(x.s, y.s); c != 0 {
-			return c
+			for j := size - 1; j >= 0; j-- {
+				dst = append(dst, byte(v>>(8*j)))
+			}
+		case types.String:
+			dst = append(append(dst, cBytes(x, t.Size)...), 0)
+		default:
+			dst = append(dst, x...)
 		}
 	}
-	return 0
+	return dst
 }
 
 // keyElems returns the elements of a map key and their offsets: a tuple's
@@ -259,20 +276,8 @@ func KeyText(env *Env, key *types.Type, b []byte) string {
 // isHist reports whether values of t print as histograms.
 func isHist(t *types.Type) bool { return t.Kind == types.Hist || t.Kind == types.Lhist }
 
-func mapText(env *Env, m *Map, es []entry, div int64) string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		s := m.Name + KeyText(env, m.Key, e.key) + ": "
-		switch {
-		case m.Value.Kind == types.TSeries:
-			s = s[:len(s)-1] + "\n" + tseriesText(env, m.Value, e.val)
-		case isHist(m.Value):
-			s += "\n" + histText(m.Value, e.val, div)
-		default:
-			s += mapValueText(env, m.Value, e.val, div)
-		}
-		parts[i] = s
-	}
+func appendMapText(dst []byte, env *Env, m *Map, es []*entry, div int64) []byte {
+	dst = slices.Grow(dst, len(es)*(len(m.Name)+24))
 	sep := "\n"
 	switch m.Value.Kind {
 	case types.KStack, types.UStack, types.Ksym, types.Usym, types.Inet:
@@ -280,11 +285,84 @@ func mapText(env *Env, m *Map, es []entry, div int64) string {
 		// symbols and addresses run together on one line.
 		sep = ""
 	}
-	out := strings.Join(parts, sep) + "\n"
-	if m.Value.Kind == types.Avg || m.Value.Kind == types.Stats || m.Value.Kind == types.TSeries {
-		out += "\n"
+	for i, e := range es {
+		if i > 0 {
+			dst = append(dst, sep...)
+		}
+		dst = append(dst, m.Name...)
+		dst = appendKey(dst, env, m.Key, e.key)
+		switch {
+		case m.Value.Kind == types.TSeries:
+			dst = append(append(dst, ":\n"...), tseriesText(env, m.Value, e.val)...)
+		case isHist(m.Value):
+			dst = append(append(dst, ": \n"...), histText(m.Value, e.val, div)...)
+		default:
+			dst = appendMapValue(append(dst, ": "...), env, m.Value, e.val, div)
+		}
 	}
-	return out
+	dst = append(dst, '\n')
+	if m.Value.Kind == types.Avg || m.Value.Kind == types.Stats || m.Value.Kind == types.TSeries {
+		dst = append(dst, '\n')
+	}
+	return dst
+}
+
+// appendKey appends KeyText(env, key, b), without allocating for a key of
+// one integer or one string.
+func appendKey(dst []byte, env *Env, key *types.Type, b []byte) []byte {
+	switch {
+	case key == nil:
+		return dst
+	case key.Kind == types.Int && key.Enum == nil:
+		t := key
+		if t.Size == 8 && !t.Signed {
+			t = types.Int64
+		}
+		dst = append(dst, '[')
+		dst = appendIntText(dst, t, field(b, 0, t.Size))
+		return append(dst, ']')
+	case key.Kind == types.String:
+		dst = append(dst, '[')
+		dst = append(dst, cBytes(b, key.Size)...)
+		return append(dst, ']')
+	}
+	return append(dst, KeyText(env, key, b)...)
+}
+
+// appendIntText appends the int of type t in b in decimal by its sign.
+func appendIntText(dst []byte, t *types.Type, b []byte) []byte {
+	v := intVal(t, b)
+	if t.Signed {
+		return strconv.AppendInt(dst, v, 10)
+	}
+	return strconv.AppendUint(dst, uint64(v), 10)
+}
+
+// appendMapValue appends mapValueText(env, t, b, div), without allocating
+// for integers and count, sum, min and max.
+func appendMapValue(dst []byte, env *Env, t *types.Type, b []byte, div int64) []byte {
+	switch t.Kind {
+	case types.Int:
+		if t.Enum != nil {
+			break
+		}
+		return appendDivided(dst, intVal(t, b), t.Signed, div)
+	case types.Count, types.Sum, types.Min, types.Max:
+		v, signed := scalar(t, b)
+		return appendDivided(dst, v, signed, div)
+	}
+	return append(dst, mapValueText(env, t, b, div)...)
+}
+
+// appendDivided appends divide(v, signed, div).
+func appendDivided(dst []byte, v int64, signed bool, div int64) []byte {
+	if div == 0 {
+		div = 1
+	}
+	if signed {
+		return strconv.AppendInt(dst, v/div, 10)
+	}
+	return strconv.AppendUint(dst, uint64(v)/uint64(div), 10)
 }
 
 func mapValueText(env *Env, t *types.Type, b []byte, div int64) string {
@@ -307,7 +385,7 @@ func mapValueText(env *Env, t *types.Type, b []byte, div int64) string {
 	return valueText(env, t, b, false, 8)
 }
 
-func mapJSON(env *Env, m *Map, es []entry, div int64) string {
+func mapJSON(env *Env, m *Map, es []*entry, div int64) string {
 	if len(es) == 0 {
 		return ""
 	}
