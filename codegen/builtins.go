@@ -65,6 +65,10 @@ func (g *gen) ident(e *lang.Ident) {
 		g.call(asm.FnJiffies64)
 	case "cpid":
 		g.global(GlobalCpid)
+	case "ncpus":
+		g.global(GlobalNcpus)
+	case "usermode":
+		g.usermode(e)
 	case "probe":
 		g.probeID()
 	case "func":
@@ -249,6 +253,8 @@ func (g *gen) identTo(e *lang.Ident, dst loc) {
 	switch e.Name {
 	case "comm":
 		g.comm(dst, t.Size)
+	case "probetype":
+		g.strLit(g.info.Strings[e], dst, t.Size)
 	case "ustack":
 		g.ustack(e, dst)
 	case "func":
@@ -295,6 +301,10 @@ func (g *gen) callInt(c *lang.Call) {
 		g.reg(c, g.strArg(c, 0))
 	case "kaddr", "uaddr", "cgroupid":
 		g.symAddr(c)
+	case "nsecs":
+		g.clock(c)
+	case "pid", "tid":
+		g.nsPid(c)
 	case "has_key":
 		g.hasKey(c)
 	case "delete":
@@ -640,4 +650,72 @@ func (g *gen) buf(c *lang.Call, t *types.Type, dst loc) {
 	g.addr(asm.R1, dst.at(1))
 	g.emit(asm.Mov.Imm(asm.R2, int32(n)))
 	g.call(g.space(g.typeOf(x)).read())
+}
+
+// usermode sets R0 to 1 when the probe fired in user mode: the privilege
+// level in the saved CS. BEGIN and END run in user space, for gtrace.
+func (g *gen) usermode(e *lang.Ident) {
+	switch g.fn.grp.provider {
+	case "BEGIN", "END":
+		g.emit(asm.Mov.Imm(asm.R0, 1))
+		return
+	}
+	g.reg(e, "cs")
+	g.emit(asm.And.Imm(asm.R0, 3))
+	user, done := g.newLabel(), g.newLabel()
+	g.emit(asm.JEq.Imm(asm.R0, 3, user), asm.Mov.Imm(asm.R0, 0))
+	g.jump(done)
+	g.label(user)
+	g.emit(asm.Mov.Imm(asm.R0, 1))
+	g.label(done)
+}
+
+// clock reads the clock named by nsecs(clock) into R0. sw_tai is the boot
+// clock plus TAI's offset from it, taken by the runtime at start.
+func (g *gen) clock(c *lang.Call) {
+	switch c.Args[0].(*lang.Ident).Name {
+	case "boot":
+		g.call(asm.FnKtimeGetBootNs)
+	case "tai":
+		g.call(asm.FnKtimeGetTaiNs)
+	case "sw_tai":
+		m := g.mark()
+		off := g.alloc(8)
+		g.global(GlobalTaiOff)
+		g.storeInt(off, asm.R0, 8)
+		g.call(asm.FnKtimeGetBootNs)
+		g.emit(asm.LoadMem(asm.R1, off.base, int16(off.off), asm.DWord), asm.Add.Reg(asm.R0, asm.R1))
+		g.release(m)
+	default:
+		g.call(asm.FnKtimeGetNs)
+	}
+}
+
+// nsPid computes pid(ns) or tid(ns): in the initial namespace as the pid
+// and tid builtins, or in gtrace's own pid namespace (curr_ns) through
+// bpf_get_ns_current_pid_tgid with the namespace's device and inode.
+func (g *gen) nsPid(c *lang.Call) {
+	if c.Args[0].(*lang.Ident).Name == "init" {
+		g.ident(&lang.Ident{Name: c.Name})
+		return
+	}
+	m := g.mark()
+	dev, info := g.alloc(8), g.alloc(8)
+	g.global(GlobalPidnsDev)
+	g.storeInt(dev, asm.R0, 8)
+	g.global(GlobalPidnsIno)
+	g.emit(asm.Mov.Reg(asm.R2, asm.R0))
+	g.emit(asm.LoadMem(asm.R1, dev.base, int16(dev.off), asm.DWord))
+	g.emit(storeImm(info.base, int16(info.off), 0, asm.DWord))
+	g.addr(asm.R3, info)
+	g.emit(asm.Mov.Imm(asm.R4, 8))
+	g.call(asm.FnGetNsCurrentPidTgid)
+	// struct bpf_pidns_info { u32 pid; u32 tgid; }: the kernel's pid is
+	// the thread's id, its tgid the process's.
+	off := int16(info.off)
+	if c.Name == "pid" {
+		off += 4
+	}
+	g.emit(asm.LoadMem(asm.R0, info.base, off, asm.Word))
+	g.release(m)
 }

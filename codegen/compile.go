@@ -74,12 +74,16 @@ const (
 
 // Offsets in the globals map value: the runtime writes the start time
 // (CLOCK_MONOTONIC nanoseconds, the clock of bpf_ktime_get_ns) and the pid of
-// the -c child.
+// the -c child, the wall clock's offset and the number of possible CPUs.
 const (
-	GlobalStartNs = 0
-	GlobalCpid    = 8
-	GlobalWallNs  = 16 // CLOCK_REALTIME - CLOCK_MONOTONIC: tseries intervals follow the wall clock
-	GlobalsSize   = 24
+	GlobalStartNs  = 0
+	GlobalCpid     = 8
+	GlobalWallNs   = 16 // CLOCK_REALTIME - CLOCK_MONOTONIC: tseries intervals follow the wall clock
+	GlobalNcpus    = 24 // ncpus
+	GlobalTaiOff   = 32 // CLOCK_TAI - CLOCK_BOOTTIME, for nsecs(sw_tai)
+	GlobalPidnsDev = 40 // device and inode of gtrace's pid namespace, for pid(curr_ns)
+	GlobalPidnsIno = 48
+	GlobalsSize    = 56
 )
 
 // Compile translates a checked file into a Program. It makes no syscalls;

@@ -481,7 +481,7 @@ func (l *lowerer) primary(g *gPrimary) Expr {
 	case g.Call != nil:
 		return l.call(g.Call)
 	case g.Ident != "":
-		e := &Ident{Name: g.Ident}
+		e := &Ident{Name: builtinName(g.Ident)}
 		e.At = at
 		return e
 	}
@@ -512,7 +512,31 @@ func (l *lowerer) mapExpr(g *gMap) *MapExpr {
 	return m
 }
 
-func (l *lowerer) call(g *gCall) *Call {
+// callableBuiltins are the builtin variables that bpftrace 0.24+ also
+// accepts written as calls without arguments ("comm()", "pid()") and with
+// a "__builtin_" prefix ("__builtin_comm").
+var callableBuiltins = map[string]bool{
+	"pid": true, "tid": true, "uid": true, "gid": true, "nsecs": true, "elapsed": true,
+	"cpu": true, "numaid": true, "cgroup": true, "rand": true, "jiffies": true, "cpid": true,
+	"comm": true, "username": true, "curtask": true, "func": true, "retval": true,
+	"probe": true, "ncpus": true, "usermode": true, "probetype": true,
+}
+
+// builtinName strips the "__builtin_" prefix of a builtin variable.
+func builtinName(name string) string {
+	if b, ok := strings.CutPrefix(name, "__builtin_"); ok && callableBuiltins[b] {
+		return b
+	}
+	return name
+}
+
+func (l *lowerer) call(g *gCall) Expr {
+	if name := builtinName(g.Name.Name); len(g.Args) == 0 && callableBuiltins[name] {
+		// "comm()" is the builtin comm.
+		e := &Ident{Name: name}
+		e.At = l.span(g.Tokens)
+		return e
+	}
 	c := &Call{Name: g.Name.Name, NameAt: l.span(g.Name.Tokens)}
 	c.At = l.span(g.Tokens)
 	for _, a := range g.Args {

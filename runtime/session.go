@@ -156,7 +156,7 @@ func (s *Session) ChildPID() int {
 
 // fillGlobals writes the start time (CLOCK_MONOTONIC, the clock of
 // bpf_ktime_get_ns, for elapsed), the child's pid (cpid) and the offset of
-// the wall clock (for tseries) into codegen's globals map when the program
+// the wall clock (for tseries) and ncpus into codegen's globals map when the program
 // has one.
 func (s *Session) fillGlobals() error {
 	m := s.coll.Maps[codegen.GlobalsName]
@@ -172,6 +172,12 @@ func (s *Session) fillGlobals() error {
 	}
 	if len(v) >= codegen.GlobalWallNs+8 {
 		binary.NativeEndian.PutUint64(v[codegen.GlobalWallNs:], uint64(time.Now().UnixNano()-monotonicNow()))
+	}
+	if n, err := ebpf.PossibleCPU(); err == nil && len(v) >= codegen.GlobalNcpus+8 {
+		binary.NativeEndian.PutUint64(v[codegen.GlobalNcpus:], uint64(n))
+	}
+	if len(v) >= codegen.GlobalPidnsIno+8 {
+		fillClockAndNS(v)
 	}
 	if err := m.Put(uint32(0), v); err != nil {
 		return fmt.Errorf("load: fill %s: %w", codegen.GlobalsName, err)
@@ -213,4 +219,20 @@ func monotonicNow() int64 {
 		return 0
 	}
 	return ts.Nano()
+}
+
+// fillClockAndNS writes TAI's offset from the boot clock (nsecs(sw_tai))
+// and the device and inode of gtrace's pid namespace (pid(curr_ns)) into
+// a globals value. A namespace that cannot be read leaves zeros, which
+// match no namespace: pid(curr_ns) then reads 0.
+func fillClockAndNS(v []byte) {
+	var tai, boot unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_TAI, &tai) == nil && unix.ClockGettime(unix.CLOCK_BOOTTIME, &boot) == nil {
+		binary.NativeEndian.PutUint64(v[codegen.GlobalTaiOff:], uint64(tai.Nano()-boot.Nano()))
+	}
+	var st unix.Stat_t
+	if unix.Stat("/proc/self/ns/pid", &st) == nil {
+		binary.NativeEndian.PutUint64(v[codegen.GlobalPidnsDev:], st.Dev)
+		binary.NativeEndian.PutUint64(v[codegen.GlobalPidnsIno:], st.Ino)
+	}
 }

@@ -46,6 +46,7 @@ var (
 	builtinIdentSet = []string{
 		"pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "numaid", "cgroup", "rand", "jiffies",
 		"cpid", "comm", "username", "curtask", "ctx", "probe", "func", "retval", "args", "kstack", "ustack",
+		"ncpus", "usermode", "probetype",
 	}
 )
 
@@ -99,8 +100,12 @@ var errnoConsts = map[string]int64{
 // ident checks a builtin variable.
 func (ch *checker) ident(id *lang.Ident) *types.Type {
 	switch id.Name {
-	case "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "numaid", "cgroup", "rand", "jiffies", "cpid":
+	case "pid", "tid", "uid", "gid", "nsecs", "elapsed", "cpu", "numaid", "cgroup", "rand", "jiffies", "cpid", "ncpus":
 		return types.Uint64
+	case "usermode":
+		return ch.usermode(id)
+	case "probetype":
+		return ch.probetype(id)
 	case "comm":
 		return commType
 	case "username":
@@ -242,6 +247,10 @@ func funcTable() []funcSig {
 		{name: "system", min: 1, max: -1, unsafe: true, check: (*checker).printfCall},
 		// Time.
 		{name: "strftime", min: 2, max: 2, check: (*checker).strftimeCall},
+		{name: "nsecs", min: 1, max: 1, check: identArg(clocks)},
+		// Process ids in a pid namespace.
+		{name: "pid", min: 1, max: 1, check: identArg(pidNamespaces)},
+		{name: "tid", min: 1, max: 1, check: identArg(pidNamespaces)},
 		// Strings and buffers.
 		{name: "str", min: 1, max: 2, check: (*checker).strCall},
 		{name: "buf", min: 1, max: 2, check: (*checker).bufCall},
@@ -422,4 +431,64 @@ func (ch *checker) misplacedAgg(c *lang.Call) *types.Type {
 	ch.args(c)
 	ch.errorf(c, "%s() should be directly assigned to a map", c.Name)
 	return nil
+}
+
+// probeTypeNames are bpftrace's names of probe kinds, as probetype gives
+// them: BEGIN and END are "special", kfunc/kretfunc "fentry"/"fexit".
+var probeTypeNames = map[string]string{
+	"BEGIN": "special", "END": "special", "kfunc": "fentry", "kretfunc": "fexit",
+}
+
+// probetype checks the probetype builtin (bpftrace 0.24+): the kind of the
+// current probe, a constant string.
+func (ch *checker) probetype(id *lang.Ident) *types.Type {
+	name := ""
+	for _, p := range ch.providers {
+		n, ok := probeTypeNames[p]
+		if !ok {
+			n = p
+		}
+		if name != "" && n != name {
+			ch.errorf(id, "probetype cannot be used in a probe block of %s and %s probes", name, n)
+			return nil
+		}
+		name = n
+	}
+	ch.info.Strings[id] = name
+	return types.NewString(len(name) + 1)
+}
+
+// usermode checks the usermode builtin (bpftrace 0.24+): 1 when the probe
+// fired in user mode. BEGIN and END run for gtrace, in user space; other
+// probes need the registers of where they fired.
+func (ch *checker) usermode(id *lang.Ident) *types.Type {
+	for _, p := range ch.providers {
+		if p == "BEGIN" || p == "END" {
+			continue
+		}
+		if k, ok := probekind.Lookup(p); !ok || !k.Has(probekind.Reg) {
+			ch.errorf(id, "the usermode builtin can not be used with %s probes", p)
+			return nil
+		}
+	}
+	return types.Uint64
+}
+
+// Arguments of nsecs(clock), pid(ns) and tid(ns) (bpftrace 0.24+); the
+// calls without arguments are the builtins nsecs, pid and tid.
+var (
+	clocks        = []string{"monotonic", "boot", "tai", "sw_tai"}
+	pidNamespaces = []string{"curr_ns", "init"}
+)
+
+// identArg checks a call whose one argument is a name out of names.
+func identArg(names []string) func(*checker, *lang.Call) *types.Type {
+	return func(ch *checker, c *lang.Call) *types.Type {
+		id, ok := c.Args[0].(*lang.Ident)
+		if !ok || !contains(names, id.Name) {
+			ch.errorf(c.Args[0], "%s() takes one of %s", c.Name, strings.Join(names, ", "))
+			return nil
+		}
+		return types.Uint64
+	}
 }
