@@ -38,6 +38,12 @@ func scripts(t *testing.T) []string {
 
 func compile(t *testing.T, path string, reg *probes.Registry) *codegen.Program {
 	t.Helper()
+	return compileWith(t, path, reg, exampleParams(t, path))
+}
+
+// compileWith compiles an example with positional parameters.
+func compileWith(t *testing.T, path string, reg *probes.Registry, params []string) *codegen.Program {
+	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -46,11 +52,11 @@ func compile(t *testing.T, path string, reg *probes.Registry) *codegen.Program {
 	if err != nil {
 		t.Fatalf("parse:\n%s", lang.FormatError(err))
 	}
-	info, err := (&check.Config{Resolver: reg}).Check(f)
+	info, err := (&check.Config{Resolver: reg, Params: params}).Check(f)
 	if err != nil {
 		t.Fatalf("check:\n%s", lang.FormatError(err))
 	}
-	prog, err := codegen.Compile(f, info, nil)
+	prog, err := codegen.Compile(f, info, &codegen.Config{USDTArgs: reg.USDTArgs})
 	if err != nil {
 		t.Fatalf("compile:\n%s", lang.FormatError(err))
 	}

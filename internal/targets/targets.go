@@ -15,11 +15,15 @@ import (
 	"github.com/gtrace/gtrace/internal/testenv"
 )
 
-//go:embed testdata/ctarget.c
-var ctarget []byte
+var (
+	//go:embed testdata/ctarget.c
+	ctarget []byte
+	//go:embed testdata/cmalloc.c
+	cmalloc []byte
+)
 
 // C sources by name.
-var cSources = map[string][]byte{"ctarget": ctarget}
+var cSources = map[string][]byte{"ctarget": ctarget, "cmalloc": cmalloc}
 
 // Go builds the Go program gotarget (see its doc) with the options
 // given to "go build" (such as "-ldflags=-s -w"), and returns its path.
