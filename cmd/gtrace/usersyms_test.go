@@ -62,6 +62,8 @@ func buildSymTargets(t *testing.T, dir string) []symTarget {
 	}
 	cStack := regexp.MustCompile(`(?m)^@s\[\n {4}leaf\+0\n {4}mid\+\d+\n {4}main\+\d+\n {4}__libc_start_call_main\+\d+\n\]: 1$`)
 	cPerf := regexp.MustCompile(`(?m)^@p\[\n\t[0-9a-f]+ leaf\+0 \(` + regexp.QuoteMeta(c) + `\)\n(\t.*\n)*\t[0-9a-f]+ __libc_start_call_main\+\d+ \(\S*/libc\.so\.6\)\n\]: 1$`)
+	// A uprobe on a Go function sits after its stack check (probes'
+	// funcCode.body), so the first frame is main.leaf+N.
 	goStack := regexp.MustCompile(`(?m)^@s\[\n {4}main\.leaf\+\d+\n( {4}main\.main\+\d+\n)? {4}runtime\.main\+\d+\n {4}runtime\.goexit(\.abi0)?\+1\n\]: \d+$`)
 	goPerf := func(bin string) *regexp.Regexp {
 		return regexp.MustCompile(`(?m)^@p\[\n\t[0-9a-f]+ main\.leaf\+\d+ \(` + regexp.QuoteMeta(bin) + `\)\n(\t.*\n)*\t[0-9a-f]+ runtime\.goexit(\.abi0)?\+1 \(` + regexp.QuoteMeta(bin) + `\)\n\]: \d+$`)
