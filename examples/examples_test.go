@@ -56,7 +56,7 @@ func compileWith(t *testing.T, path string, reg *probes.Registry, params []strin
 	if err != nil {
 		t.Fatalf("check:\n%s", lang.FormatError(err))
 	}
-	prog, err := codegen.Compile(f, info, &codegen.Config{USDTArgs: reg.USDTArgs})
+	prog, err := codegen.Compile(f, info, nil)
 	if err != nil {
 		t.Fatalf("compile:\n%s", lang.FormatError(err))
 	}
