@@ -8,7 +8,6 @@ package examples
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/gtrace/gtrace/internal/bpftest"
 	"github.com/gtrace/gtrace/internal/targets"
+	"github.com/gtrace/gtrace/internal/testenv"
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/probes"
 	"github.com/gtrace/gtrace/runtime"
@@ -76,12 +76,7 @@ func TestUserExamplesRun(t *testing.T) {
 	for path, u := range userExamples {
 		t.Run(path, func(t *testing.T) {
 			if u.need != "" {
-				if _, err := os.Stat(u.need); err != nil {
-					if os.Getenv("CI") == "true" {
-						t.Fatalf("%s is not installed", u.need)
-					}
-					t.Skipf("skipped: %s is not installed", u.need)
-				}
+				testenv.RequireFile(t, u.need, u.need)
 			}
 			target := u.build(t)
 			reg := probes.New(nil)
