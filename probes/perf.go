@@ -38,40 +38,29 @@ func rateEvent(kind, probe string, freq bool) (perf.Event, error) {
 	return ev, nil
 }
 
-// intervalProvider is "interval:UNIT:N": a timer on one CPU.
-type intervalProvider struct{ k *kernel }
-
-var _ Provider = (*intervalProvider)(nil)
-
-func (*intervalProvider) Name() string { return "interval" }
-
-func (p *intervalProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
-	ev, err := rateEvent("interval", probe, false)
-	if err != nil {
-		return nil, err
-	}
-	cpus, err := p.k.cpus()
-	if err != nil {
-		return nil, err
-	}
-	return attachPerf(prog, ev, cpus[:1], cookie)
+// rateProvider is "interval:UNIT:N", a timer on one CPU, or
+// "profile:UNIT:N", a timer on every CPU.
+type rateProvider struct {
+	k    *kernel
+	name string // "interval" or "profile"
 }
 
-// profileProvider is "profile:UNIT:N": a timer on every CPU.
-type profileProvider struct{ k *kernel }
+var _ Provider = (*rateProvider)(nil)
 
-var _ Provider = (*profileProvider)(nil)
+func (p *rateProvider) Name() string { return p.name }
 
-func (*profileProvider) Name() string { return "profile" }
-
-func (p *profileProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
-	ev, err := rateEvent("profile", probe, true)
+func (p *rateProvider) Attach(prog *ebpf.Program, probe string, cookie uint64) (io.Closer, error) {
+	profile := p.name == "profile"
+	ev, err := rateEvent(p.name, probe, profile)
 	if err != nil {
 		return nil, err
 	}
 	cpus, err := p.k.cpus()
 	if err != nil {
 		return nil, err
+	}
+	if !profile {
+		cpus = cpus[:1]
 	}
 	return attachPerf(prog, ev, cpus, cookie)
 }
