@@ -397,6 +397,8 @@ func (g *gen) callTo(c *lang.Call, dst loc) {
 		src, done := g.ref(c.Args[0])
 		g.copyMem(dst, src, 6)
 		done()
+	case "getopt":
+		g.strLit(g.info.Strings[c], dst, t.Size)
 	default:
 		g.fail(c, "function %s is not supported here", c.Name)
 	}

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -19,6 +20,7 @@ type options struct {
 	programs   []string // -e, may repeat
 	file       string   // script path, "-" for stdin
 	params     []string // positional parameters $1..$N
+	named      []string // program options after "--": "--name" or "--name=value" (getopt)
 	list       bool     // -l
 	verbose    bool     // -v
 	quiet      bool     // -q
@@ -106,6 +108,7 @@ func parseArgs(args []string) (*options, error) {
 	if err != nil {
 		return nil, err
 	}
+	rest, o.named = namedArgs(args, rest)
 	o.kk = kk
 	if o.help || o.version || o.info {
 		return o, nil
@@ -133,6 +136,27 @@ func parseArgs(args []string) (*options, error) {
 		o.file, o.params = rest[0], rest[1:]
 	}
 	return o, nil
+}
+
+// namedArgs takes the program options out of rest: the arguments after
+// "--" in args that start with "--" (bpftrace 0.24's named program
+// arguments, read by getopt()).
+func namedArgs(args, rest []string) (positional, named []string) {
+	dash := slices.Index(args, "--")
+	if dash < 0 {
+		return rest, nil
+	}
+	tail := len(args) - dash - 1
+	head := rest[:len(rest)-tail]
+	positional = append([]string(nil), head...)
+	for _, a := range rest[len(rest)-tail:] {
+		if strings.HasPrefix(a, "--") && len(a) > 2 {
+			named = append(named, a)
+		} else {
+			positional = append(positional, a)
+		}
+	}
+	return positional, named
 }
 
 // parsePID validates a -p argument as bpftrace does.

@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -126,6 +128,34 @@ func strLen(f *lang.File) (int, error) {
 	return n, nil
 }
 
+// programOptions answers "-- --help" with the program options getopt()
+// reads, and rejects options that no getopt() reads. stop says whether to
+// end with code.
+func programOptions(info *check.Info, named []string, stderr io.Writer) (code int, stop bool) {
+	if slices.Contains(named, "--help") {
+		if len(info.Options) == 0 {
+			fmt.Fprint(stderr, "HINT: the program reads no options\n")
+		} else {
+			fmt.Fprint(stderr, "HINT: expected program options:\n"+check.OptionsHelp(info))
+		}
+		return 0, true
+	}
+	if bad := check.UnexpectedOptions(info, named); len(bad) > 0 {
+		fmt.Fprintf(stderr, "ERROR: unexpected program command line options: %s\n", strings.Join(bad, " "))
+		names := make([]string, len(info.Options))
+		for i, o := range info.Options {
+			names[i] = "--" + o.Name
+		}
+		if len(names) == 0 {
+			fmt.Fprint(stderr, "HINT: the program reads no options\n")
+		} else {
+			fmt.Fprintf(stderr, "HINT: expected program options: %s\n", strings.Join(names, " "))
+		}
+		return 1, true
+	}
+	return 0, false
+}
+
 // compileAndRun takes a script through the whole pipeline.
 func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 	f, err := lang.Parse(name, src)
@@ -143,11 +173,14 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	reg := probes.New(&probes.Options{Stderr: stderr, PID: o.pid})
-	conf := &check.Config{Resolver: reg, Params: o.params, StrLen: n, Unsafe: o.unsafe}
+	conf := &check.Config{Resolver: reg, Params: o.params, StrLen: n, Unsafe: o.unsafe, Named: o.named}
 	info, err := conf.Check(f)
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
 		return 1
+	}
+	if code, stop := programOptions(info, o.named, stderr); stop {
+		return code
 	}
 	if !o.noWarnings {
 		printWarnings(stderr, info.Warnings)

@@ -286,6 +286,7 @@ func funcTable() []funcSig {
 		{name: "zero", min: 1, max: 1, check: (*checker).wholeMapCall},
 		{name: "len", min: 1, max: 1, check: (*checker).lenCall},
 		{name: "has_key", min: 2, max: 2, check: (*checker).hasKeyCall},
+		{name: "getopt", min: 1, max: 3, check: (*checker).getoptCall},
 		// Aggregations: only as the value of a map assignment (see aggregate).
 		{name: "count", min: 0, max: 0, check: (*checker).misplacedAgg},
 		{name: "sum", min: 1, max: 1, check: (*checker).misplacedAgg},

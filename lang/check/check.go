@@ -78,6 +78,9 @@ type Config struct {
 	Params   []string // positional parameters $1..$N
 	StrLen   int      // bytes of a string value, NUL included; 0 means 64
 	Unsafe   bool     // allow system(), signal(), override()
+	// Named are the program options given after "--" ("--name=value" or
+	// "--name"), which getopt() reads.
+	Named []string
 }
 
 // Info holds the results of a check, keyed by AST node.
@@ -91,6 +94,8 @@ type Info struct {
 	// string: string literals, and str($N) of a positional parameter
 	// (str($N + k) drops k leading bytes, as in bpftrace).
 	Strings map[lang.Expr]string
+	// Options are the program options getopt() reads, in script order.
+	Options []Option
 	// Maps describes every map used, by name ("@x", "@" for the anonymous map).
 	Maps map[string]*Map
 	// Probes has one entry per probe block of the file, in order.
