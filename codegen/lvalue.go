@@ -227,6 +227,14 @@ func (g *gen) index(e *lang.Index, t *types.Type) (loc, *types.Type, func()) {
 		}
 		l, done := g.ref(e.X)
 		return l.at(int(i) * xt.Elem.Size), t, done
+	case types.String:
+		// A character of a string value (bpftrace 0.24+); the checker
+		// bounds a constant index, and only a constant one is supported.
+		if !isConst {
+			g.fail(e.Index, "a string can only be indexed with a constant")
+		}
+		l, done := g.ref(e.X)
+		return l.at(int(i)), t, done
 	case types.Pointer, types.Int:
 		elem := t.Size
 		if isConst {
