@@ -151,7 +151,9 @@ func looksLikeAttach(raw string) bool {
 func afterToken(prev lexer.Token) string {
 	if prev.Type == tokKeyword {
 		switch prev.Value {
-		case "if", "while", "unroll", "for":
+		case "if":
+			return "a condition after \"if\""
+		case "while", "unroll", "for":
 			return fmt.Sprintf("\"(\" after %q", prev.Value)
 		case "else":
 			return "\"{\" or \"if\" after \"else\""

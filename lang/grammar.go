@@ -136,7 +136,7 @@ type gStmt struct {
 
 type gIf struct {
 	Tokens   []lexer.Token
-	Cond     *gExpr  `parser:"\"if\" \"(\" @@ \")\""`
+	Cond     *gExpr  `parser:"\"if\" @@"`
 	Then     *gBlock `parser:"@@"`
 	ElseIf   *gIf    `parser:"( \"else\" ( @@"`
 	ElseBody *gBlock `parser:"        | @@ ) )?"`
@@ -191,10 +191,12 @@ type gExprStmt struct {
 }
 
 // gExpr is a conditional expression; Cond alone when there is no "?".
+// Then is nil in "x ?: y" (Elvis set).
 type gExpr struct {
 	Tokens []lexer.Token
 	Cond   *gBinary `parser:"@@"`
-	Then   *gExpr   `parser:"( \"?\" @@"`
+	Elvis  bool     `parser:"( @\"?\""`
+	Then   *gExpr   `parser:"  @@?"`
 	Else   *gExpr   `parser:"  \":\" @@ )?"`
 }
 

@@ -326,10 +326,15 @@ func (l *lowerer) simple(g *gSimple) Stmt {
 
 func (l *lowerer) expr(g *gExpr) Expr {
 	c := l.binary(g.Cond)
-	if g.Then == nil {
+	if !g.Elvis {
 		return c
 	}
-	t := &Ternary{Cond: c, Then: l.expr(g.Then), Else: l.expr(g.Else)}
+	// "x ?: y" is "x ? x : y" (bpftrace 0.24+); x is computed twice.
+	then := c
+	if g.Then != nil {
+		then = l.expr(g.Then)
+	}
+	t := &Ternary{Cond: c, Then: then, Else: l.expr(g.Else)}
 	t.At = l.span(g.Tokens)
 	return t
 }

@@ -343,7 +343,7 @@ func appendIntText(dst []byte, t *types.Type, b []byte) []byte {
 func appendMapValue(dst []byte, env *Env, t *types.Type, b []byte, div int64) []byte {
 	switch t.Kind {
 	case types.Int:
-		if t.Enum != nil {
+		if t.Enum != nil || t.IsBool() {
 			break
 		}
 		return appendDivided(dst, intVal(t, b), t.Signed, div)
