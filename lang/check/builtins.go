@@ -156,6 +156,11 @@ func (ch *checker) ident(id *lang.Ident) *types.Type {
 }
 
 func (ch *checker) curtask() *types.Type {
+	// A task_struct the script declares wins over the kernel's, as in
+	// bpftrace 0.20+.
+	if t := ch.structs["task_struct"]; t != nil {
+		return types.NewPointer(t, false)
+	}
 	if r := ch.conf.resolver(); r != nil {
 		if t, err := r.Struct("task_struct"); err == nil && t != nil {
 			return types.NewPointer(t, false)
