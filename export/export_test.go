@@ -281,3 +281,26 @@ func TestWriteProfile(t *testing.T) {
 		t.Errorf("samples (-want +got):\n%s", diff)
 	}
 }
+
+func TestInlineLookup(t *testing.T) {
+	t.Parallel()
+	idx := &inlineIndex{ranges: []inlineRange{
+		{lo: 0x100, hi: 0x200, depth: 2, name: "outer"},
+		{lo: 0x120, hi: 0x140, depth: 3, name: "inner"},
+		{lo: 0x300, hi: 0x310, depth: 2, name: "other"},
+	}}
+	for _, tc := range []struct {
+		addr uint64
+		want []string
+	}{
+		{0x110, []string{"outer"}},
+		{0x130, []string{"inner", "outer"}},
+		{0x140, []string{"outer"}},
+		{0x250, []string{}},
+		{0x305, []string{"other"}},
+	} {
+		if diff := cmp.Diff(tc.want, idx.lookup(tc.addr)); diff != "" {
+			t.Errorf("lookup(%#x) (-want +got):\n%s", tc.addr, diff)
+		}
+	}
+}

@@ -12,8 +12,9 @@ import (
 	"sync"
 )
 
-// inlines caches the inline ranges of each file, for the life of the
-// process (files are read once; a file without DWARF costs one open).
+// inlines caches the inline ranges of each file for its owner (a
+// Collector, a Folded dump, a profile write): each file is read once; a
+// file without DWARF costs one open.
 type inlines struct {
 	mu    sync.Mutex
 	files map[string]*inlineIndex
@@ -34,11 +35,14 @@ type inlineRange struct {
 	name   string
 }
 
-var fileInlines = &inlines{files: map[string]*inlineIndex{}}
+func newInlines() *inlines { return &inlines{files: map[string]*inlineIndex{}} }
 
 // at returns the functions inlined at fn+off in file, innermost first,
 // not counting fn itself.
 func (in *inlines) at(file, fn string, off uint64) []string {
+	if in == nil {
+		return nil
+	}
 	in.mu.Lock()
 	idx, ok := in.files[file]
 	if !ok {

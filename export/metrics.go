@@ -60,6 +60,8 @@ type Collector struct {
 	limit    *prometheus.Desc
 	trunc    *prometheus.Desc
 
+	inlines *inlines
+
 	mu     sync.Mutex
 	warned map[string]bool
 	spans  map[string]*bucketSpan // hist/lhist: the buckets shown so far
@@ -84,6 +86,7 @@ var _ prometheus.Collector = (*Collector)(nil)
 func NewCollector(src Source, o *MetricsOptions) *Collector {
 	c := &Collector{
 		src: src, maxKeys: o.maxKeys(), warned: map[string]bool{}, spans: map[string]*bucketSpan{},
+		inlines: newInlines(),
 		limit: prometheus.NewDesc("gtrace_metrics_max_keys",
 			"Keys of each map a scrape reads at most (--metrics-max-keys).", nil, nil),
 		trunc: prometheus.NewDesc("gtrace_metrics_truncated",
@@ -158,7 +161,7 @@ func (c *Collector) Describe(chan<- *prometheus.Desc) {}
 // Collect reads every map and sends its metrics.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.limit, prometheus.GaugeValue, float64(c.maxKeys))
-	r := newResolver(c.src.Env())
+	r := newResolver(c.src.Env(), c.inlines)
 	for _, f := range c.families {
 		fm, more, err := c.src.ReadMap(f.m, c.maxKeys)
 		if err != nil {

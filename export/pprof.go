@@ -103,7 +103,7 @@ type mappingKey struct {
 
 func newProfileBuilder(env *format.Env, nTypes int) *profileBuilder {
 	return &profileBuilder{
-		p: &profile.Profile{}, r: newResolver(env), nTypes: nTypes,
+		p: &profile.Profile{}, r: newResolver(env, newInlines()), nTypes: nTypes,
 		funcs: map[string]*profile.Function{}, locs: map[frameKey]*profile.Location{},
 		mappings: map[mappingKey]*profile.Mapping{},
 	}
@@ -198,6 +198,8 @@ func (b *profileBuilder) mapping(f frame) *profile.Mapping {
 type Folded struct {
 	Multi bool      // more than one map has a stack
 	Other io.Writer // where maps without stacks go
+
+	inlines *inlines // created on the first Dump
 }
 
 // Dump prints map fm (runtime.Options.DumpMap).
@@ -208,13 +210,20 @@ func (fd *Folded) Dump(w io.Writer, env *format.Env, fm *format.Map) error {
 		}
 		return format.PrintMap(fd.Other, env, fm, 0, 0)
 	}
-	_, err := io.WriteString(w, FoldedString(env, fm, fd.Multi))
+	if fd.inlines == nil {
+		fd.inlines = newInlines()
+	}
+	_, err := io.WriteString(w, foldedString(newResolver(env, fd.inlines), fm, fd.Multi))
 	return err
 }
 
 // FoldedString returns the folded lines of a stack map, sorted.
 func FoldedString(env *format.Env, fm *format.Map, withName bool) string {
-	r := newResolver(env)
+	return foldedString(newResolver(env, newInlines()), fm, withName)
+}
+
+func foldedString(r *resolver, fm *format.Map, withName bool) string {
+	env := r.env
 	counts := map[string]int64{}
 	for _, e := range fm.Entries {
 		v, ok := sampleValue(fm.Value, reduced(fm, e))

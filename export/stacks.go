@@ -91,8 +91,9 @@ type InlineSymbolizer interface {
 // resolver resolves frames through a session's Env, with a cache, so that
 // a frame shared by many stacks is looked up once per read.
 type resolver struct {
-	env   *format.Env
-	cache map[frameKey]frame
+	env     *format.Env
+	inlines *inlines
+	cache   map[frameKey]frame
 }
 
 type frameKey struct {
@@ -105,8 +106,8 @@ type frameKey struct {
 	caller bool
 }
 
-func newResolver(env *format.Env) *resolver {
-	return &resolver{env: env, cache: map[frameKey]frame{}}
+func newResolver(env *format.Env, in *inlines) *resolver {
+	return &resolver{env: env, inlines: in, cache: map[frameKey]frame{}}
 }
 
 // stack returns the frames of stack part p, innermost first. A stack that
@@ -148,7 +149,7 @@ func (r *resolver) frame(k frameKey) frame {
 				f.funcs = []string{s.Name}
 			}
 		} else {
-			f.funcs, f.module = userFuncs(syms, k.pid, k.addr, k.caller)
+			f.funcs, f.module = r.userFuncs(syms, k.pid, k.addr, k.caller)
 		}
 	}
 	r.cache[k] = f
@@ -157,7 +158,7 @@ func (r *resolver) frame(k frameKey) frame {
 
 // userFuncs resolves a user address, with its inlined functions, which
 // the symbolizer gives or the file's DWARF tells.
-func userFuncs(syms format.Symbolizer, pid uint32, addr uint64, caller bool) ([]string, string) {
+func (r *resolver) userFuncs(syms format.Symbolizer, pid uint32, addr uint64, caller bool) ([]string, string) {
 	if in, ok := syms.(InlineSymbolizer); ok {
 		if ss, ok := in.UserInline(pid, addr); ok && len(ss) > 0 {
 			names := make([]string, 0, len(ss))
@@ -179,7 +180,7 @@ func userFuncs(syms format.Symbolizer, pid uint32, addr uint64, caller bool) ([]
 	}
 	var names []string
 	if s.Module != "" {
-		names = fileInlines.at(s.Module, s.Name, off)
+		names = r.inlines.at(s.Module, s.Name, off)
 	}
 	return append(names, s.Name), s.Module
 }
