@@ -7,6 +7,7 @@ package export
 import (
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -117,5 +118,25 @@ func TestServeBadConfig(t *testing.T) {
 				t.Errorf("Serve: %v, want an error with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestServeSlowClient keeps connections open with half-written requests
+// (the server's read timeouts end them later); scrapes are served
+// meanwhile.
+func TestServeSlowClient(t *testing.T) {
+	s, _ := serve(t, &ServerOptions{Addr: ":0"})
+	for range 8 {
+		c, err := net.Dial("tcp", s.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := c.Write([]byte("GET /metrics HTTP/1.1\r\nHost: x\r\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, body := get(t, "http://"+s.Addr().String()+"/metrics", "", ""); code != 200 || !strings.Contains(body, "gtrace_calls_total 7\n") {
+		t.Errorf("scrape beside slow clients: %d\n%s", code, body)
 	}
 }
