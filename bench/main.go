@@ -8,7 +8,14 @@
 //   - kernel-measured cost per event (run_time_ns / run_cnt, with
 //     kernel.bpf_stats_enabled=1) of three tracepoint:syscalls:sys_enter_read
 //     programs while a dd workload reads;
-//   - wall time of a 360-probe script that exits at once (attach + detach).
+//   - wall time of a 360-probe script that exits at once (attach + detach);
+//   - printf throughput (throughput.go): a C target (built with gcc) calls
+//     getppid() 100k, 300k, 1M times a second and unthrottled for 2 s,
+//     each call traced with a printf to a file: lines delivered, the
+//     target's wall time against an untraced run, lines written per second;
+//   - the time to print a count() map of 100k and 1M keys at exit.
+//
+// -parts selects some of them: startup, cost, probes, printf, map.
 //
 // bpftrace is optional: without it, only gtrace's figures are printed.
 package main
@@ -39,6 +46,7 @@ func main() {
 	bt := flag.String("bpftrace", "bpftrace", "the bpftrace `binary` to compare with")
 	n := flag.Int("n", 10, "`runs` per startup measurement")
 	events := flag.Int("events", 200000, "read() calls per cost measurement")
+	parts := flag.String("parts", "startup,cost,probes,printf,map", "comma-separated `parts` to run")
 	flag.Parse()
 	tools := []tool{{"gtrace", *gt}}
 	if p, err := exec.LookPath(*bt); err == nil {
@@ -46,11 +54,38 @@ func main() {
 	} else {
 		fmt.Println("bpftrace not found: printing gtrace's figures only")
 	}
-	startup(tools, *n)
-	for _, s := range costScripts {
-		cost(tools, s, *events)
+	want := map[string]bool{}
+	for _, p := range strings.Split(*parts, ",") {
+		want[p] = true
 	}
-	manyProbes(tools)
+	if want["startup"] {
+		startup(tools, *n)
+	}
+	if want["cost"] {
+		costs(tools, *events)
+	}
+	if want["probes"] {
+		manyProbes(tools)
+	}
+	if want["printf"] || want["map"] {
+		dir, err := os.MkdirTemp("", "gtrace-bench")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer os.RemoveAll(dir)
+		target, err := buildTarget(dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		if want["printf"] {
+			printf(tools, target, dir)
+		}
+		if want["map"] {
+			mapPrint(tools, target, dir)
+		}
+	}
 }
 
 // result is one measurement per tool, in the order of tools.
@@ -106,12 +141,33 @@ var costScripts = []string{
 	`tracepoint:syscalls:sys_enter_read /comm == "dd"/ { printf("%d %s\n", pid, comm); }`,
 }
 
+// floorScript is the empty program: its cost per event is the kernel's
+// (running any BPF program on the tracepoint), the floor under every script.
+const floorScript = `tracepoint:syscalls:sys_enter_read { }`
+
+// costs reports each script's cost per event, as a whole and above the
+// floor of each tool's empty program.
+func costs(tools []tool, events int) {
+	floor := cost(tools, floorScript, events)
+	for _, s := range costScripts {
+		vals := cost(tools, s, events)
+		if floor == nil || vals == nil {
+			continue
+		}
+		above := make([]float64, len(tools))
+		for i := range tools {
+			above[i] = vals[i] - floor[i]
+		}
+		report("  above the floor", "ns ", tools, above)
+	}
+}
+
 // cost starts each tool on script, drives `events` reads with dd, and reads
 // run_time_ns/run_cnt of the tool's BPF programs.
-func cost(tools []tool, script string, events int) {
+func cost(tools []tool, script string, events int) []float64 {
 	if err := os.WriteFile("/proc/sys/kernel/bpf_stats_enabled", []byte("1"), 0); err != nil {
 		fmt.Fprintf(os.Stderr, "enable bpf stats: %v\n", err)
-		return
+		return nil
 	}
 	defer os.WriteFile("/proc/sys/kernel/bpf_stats_enabled", []byte("0"), 0)
 	vals := make([]float64, len(tools))
@@ -119,11 +175,12 @@ func cost(tools []tool, script string, events int) {
 		ns, err := costOnce(t.path, script, events)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", t.name, err)
-			return
+			return nil
 		}
 		vals[i] = ns
 	}
 	report("per event: "+script, "ns ", tools, vals)
+	return vals
 }
 
 func costOnce(path, script string, events int) (float64, error) {
