@@ -17,6 +17,24 @@
 // and only then detaches, on a pool of goroutines. Close releases every kernel object
 // and is idempotent.
 //
+// A cancelled context (SIGINT, SIGTERM) ends the run at once however much
+// output is queued: the reader drops the records still in the ring buffer
+// (and says how many: "Dropped N events queued at exit"), a running
+// system() command is killed, and the probes are detached before END runs
+// and the maps are printed.
+//
+// # Output
+//
+// One goroutine reads the ring buffer and formats each record straight
+// into one buffered writer, with a printf plan parsed once per call site
+// and no allocation per record. The writer is flushed when the ring buffer
+// is drained, at exit, and after every record when stdout is a terminal.
+// A drain of many records is followed by a short pause instead of an epoll
+// wait (see busyBatch in events.go), so that a busy traced program pays for
+// one reader wakeup per pause rather than one per record. Records the
+// kernel could not write because the ring buffer was full are counted and
+// reported ("Lost N events") with the setting to raise.
+//
 // # Event wire format
 //
 // Every ring-buffer record is
