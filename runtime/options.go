@@ -117,8 +117,11 @@ func share(mu *sync.Mutex, w io.Writer) io.Writer {
 }
 
 // DefaultRBPages is the output ring buffer's default size in pages per
-// possible CPU (4 MiB each), before the MaxDefaultRingBuf cap.
-const DefaultRBPages = 1024
+// possible CPU (1 MiB each with 4 KiB pages), before the MaxDefaultRingBuf
+// cap. The kernel maps the whole ring into the reader at once, so it
+// counts in gtrace's resident memory (twice: the data pages are mapped
+// twice).
+const DefaultRBPages = 256
 
 // MaxDefaultRingBuf caps the default ring buffer size (not an explicit one).
 const MaxDefaultRingBuf = 64 << 20

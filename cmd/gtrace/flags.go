@@ -262,7 +262,7 @@ OPTIONS:
     --dry-run      load the programs into the verifier, attach nothing
     --unsafe       allow system(), signal() and override()
     --info         print what this kernel supports
-    --rb-pages N   output ring buffer pages per CPU (default: 1024, at most 64 MiB in all)
+    --rb-pages N   output ring buffer pages per CPU (default 256, at most 64 MiB in all)
     --max-map-keys N
                    keys per map (default 4096)
     --metrics ADDR serve the maps as Prometheus metrics at http://ADDR/metrics
