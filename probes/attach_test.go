@@ -29,6 +29,13 @@ type counter struct {
 
 func newCounter(t *testing.T, typ ebpf.ProgramType, withCookie bool) *counter {
 	t.Helper()
+	return newCounterFor(t, typ, ebpf.AttachNone, withCookie)
+}
+
+// newCounterFor is newCounter with an expected attach type (for multi
+// links).
+func newCounterFor(t testing.TB, typ ebpf.ProgramType, at ebpf.AttachType, withCookie bool) *counter {
+	t.Helper()
 	m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.Array, KeySize: 4, ValueSize: 16, MaxEntries: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +61,7 @@ func newCounter(t *testing.T, typ ebpf.ProgramType, withCookie bool) *counter {
 		)
 	}
 	insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol("out"), asm.Return())
-	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{Type: typ, License: "GPL", Instructions: insns})
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{Type: typ, AttachType: at, License: "GPL", Instructions: insns})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ package probes
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,10 +17,11 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/features"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gtrace/gtrace/internal/bpftest"
-
+	"github.com/gtrace/gtrace/internal/targets"
 	"github.com/gtrace/gtrace/internal/testenv"
 )
 
@@ -406,4 +408,81 @@ func TestUprobeABI(t *testing.T) {
 			t.Errorf("ABI(%s) = %q, %v; want %q", probe, got, err, want)
 		}
 	}
+}
+
+// TestUprobeMulti attaches the uprobes of a C target's three c_* functions
+// through one uprobe_multi link (kernel 6.6+): each call counts once, and
+// the cookie is the one given for its target.
+func TestUprobeMulti(t *testing.T) {
+	bpftest.RequireBPF(t)
+	if err := features.HaveBPFLinkUprobeMulti(); err != nil {
+		testenv.NoKernelFeature(t, "uprobe_multi links", err)
+	}
+	bin := targets.C(t, "ctarget")
+	r := New(nil)
+	names, err := r.Expand("uprobe", []string{bin, "c_*"})
+	if err != nil || len(names) != 3 {
+		t.Fatalf("Expand: %q, %v; want c_add, c_item, c_many", names, err)
+	}
+	if !r.CanAttachUprobeMulti(names) {
+		t.Fatalf("CanAttachUprobeMulti(%q) = false", names)
+	}
+	if r.CanAttachUprobeMulti(names[:1]) || r.CanAttachUprobeMulti([]string{names[0], "uretprobe:" + bin + ":c_add"}) {
+		t.Errorf("CanAttachUprobeMulti: true for one target or for mixed kinds")
+	}
+	c := newCounterFor(t, ebpf.Kprobe, ebpf.AttachTraceUprobeMulti, true)
+	cl, err := r.AttachUprobeMulti(c.prog, names, []uint64{7, 7, 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if out, err := exec.Command(bin, "5").CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", bin, err, out)
+	}
+	if count, cookie := c.read(t); count != 15 || cookie != 7 {
+		t.Errorf("got count %d, cookie %d; want 15, 7", count, cookie)
+	}
+}
+
+// BenchmarkUprobeLibcStr attaches and detaches uprobes on libc's str*
+// functions (about a hundred), one by one and through one uprobe_multi
+// link.
+func BenchmarkUprobeLibcStr(b *testing.B) {
+	bpftest.RequireBPF(b)
+	r := New(nil)
+	names, err := r.Expand("uprobe", []string{"libc", "str*"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("one by one", func(b *testing.B) {
+		c := newCounterFor(b, ebpf.Kprobe, ebpf.AttachNone, true)
+		for b.Loop() {
+			var cs []io.Closer
+			for _, n := range names {
+				cl, err := r.Attach(c.prog, n, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cs = append(cs, cl)
+			}
+			for _, cl := range cs {
+				cl.Close()
+			}
+		}
+		b.ReportMetric(float64(len(names)), "probes")
+	})
+	b.Run("uprobe_multi", func(b *testing.B) {
+		if !r.CanAttachUprobeMulti(names) {
+			b.Skip("skipped: no uprobe_multi links")
+		}
+		c := newCounterFor(b, ebpf.Kprobe, ebpf.AttachTraceUprobeMulti, true)
+		for b.Loop() {
+			cl, err := r.AttachUprobeMulti(c.prog, names, make([]uint64, len(names)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			cl.Close()
+		}
+		b.ReportMetric(float64(len(names)), "probes")
+	})
 }
