@@ -90,3 +90,19 @@ func (r *Registry) AttachUprobeMulti(prog *ebpf.Program, targets []string, cooki
 	}
 	return newCloser(l), nil
 }
+
+// MultiAttachType returns the attach type a program serving every target
+// through one link must be loaded with (runtime.MultiAttacher):
+// ebpf.AttachTraceUprobeMulti for uprobes CanAttachUprobeMulti accepts.
+func (r *Registry) MultiAttachType(targets []string) (ebpf.AttachType, bool) {
+	if r.CanAttachUprobeMulti(targets) {
+		return ebpf.AttachTraceUprobeMulti, true
+	}
+	return ebpf.AttachNone, false
+}
+
+// AttachMulti attaches prog to every target through one link
+// (runtime.MultiAttacher); see AttachUprobeMulti.
+func (r *Registry) AttachMulti(prog *ebpf.Program, targets []string, cookies []uint64) (io.Closer, error) {
+	return r.AttachUprobeMulti(prog, targets, cookies)
+}

@@ -28,6 +28,7 @@ type attachJob struct {
 	prog   *ebpf.Program
 	target string
 	cookie uint64
+	multi  *multiJob // non-nil: every target of the program at once (multi.go)
 }
 
 // attachAll attaches every job, one after another in attachOrder. On
@@ -35,6 +36,15 @@ type attachJob struct {
 func attachAll(a Attacher, jobs []attachJob) ([]io.Closer, error) {
 	links := make([]io.Closer, 0, len(jobs))
 	for _, j := range attachOrder(jobs) {
+		if j.multi != nil {
+			ls, err := attachMulti(a, j)
+			if err != nil {
+				detachAll(links)
+				return nil, err
+			}
+			links = append(links, ls...)
+			continue
+		}
 		l, err := a.Attach(j.prog, j.target, j.cookie)
 		if err != nil {
 			if !strings.Contains(err.Error(), j.target) {

@@ -39,6 +39,13 @@ func (s *Session) plan() (jobs []attachJob, begin, end []*ebpf.Program, n int) {
 			n += len(pr.Targets)
 			continue
 		}
+		if s.multi[pr.Program] {
+			jobs = append(jobs, s.multiAttachJob(p, pr))
+			for _, t := range pr.Targets {
+				n += s.locations(t)
+			}
+			continue
+		}
 		for i, t := range pr.Targets {
 			var cookie uint64
 			if i < len(pr.Cookies) {

@@ -26,8 +26,9 @@ type Session struct {
 	prog   *codegen.Program
 	opts   Options
 	coll   *ebpf.Collection
-	out    *bufio.Writer // stdout, flushed whenever the ring buffer is empty
-	stdout io.Writer     // shared with the -c child
+	multi  map[string]bool // programs loaded to attach through one multi link
+	out    *bufio.Writer   // stdout, flushed whenever the ring buffer is empty
+	stdout io.Writer       // shared with the -c child
 	errw   io.Writer
 	child  *Child
 	env    *envState
@@ -70,7 +71,9 @@ func Load(p *codegen.Program, opts *Options) (*Session, error) {
 	// The kernel charges BPF memory to the memory cgroup since 5.11, so a
 	// failure to raise RLIMIT_MEMLOCK (no CAP_SYS_RESOURCE) is not fatal.
 	_ = rlimit.RemoveMemlock()
-	coll, err := ebpf.NewCollectionWithOptions(p.Spec, ebpf.CollectionOptions{})
+	spec, multi := multiSpec(p, s.opts.Attacher)
+	s.multi = multi
+	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{})
 	if err != nil {
 		return nil, rejectError(p, err, s.opts.Verbose)
 	}

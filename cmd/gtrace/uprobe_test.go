@@ -164,6 +164,12 @@ func TestCArgs(t *testing.T) {
 		args:   "10",
 		want:   "Attaching 1 probe...\n\n\n@a: 45\n@f: 50\n@g: 60\n@h: 70\n",
 	}, {
+		name:   "a wildcard through one uprobe_multi link",
+		script: `uprobe:BIN:c_* { @[probe] = count(); @f[func] = count(); }`,
+		args:   "10",
+		want: "Attaching 3 probes...\n\n\n@[uprobe:BIN:c_add]: 10\n@[uprobe:BIN:c_item]: 10\n@[uprobe:BIN:c_many]: 10\n" +
+			"@f[c_add]: 10\n@f[c_item]: 10\n@f[c_many]: 10\n",
+	}, {
 		name: "args by name",
 		script: `uprobe:BIN:c_item { @[str(args->s), str(args->it->name)] = sum(args->it->id); @n = sum(args.n); }
 			uprobe:BIN:c_many { @h = sum(args->h); }`,
