@@ -5,6 +5,7 @@ package export
 import (
 	"bytes"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -98,9 +99,10 @@ func TestScrapeMillionKeys(t *testing.T) {
 	fillMillion(t)
 	var stderr bytes.Buffer
 	c := NewCollector(s, &MetricsOptions{Stderr: &stderr})
-	start := time.Now()
+	cpu0, start := cpuTime(), time.Now()
 	got := scrape(t, c)
-	t.Logf("one scrape of a map of 2^20 keys: %v, %d bytes", time.Since(start), len(got))
+	t.Logf("one scrape of a map of 2^20 keys: %v wall, %v CPU (user+system), %d bytes",
+		time.Since(start), cpuTime()-cpu0, len(got))
 	if n := strings.Count(got, "gtrace_scale1m_total{"); n != DefaultMaxKeys {
 		t.Errorf("got %d series, want %d", n, DefaultMaxKeys)
 	}
@@ -125,4 +127,13 @@ func BenchmarkScrapeMillionKeys(b *testing.B) {
 		scrape(b, c)
 	}
 	b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/scrape")
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
