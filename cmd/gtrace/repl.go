@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -335,7 +336,11 @@ func complete(text string, l lister) (word string, cands []string) {
 		var all []string
 		all = append(all, builtins...)
 		for _, f := range check.FuncNames() {
-			all = append(all, f+"(")
+			// A builtin that may also be called ("pid()") is offered
+			// once, as the identifier.
+			if !slices.Contains(builtins, f) {
+				all = append(all, f+"(")
+			}
 		}
 		sort.Strings(all)
 		return word, withPrefix(all, word)
