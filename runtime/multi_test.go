@@ -19,7 +19,6 @@ type multiAttacher struct {
 	multiFail bool
 	multi     [][]string // targets of each AttachMulti call
 	one       []string   // targets of each Attach call
-	attachTyp []ebpf.AttachType
 }
 
 func (a *multiAttacher) MultiAttachType(targets []string) (ebpf.AttachType, bool) {
