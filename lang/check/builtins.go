@@ -321,11 +321,15 @@ func (ch *checker) lookupFunc(name string) *funcSig {
 	return ch.funcs[name]
 }
 
-// FuncNames returns the names of all builtin functions, sorted.
+// FuncNames returns the names of all builtin functions, sorted. A builtin
+// variable that also takes an argument (nsecs(boot), pid(curr_ns)) is not
+// among them: completion and hints offer it as the variable.
 func FuncNames() []string {
 	var names []string
 	for _, f := range funcTable() {
-		names = append(names, f.name)
+		if !contains(builtinIdentSet, f.name) {
+			names = append(names, f.name)
+		}
 	}
 	sort.Strings(names)
 	return names
