@@ -329,9 +329,13 @@ func appendKey(dst []byte, env *Env, key *types.Type, b []byte) []byte {
 	return append(dst, KeyText(env, key, b)...)
 }
 
-// appendIntText appends the int of type t in b in decimal by its sign.
+// appendIntText appends the int of type t in b in decimal by its sign (a
+// bool as true or false).
 func appendIntText(dst []byte, t *types.Type, b []byte) []byte {
 	v := intVal(t, b)
+	if t.IsBool() {
+		return strconv.AppendBool(dst, v != 0)
+	}
 	if t.Signed {
 		return strconv.AppendInt(dst, v, 10)
 	}
