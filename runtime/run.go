@@ -81,8 +81,8 @@ func (s *Session) locations(target string) int {
 // exit(), ctx is done (the caller cancels it on SIGINT/SIGTERM) or the
 // -c/-p process exits. A program of only BEGIN and END probes, without
 // -c or -p, ends right after BEGIN (as bpftrace 0.24 and later do: there
-// is nothing left to wait for). It then runs END, prints every map,
-// reports dropped map updates and detaches. It returns exit()'s code (0 by default). With
+// is nothing left to wait for). It then detaches, runs END, prints every
+// map and reports dropped map updates. It returns exit()'s code (0 by default). With
 // DryRun it does nothing. Run may be called once.
 func (s *Session) Run(ctx context.Context) (int, error) {
 	if s.opts.DryRun {
@@ -228,12 +228,18 @@ func (s *Session) printMapsNow() {
 	s.out.Flush()
 }
 
-// finish waits until the reader has handled every record written so far
-// (so END sees the effect of clear() and the like, and records after exit()
-// are dropped), runs END between two fences, waits for the reader to reach
-// the second, prints the maps and the warnings, then detaches.
+// finish detaches the probes (as bpftrace does before END, so that no
+// probe changes a map after END or while the maps print), waits until the
+// reader has handled every record written so far (so END sees the effect
+// of clear() and the like, and records after exit() are dropped), runs END
+// between two fences, waits for the reader to reach the second, then
+// prints the maps and the warnings.
 func (s *Session) finish(r *reader, end []*ebpf.Program, readDone <-chan error) error {
-	var errs []error
+	s.mu.Lock()
+	links := s.links
+	s.links = nil
+	s.mu.Unlock()
+	errs := []error{detachAll(links)}
 	if s.rd != nil {
 		err := s.writeFence(fenceSync)
 		errs = append(errs, err)
@@ -265,11 +271,6 @@ func (s *Session) finish(r *reader, end []*ebpf.Program, readDone <-chan error) 
 	}
 	errs = append(errs, s.out.Flush())
 	s.reportDropped()
-	s.mu.Lock()
-	links := s.links
-	s.links = nil
-	s.mu.Unlock()
-	errs = append(errs, detachAll(links))
 	return errors.Join(errs...)
 }
 
