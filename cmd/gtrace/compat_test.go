@@ -19,8 +19,10 @@ package main
 // interval:ms:N { exit(); }), no comm, pid, time or other per-process
 // values, and no map whose sort order depends on ties (bpftrace orders equal
 // values by the kernel's hash iteration order, which is seeded at random).
-// An interval probe that calls exit() may fire again before the tools stop,
-// so such scripts print from the probe and clear their maps in END.
+// An interval probe that calls exit() may fire again before the tools
+// detach, and print(@m) reads the map when its output is written, so such
+// scripts stop changing their maps with a predicate once they call exit(),
+// print from the probe and clear their maps in END.
 // Standard error is not compared: bpftrace warns there that it cannot raise
 // RLIMIT_MEMLOCK on these machines. When the outputs differ, bpftrace is run
 // again (see bpftraceRetries), since under load it occasionally prints
