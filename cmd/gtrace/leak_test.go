@@ -68,15 +68,27 @@ func waitGone(t *testing.T, name string) {
 // startAndWait starts cmd and waits until its output shows it attached.
 func startAndWait(t *testing.T, cmd *exec.Cmd, out *syncBuffer) {
 	t.Helper()
+	startUntil(t, cmd, out, "Attaching")
+}
+
+// readyProbe, appended to a script, prints "ready" once every probe is
+// attached: gtrace attaches interval and profile probes last, in the
+// script's order, so this one comes after all the others. ("Attaching N
+// probes..." is printed before the probes attach.)
+const readyProbe = ` interval:ms:10 { printf("ready\n"); }`
+
+// startUntil starts cmd and waits until its output shows marker.
+func startUntil(t *testing.T, cmd *exec.Cmd, out *syncBuffer, marker string) {
+	t.Helper()
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(out.String(), "Attaching") {
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(out.String(), marker) {
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
-			t.Fatalf("gtrace did not attach: %s", out.String())
+			t.Fatalf("gtrace did not print %q within a minute: %s", marker, out.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -99,13 +111,13 @@ func TestNoLeakAfterExit(t *testing.T) {
 			return string(out)
 		}},
 		{"pid", func(t *testing.T, script string) string {
-			sleeper := exec.Command("/bin/sleep", "2")
-			if err := sleeper.Start(); err != nil {
-				t.Fatal(err)
-			}
-			go sleeper.Wait()
-			out, _ := gtraceCmd("-p", fmt.Sprint(sleeper.Process.Pid), "-e", script).CombinedOutput()
-			return string(out)
+			target := newPipedCat(t)
+			var out syncBuffer
+			cmd := gtraceCmd("-p", fmt.Sprint(target.pid()), "-e", script+readyProbe)
+			startUntil(t, cmd, &out, "ready\n")
+			target.close()
+			cmd.Wait()
+			return out.String()
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,9 +135,8 @@ func TestNoLeakAfterExit(t *testing.T) {
 func signalRun(sig syscall.Signal) func(t *testing.T, script string) string {
 	return func(t *testing.T, script string) string {
 		var out syncBuffer
-		cmd := gtraceCmd("-e", script)
-		startAndWait(t, cmd, &out)
-		time.Sleep(100 * time.Millisecond) // let some events count
+		cmd := gtraceCmd("-e", script+readyProbe)
+		startUntil(t, cmd, &out, "ready\n") // some events counted
 		cmd.Process.Signal(sig)
 		if err := cmd.Wait(); err != nil {
 			t.Errorf("gtrace after %v: %v", sig, err)
