@@ -13,6 +13,8 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/features"
 	"golang.org/x/sys/unix"
+
+	"github.com/gtrace/gtrace/probes"
 )
 
 func printInfo(stdout, stderr io.Writer) int {
@@ -48,26 +50,37 @@ func printInfo(stdout, stderr io.Writer) int {
 	} {
 		fmt.Fprintf(stdout, "  %s: %s\n", m.name, yesNo(features.HaveMapType(m.typ)))
 	}
+	kf := probes.KernelFeatures()
+	fmt.Fprintln(stdout, "\nKernel features")
+	fmt.Fprintf(stdout, "  btf: %s\n", yesNo(haveBTF()))
+	fmt.Fprintf(stdout, "  attach cookies: %s\n", yesNo(kf.Cookies))
+	fmt.Fprintf(stdout, "  get_func_ip: %s\n", yesNo(kf.FuncIP))
 	fmt.Fprintln(stdout, "\nProbe types")
 	for _, p := range []struct {
 		name string
 		typ  ebpf.ProgramType
 	}{
 		{"kprobe", ebpf.Kprobe}, {"tracepoint", ebpf.TracePoint}, {"perf_event", ebpf.PerfEvent},
-		{"raw_tracepoint", ebpf.RawTracepoint}, {"kfunc", ebpf.Tracing},
+		{"raw_tracepoint", ebpf.RawTracepoint},
 	} {
 		fmt.Fprintf(stdout, "  %s: %s\n", p.name, yesNo(features.HaveProgramType(p.typ)))
 	}
-	_, kerr := os.Stat("/sys/bus/event_source/devices/kprobe")
-	fmt.Fprintf(stdout, "  kprobe attach: %s\n", yesNo(kerr))
+	fmt.Fprintf(stdout, "  kprobe attach: %s\n", yesNo(kf.Kprobes))
+	fmt.Fprintf(stdout, "  kprobe_multi: %s\n", yesNo(kf.KprobeMulti))
+	fmt.Fprintf(stdout, "  kfunc: %s\n", yesNo(kf.Kfunc))
 	return 0
+}
+
+func haveBTF() error {
+	_, err := os.Stat("/sys/kernel/btf/vmlinux")
+	return err
 }
 
 func yesNo(err error) string {
 	if err == nil {
 		return "yes"
 	}
-	if errors.Is(err, ebpf.ErrNotSupported) {
+	if errors.Is(err, ebpf.ErrNotSupported) || errors.Is(err, os.ErrNotExist) {
 		return "no"
 	}
 	return "no (" + err.Error() + ")"

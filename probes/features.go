@@ -1,0 +1,73 @@
+package probes
+
+import (
+	"errors"
+	"os"
+	"sync"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/features"
+)
+
+// Features are what the running kernel offers gtrace's kernel probes. Each
+// field is a probe's result: nil when the kernel has it, an error
+// (wrapping ebpf.ErrNotSupported when it lacks it) otherwise.
+type Features struct {
+	Kprobes     error // kprobes can be created (CONFIG_KPROBES: kprobe PMU or kprobe_events)
+	KprobeMulti error // BPF_LINK_TYPE_KPROBE_MULTI (5.18+ with CONFIG_FPROBE)
+	Cookies     error // bpf_get_attach_cookie in kprobe programs (5.15+)
+	FuncIP      error // bpf_get_func_ip in kprobe programs (5.15+)
+	Kfunc       error // fentry programs load and attach to kernel functions (BTF, 5.5+)
+}
+
+// KernelFeatures probes the running kernel once per process; later calls
+// return the same answers. It needs root for real answers: without the
+// privilege to load BPF every feature reads as missing.
+var KernelFeatures = sync.OnceValue(func() *Features {
+	return &Features{
+		Kprobes:     haveKprobes(),
+		KprobeMulti: features.HaveBPFLinkKprobeMulti(),
+		Cookies:     features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetAttachCookie),
+		FuncIP:      features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetFuncIp),
+		Kfunc:       haveKfunc(),
+	}
+})
+
+// errNoKprobes is Features.Kprobes on kernels without CONFIG_KPROBES.
+var errNoKprobes = notSupported("kprobes are not supported by this kernel (built without CONFIG_KPROBES)")
+
+func haveKprobes() error {
+	if _, err := os.Stat("/sys/bus/event_source/devices/kprobe"); err == nil {
+		return nil
+	}
+	for _, root := range []string{"/sys/kernel/tracing", "/sys/kernel/debug/tracing"} {
+		if _, err := os.Stat(root + "/kprobe_events"); err == nil {
+			return nil
+		}
+	}
+	return errNoKprobes
+}
+
+// haveKfunc loads an fentry program on a function every kernel has. The
+// program type alone is not enough: some kernels know BPF_PROG_TYPE_TRACING
+// and still refuse to load fentry programs (EPERM).
+func haveKfunc() error {
+	if err := features.HaveProgramType(ebpf.Tracing); err != nil {
+		return err
+	}
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
+		Type:         ebpf.Tracing,
+		AttachType:   ebpf.AttachTraceFEntry,
+		AttachTo:     "vfs_read",
+		License:      "GPL",
+		Instructions: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
+	})
+	if err != nil {
+		if errors.Is(err, ebpf.ErrNotSupported) {
+			return err
+		}
+		return notSupported("fentry programs cannot be loaded: %v", err)
+	}
+	return prog.Close()
+}
