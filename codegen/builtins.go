@@ -185,13 +185,32 @@ func (g *gen) reg(e lang.Node, name string) {
 // entry, where the return address would name the caller), the saved
 // instruction pointer for uprobes.
 func (g *gen) funcAddr(e lang.Node) {
-	switch g.fn.grp.provider {
-	case "kprobe", "kretprobe", "uretprobe":
+	switch p := g.fn.grp.provider; {
+	case p == "kprobe" && g.cfg.noFuncIP():
+		g.reg(e, "ip")
+		g.emit(asm.Sub.Imm(asm.R0, 1))
+	case p == "kretprobe" && g.cfg.noFuncIP():
+		g.loadConst(asm.R0, int64(g.kretprobeAddr(e)))
+	case p == "kprobe" || p == "kretprobe" || p == "uretprobe":
 		g.emit(asm.Mov.Reg(asm.R1, regCtx))
 		g.call(asm.FnGetFuncIp)
 	default:
 		g.reg(e, "ip")
 	}
+}
+
+// kretprobeAddr returns the address of the function of the group's one
+// target, for func on kernels without bpf_get_func_ip.
+func (g *gen) kretprobeAddr(e lang.Node) uint64 {
+	name := g.fn.grp.targets[0].Name
+	addr, ok := uint64(0), false
+	if g.cfg != nil {
+		addr, ok = g.cfg.FuncAddrs[name]
+	}
+	if !ok {
+		g.fail(e, "func in %s needs bpf_get_func_ip (Linux 5.15) or the function's address", name)
+	}
+	return addr
 }
 
 // global loads a u64 from the globals map at off.

@@ -31,7 +31,23 @@ type Config struct {
 	// FilterPID (-p PID), when positive, makes every probe but BEGIN, END
 	// and interval run its body only in that process.
 	FilterPID int
+	// NoCookies says the kernel has no BPF attach cookies (before 5.15):
+	// a probe block that reads probe gets one program per target, and no
+	// target is given a cookie.
+	NoCookies bool
+	// NoFuncIP says the kernel has no bpf_get_func_ip (before 5.15): func
+	// in a kprobe reads the instruction pointer from pt_regs (one past
+	// the probed address, as a kprobe's int3 or ftrace call leaves it),
+	// and in a kretprobe it is the target's address from FuncAddrs, one
+	// program per target.
+	NoFuncIP bool
+	// FuncAddrs maps kretprobe targets ("kretprobe:vfs_read") to their
+	// function's address, for func with NoFuncIP.
+	FuncAddrs map[string]uint64
 }
+
+func (c *Config) noCookies() bool { return c != nil && c.NoCookies }
+func (c *Config) noFuncIP() bool  { return c != nil && c.NoFuncIP }
 
 func (c *Config) helperCheck() int {
 	if c == nil {
@@ -369,7 +385,10 @@ func (g *gen) groups(p *check.Probe, u uses) []*group {
 		if u.argN {
 			key += "|" + t.ABI
 		}
-		if u.probe && (!cookieProvider(t.Provider) || u.targetDependent) {
+		if u.probe && (!cookieProvider(t.Provider) || u.targetDependent || g.cfg.noCookies()) {
+			key += "|" + t.Name
+		}
+		if u.fn && t.Provider == "kretprobe" && g.cfg.noFuncIP() {
 			key += "|" + t.Name
 		}
 		if grp, ok := byKey[key]; ok {
@@ -418,7 +437,13 @@ func (g *gen) program(name string, p *check.Probe, grp *group) {
 	pr := &Probe{Program: name, Provider: grp.provider}
 	for _, t := range grp.targets {
 		pr.Targets = append(pr.Targets, t.Name)
-		pr.Cookies = append(pr.Cookies, uint64(g.probeIDs[t.Name]))
+		var cookie uint64
+		if grp.cookie || grp.sys != nil {
+			// Only when the program reads it: kernels before 5.15 refuse
+			// any non-zero cookie.
+			cookie = uint64(g.probeIDs[t.Name])
+		}
+		pr.Cookies = append(pr.Cookies, cookie)
 	}
 	g.syscallProbe(pr, grp)
 	g.prog.Probes = append(g.prog.Probes, pr)

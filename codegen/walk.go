@@ -11,6 +11,7 @@ type uses struct {
 	args            bool // args: the context layout matters
 	argN            bool // arg0..argN: usdt argument locations matter
 	probe           bool // the probe builtin
+	fn              bool // the func builtin
 	targetDependent bool // func and friends: one program per target
 }
 
@@ -26,6 +27,8 @@ func scanUses(p *lang.Probe) uses {
 			u.args = true
 		case "probe":
 			u.probe = true
+		case "func":
+			u.fn = true
 		default:
 			if _, ok := argN(id.Name); ok {
 				u.argN = true

@@ -198,9 +198,12 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
+	noFuncIP := kprobeFeatureMissing(info, func(kf *probes.Features) error { return kf.FuncIP })
 	prog, err := codegen.Compile(f, info, &codegen.Config{
 		HelperCheck: o.kk, FilterPID: o.pid,
 		MapMax: lim.mapKeys, RingBufSize: runtime.RingBufSize(lim.rbPages),
+		NoCookies: kprobeFeatureMissing(info, func(kf *probes.Features) error { return kf.Cookies }),
+		NoFuncIP:  noFuncIP, FuncAddrs: funcAddrs(info, reg, noFuncIP),
 	})
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
@@ -211,6 +214,41 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	return execute(o, f, prog, reg, stdout, stderr)
+}
+
+// kprobeFeatureMissing reports whether the script has kprobes and the
+// kernel lacks the feature pick selects (a kernel before 5.15). Scripts
+// without kprobes do not probe the kernel for it.
+func kprobeFeatureMissing(info *check.Info, pick func(*probes.Features) error) bool {
+	for _, p := range info.Probes {
+		for _, t := range p.Targets {
+			if t.Provider == "kprobe" || t.Provider == "kretprobe" {
+				return pick(probes.KernelFeatures()) != nil
+			}
+		}
+	}
+	return false
+}
+
+// funcAddrs returns the address of every kretprobe target's function, for
+// func on kernels without bpf_get_func_ip (need); nil otherwise.
+func funcAddrs(info *check.Info, reg *probes.Registry, need bool) map[string]uint64 {
+	if !need {
+		return nil
+	}
+	addrs := map[string]uint64{}
+	for _, p := range info.Probes {
+		for _, t := range p.Targets {
+			if t.Provider != "kretprobe" {
+				continue
+			}
+			fn := t.Name[strings.LastIndex(t.Name, ":")+1:]
+			if a, err := reg.Kaddr(fn); err == nil {
+				addrs[t.Name] = a
+			}
+		}
+	}
+	return addrs
 }
 
 // execute loads and runs a compiled program until it exits, is interrupted,
