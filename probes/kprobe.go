@@ -13,6 +13,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/probes/internal/kallsyms"
 )
@@ -94,9 +95,15 @@ func (p *kprobeProvider) Expand(parts []string) ([]string, error) {
 func (p *kprobeProvider) matches(t kprobeTarget, funcs []kallsyms.Func) []string {
 	var names []string
 	seen := map[string]bool{}
+	// A pattern that spells a clone suffix itself (dcsnoop.bt's
+	// lookup_fast.constprop.*) asks for clones.
+	skipClones := hasWild(t.fn) && !strings.Contains(t.fn, ".")
 	for _, f := range funcs {
 		mod := cmp.Or(f.Module, "vmlinux")
 		if !match(t.fn, f.Name) || (t.mod != "" && !match(t.mod, mod)) {
+			continue
+		}
+		if skipClones && isClone(f.Name) {
 			continue
 		}
 		n := p.name + ":" + f.Name
@@ -113,6 +120,15 @@ func (p *kprobeProvider) matches(t kprobeTarget, funcs []kallsyms.Func) []string
 	}
 	sort.Strings(names)
 	return names
+}
+
+// isClone reports whether name is a compiler's copy of a function
+// (vfs_kern_mount.part.0, .isra.N, .constprop.N, .cold, .llvm.N): a
+// wildcard leaves them out, as bpftrace does, since they are parts of the
+// function the user means and take other arguments; an exact name still
+// reaches them.
+func isClone(name string) bool {
+	return strings.Contains(name, ".")
 }
 
 func (p *kprobeProvider) notFound(parts []string, t kprobeTarget, funcs []kallsyms.Func) error {
@@ -174,9 +190,60 @@ func (p *kprobeProvider) Attach(prog *ebpf.Program, probe string, cookie uint64)
 		if !p.k.haveKprobes() {
 			return nil, notSupported("kprobes are not supported by this kernel (built without CONFIG_KPROBES): %w", err)
 		}
-		return nil, err
+		return nil, p.k.kprobeError(t, p.name == "kretprobe", err)
 	}
 	return newCloser(l), nil
+}
+
+// kprobeError replaces err, from cilium/ebpf, with what the kernel says
+// when asked directly through tracefs kprobe_events: cilium retries a
+// failed symbol with the syscall wrapper prefix (__x64_), and reports that
+// second failure ("token __x64_do_sys_openat2+0x1: not found") instead of
+// the first.
+func (k *kernel) kprobeError(t kprobeTarget, ret bool, err error) error {
+	root, rerr := k.tracefsRoot()
+	if rerr != nil {
+		return err
+	}
+	sym := t.fn
+	if t.mod != "" && t.mod != "vmlinux" {
+		sym = t.mod + ":" + t.fn
+	}
+	if t.off != "" {
+		sym += "+" + t.off
+	}
+	kind := "p"
+	if ret {
+		kind = "r"
+	}
+	event := fmt.Sprintf("gtrace_check_%d", os.Getpid())
+	werr := writeKprobeEvents(root, fmt.Sprintf("%s:%s %s", kind, event, sym))
+	if werr == nil {
+		writeKprobeEvents(root, "-:"+event)
+		return err
+	}
+	switch {
+	case errors.Is(werr, unix.EILSEQ):
+		return fmt.Errorf("the kernel refused %s: +%s is not on an instruction boundary (EILSEQ)", sym, t.off)
+	case errors.Is(werr, unix.ENOENT):
+		return fmt.Errorf("the kernel refused %s: no such function (ENOENT)", sym)
+	case errors.Is(werr, unix.EINVAL):
+		return fmt.Errorf("the kernel refused %s: the function cannot be probed (EINVAL: notrace, on the kprobe blacklist, or the offset is past its end)", sym)
+	}
+	return fmt.Errorf("the kernel refused %s: %w", sym, werr)
+}
+
+func writeKprobeEvents(root, line string) error {
+	f, err := os.OpenFile(filepath.Join(root, "kprobe_events"), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	_, werr := f.WriteString(line + "\n")
+	cerr := f.Close()
+	if werr != nil {
+		return werr
+	}
+	return cerr
 }
 
 // haveKprobes reports whether the kernel can create kprobes: through the

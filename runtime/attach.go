@@ -12,6 +12,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -31,31 +32,63 @@ type attachJob struct {
 	multi  *multiJob // non-nil: every target of the program at once (multi.go)
 }
 
-// attachAll attaches every job, one after another in attachOrder. On
-// failure it detaches what it attached and returns the failing job's error.
-func attachAll(a Attacher, jobs []attachJob) ([]io.Closer, error) {
+// attachAll attaches every job, one after another in attachOrder. A
+// kprobe or kretprobe the kernel refuses (a function on its blacklist, an
+// offset inside an instruction) is skipped with a warning on warn, so that
+// one bad match of a wildcard does not abort the run; any other failure, or
+// every job failing, detaches what was attached and returns the (first)
+// error.
+func attachAll(a Attacher, jobs []attachJob, warn io.Writer) ([]io.Closer, error) {
 	links := make([]io.Closer, 0, len(jobs))
+	var skipped []error
 	for _, j := range attachOrder(jobs) {
+		var err error
 		if j.multi != nil {
-			ls, err := attachMulti(a, j)
-			if err != nil {
-				detachAll(links)
-				return nil, err
-			}
+			var ls []io.Closer
+			ls, err = attachMulti(a, j)
 			links = append(links, ls...)
-			continue
+		} else {
+			err = attachOne(a, j, &links, &skipped)
 		}
-		l, err := a.Attach(j.prog, j.target, j.cookie)
 		if err != nil {
-			if !strings.Contains(err.Error(), j.target) {
-				err = fmt.Errorf("attach %s: %w", j.target, err)
-			}
 			detachAll(links)
 			return nil, err
 		}
-		links = append(links, l)
+	}
+	if len(links) == 0 && len(skipped) > 0 {
+		return nil, skipped[0]
+	}
+	for _, err := range skipped {
+		fmt.Fprintf(warn, "WARNING: %v: skipped\n", err)
 	}
 	return links, nil
+}
+
+// attachOne attaches one job, adding its link to links, or its error to
+// skipped when skippable; other errors are returned.
+func attachOne(a Attacher, j attachJob, links *[]io.Closer, skipped *[]error) error {
+	l, err := a.Attach(j.prog, j.target, j.cookie)
+	if err == nil {
+		*links = append(*links, l)
+		return nil
+	}
+	if !strings.Contains(err.Error(), j.target) {
+		err = fmt.Errorf("attach %s: %w", j.target, err)
+	}
+	if skippable(j.target, err) {
+		*skipped = append(*skipped, err)
+		return nil
+	}
+	return err
+}
+
+// skippable reports whether a failed attach of target may be skipped: a
+// kernel probe the kernel refuses, but not a kernel without kprobes.
+func skippable(target string, err error) bool {
+	if errors.Is(err, ebpf.ErrNotSupported) || strings.Contains(err.Error(), "not supported") {
+		return false
+	}
+	return strings.HasPrefix(target, "kprobe:") || strings.HasPrefix(target, "kretprobe:")
 }
 
 // attachOrder returns the jobs from the last to the first, then the timer

@@ -1,8 +1,12 @@
 package runtime
 
 import (
+	"errors"
+	"io"
+	"strings"
 	"testing"
 
+	"github.com/cilium/ebpf"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -19,5 +23,59 @@ func TestAttachOrder(t *testing.T) {
 	want := []string{"uprobe:/x:f", "software:faults:1", "tracepoint:a:b", "interval:ms:1", "profile:hz:9"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("attach order (-want +got):\n%s", diff)
+	}
+}
+
+// refusingAttacher refuses the targets in refuse and counts the others.
+type refusingAttacher struct {
+	refuse   map[string]error
+	attached []string
+}
+
+func (a *refusingAttacher) Attach(_ *ebpf.Program, target string, _ uint64) (io.Closer, error) {
+	if err := a.refuse[target]; err != nil {
+		return nil, err
+	}
+	a.attached = append(a.attached, target)
+	return io.NopCloser(nil), nil
+}
+
+func TestAttachAllSkipsRefusedKprobes(t *testing.T) {
+	t.Parallel()
+	refused := errors.New("the kernel refused f+1: +1 is not on an instruction boundary (EILSEQ)")
+	tests := []struct {
+		name     string
+		targets  []string
+		refuse   map[string]error
+		wantErr  string
+		wantWarn string
+		wantN    int
+	}{
+		{"one of three refused", []string{"kprobe:a", "kprobe:b", "kprobe:c"}, map[string]error{"kprobe:b": refused},
+			"", "WARNING: attach kprobe:b: the kernel refused f+1: +1 is not on an instruction boundary (EILSEQ): skipped\n", 2},
+		{"all refused", []string{"kprobe:a", "kretprobe:b"}, map[string]error{"kprobe:a": refused, "kretprobe:b": refused},
+			"attach kretprobe:b: the kernel refused", "", 0},
+		{"no kprobes at all", []string{"kprobe:a", "kprobe:b"}, map[string]error{"kprobe:a": ebpf.ErrNotSupported},
+			"attach kprobe:a: not supported", "", 0},
+		{"a tracepoint is not skipped", []string{"kprobe:a", "tracepoint:x:y"}, map[string]error{"tracepoint:x:y": refused},
+			"attach tracepoint:x:y", "", 0},
+	}
+	for _, tt := range tests {
+		a := &refusingAttacher{refuse: tt.refuse}
+		var jobs []attachJob
+		for _, n := range tt.targets {
+			jobs = append(jobs, attachJob{target: n})
+		}
+		var warn strings.Builder
+		links, err := attachAll(a, jobs, &warn)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: got error %v, want one containing %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || len(links) != tt.wantN || warn.String() != tt.wantWarn {
+			t.Errorf("%s: got %d links, error %v, warning %q; want %d links, warning %q", tt.name, len(links), err, warn.String(), tt.wantN, tt.wantWarn)
+		}
 	}
 }

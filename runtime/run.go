@@ -155,7 +155,7 @@ func (s *Session) start(begin []*ebpf.Program, jobs []attachJob) error {
 			return fmt.Errorf("run BEGIN: %w", err)
 		}
 	}
-	links, err := attachAll(s.opts.Attacher, jobs)
+	links, err := attachAll(s.opts.Attacher, jobs, s.errw)
 	if err != nil {
 		return err
 	}
