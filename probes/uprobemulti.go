@@ -93,8 +93,12 @@ func (r *Registry) AttachUprobeMulti(prog *ebpf.Program, targets []string, cooki
 
 // MultiAttachType returns the attach type a program serving every target
 // through one link must be loaded with (runtime.MultiAttacher):
+// ebpf.AttachTraceKprobeMulti for kprobes CanAttachKprobeMulti accepts,
 // ebpf.AttachTraceUprobeMulti for uprobes CanAttachUprobeMulti accepts.
 func (r *Registry) MultiAttachType(targets []string) (ebpf.AttachType, bool) {
+	if r.CanAttachKprobeMulti(targets) {
+		return ebpf.AttachTraceKprobeMulti, true
+	}
 	if r.CanAttachUprobeMulti(targets) {
 		return ebpf.AttachTraceUprobeMulti, true
 	}
@@ -104,5 +108,8 @@ func (r *Registry) MultiAttachType(targets []string) (ebpf.AttachType, bool) {
 // AttachMulti attaches prog to every target through one link
 // (runtime.MultiAttacher); see AttachUprobeMulti.
 func (r *Registry) AttachMulti(prog *ebpf.Program, targets []string, cookies []uint64) (io.Closer, error) {
+	if len(targets) > 0 && (strings.HasPrefix(targets[0], "kprobe:") || strings.HasPrefix(targets[0], "kretprobe:")) {
+		return r.AttachKprobeMulti(prog, targets, cookies)
+	}
 	return r.AttachUprobeMulti(prog, targets, cookies)
 }
