@@ -149,6 +149,10 @@ func (g *gen) argsField(e *lang.Field, t *types.Type) (loc, *types.Type, func())
 		g.fail(e, "no field %s in args", e.Name)
 	}
 	switch g.fn.grp.provider {
+	case "rawtracepoint":
+		// The context is u64 args[]: every field is 8 bytes at 8*i
+		// (probes widens them), the only reads the verifier allows.
+		return loc{regCtx, f.Offset}, t, func() {}
 	case "tracepoint":
 		l := loc{regCtx, f.Offset}
 		if scalar(t) && f.Offset%max(t.Size, 1) != 0 {

@@ -177,7 +177,7 @@ old_pid int32 @16
 func TestArgsOther(t *testing.T) {
 	t.Parallel()
 	r := fixture()
-	for _, probe := range []string{"BEGIN", "END", "interval:ms:100", "profile:hz:99", "software:cpu-clock:1000000", "rawtracepoint:sys_enter"} {
+	for _, probe := range []string{"BEGIN", "END", "interval:ms:100", "profile:hz:99", "software:cpu-clock:1000000"} {
 		got, err := r.Args(probe)
 		if got != nil || err != nil {
 			t.Errorf("Args(%q) = %v, %v; want nil, nil", probe, got, err)
