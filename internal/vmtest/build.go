@@ -40,8 +40,9 @@ func Build(root, dir string) (*Binaries, error) {
 // Pack writes the initramfs for one kernel to path: the binaries, busybox
 // (for /bin/sh and the tools' helpers), Debian's bpftrace tools from
 // toolsDir (copied at build time, never committed), and the kernel's
-// guest modules; the cases of casesDir go to /guest/testdata.
-func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir string) error {
+// guest modules; the cases of casesDir go to /guest/testdata and the
+// scripts of examplesDir to /examples.
+func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir, examplesDir string) error {
 	ir := &Initramfs{
 		Files: map[string]string{
 			"/init":       b.Init,
@@ -52,13 +53,17 @@ func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir string) error
 	}
 	if bb, err := exec.LookPath("busybox"); err == nil {
 		ir.Files["/bin/busybox"] = bb
-		for _, c := range []string{"sh", "ls", "cat", "sleep", "dd", "mount", "insmod", "true", "echo", "head", "grep", "wc", "losetup", "sync", "id"} {
+		for _, c := range []string{"sh", "ls", "cat", "sleep", "dd", "mount", "insmod", "true", "echo", "head", "grep", "wc", "losetup", "sync", "id", "mkdir", "uname"} {
 			ir.Symlinks["/bin/"+c] = "busybox"
 		}
 	}
 	cases, _ := filepath.Glob(filepath.Join(casesDir, "*.txtar"))
 	for _, c := range cases {
 		ir.Files["/guest/testdata/"+filepath.Base(c)] = c
+	}
+	examples, _ := filepath.Glob(filepath.Join(examplesDir, "*.gt"))
+	for _, e := range examples {
+		ir.Files["/examples/"+filepath.Base(e)] = e
 	}
 	tools, _ := filepath.Glob(filepath.Join(toolsDir, "*.bt"))
 	for _, t := range tools {

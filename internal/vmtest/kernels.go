@@ -61,8 +61,9 @@ func FindKernel(name string) (Kernel, error) {
 }
 
 // GuestModules are the kernel modules copied into the initramfs (as
-// /modules/NAME.ko or .ko.xz) for the module:function cases.
-var GuestModules = []string{"binfmt_misc"}
+// /modules/NAME.ko or .ko.xz) for the module:function cases and the block
+// device of biosnoop (loop).
+var GuestModules = []string{"binfmt_misc", "loop"}
 
 // A Fetched kernel is a vmlinuz on disk plus the modules of GuestModules
 // that its packages have.
@@ -202,6 +203,9 @@ func Fetch(k Kernel, cacheDir string, refresh bool, logf func(string, ...any)) (
 	if err := os.WriteFile(filepath.Join(dir, "package"), []byte(pkg+"\n"), 0o644); err != nil {
 		return nil, err
 	}
+	if err := os.WriteFile(filepath.Join(dir, "extracted"), []byte(extractedList()), 0o644); err != nil {
+		return nil, err
+	}
 	return cached(k, dir)
 }
 
@@ -267,10 +271,17 @@ func quoteAll(ss []string) string {
 	return strings.Join(q, " ")
 }
 
+// extractedList records what was extracted, so that a change of
+// GuestModules extracts the packages again.
+func extractedList() string { return strings.Join(GuestModules, " ") + "\n" }
+
 func cached(k Kernel, dir string) (*Fetched, error) {
 	vmlinuz := filepath.Join(dir, "vmlinuz")
 	if _, err := os.Stat(vmlinuz); err != nil {
 		return nil, err
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "extracted")); string(got) != extractedList() {
+		return nil, errors.New("extracted with other modules")
 	}
 	pkg, _ := os.ReadFile(filepath.Join(dir, "package"))
 	mods, _ := filepath.Glob(filepath.Join(dir, "modules", "*"))

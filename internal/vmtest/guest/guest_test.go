@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
@@ -38,9 +40,53 @@ func TestCases(t *testing.T) {
 			env.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("TOOLS", "/tools")
 			env.Setenv("MODULES", "/modules")
+			env.Setenv("FENTRY_END", fentryEnd("vfs_read"))
 			return nil
 		},
 	})
+}
+
+// fentryEnd returns the offset of the first instruction after fn's
+// ftrace call site: the site is a 5-byte call at +0, or at +4 after an
+// endbr64 (CONFIG_X86_KERNEL_IBT), so the answer is 5 or 9. The kernel
+// itself tells: it refuses a kprobe_events entry that is not on an
+// instruction boundary. "" when neither is accepted, so the cases that use
+// it fail to parse.
+func fentryEnd(fn string) string {
+	for _, off := range []string{"5", "9"} {
+		if probeKprobeEvent(fn + "+" + off) {
+			return off
+		}
+	}
+	return ""
+}
+
+func probeKprobeEvent(sym string) bool {
+	const events = "/sys/kernel/tracing/kprobe_events"
+	f, err := os.OpenFile(events, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if _, err := f.WriteString("p:gtrace_vmtest_offset " + sym + "\n"); err != nil {
+		return false
+	}
+	f.WriteString("-:gtrace_vmtest_offset\n")
+	return true
+}
+
+func ksymAddr(name string) (uint64, error) {
+	data, err := os.ReadFile("/proc/kallsyms")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[2] == name {
+			return strconv.ParseUint(f[0], 16, 64)
+		}
+	}
+	return 0, fmt.Errorf("%s not in kallsyms", name)
 }
 
 func condition(cond string) (bool, error) {
@@ -49,7 +95,7 @@ func condition(cond string) (bool, error) {
 	case "kernel":
 		return kernelAtLeast(arg)
 	case "kprobe_multi":
-		return haveKprobeMulti(), nil
+		return features.HaveBPFLinkKprobeMulti() == nil, nil
 	case "get_func_ip":
 		return features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetFuncIp) == nil, nil
 	case "cookie":
@@ -57,6 +103,9 @@ func condition(cond string) (bool, error) {
 	case "module":
 		m, _ := filepath.Glob("/modules/" + arg + ".ko*")
 		return len(m) > 0, nil
+	case "ksym":
+		_, err := ksymAddr(arg)
+		return err == nil, nil
 	case "file":
 		_, err := os.Stat(arg)
 		return err == nil, nil
@@ -99,10 +148,6 @@ func parseRelease(s string) [2]int {
 	return v
 }
 
-func haveKprobeMulti() bool {
-	data, err := os.ReadFile("/proc/kallsyms")
-	return err == nil && strings.Contains(string(data), " bpf_kprobe_multi_link_attach\n")
-}
 
 // work is the workload: "work VERB ARGS...". Every verb does exactly the
 // system calls it names, N times, so a case can count them.
@@ -112,7 +157,18 @@ func haveKprobeMulti() bool {
 //	fsync PATH N         open PATH once, then fsync it N times
 //	tcp N                listen on 127.0.0.1, then connect, accept and close N times
 //	stat PATH N          stat PATH N times
+//	truncate PATH N      truncate(PATH, 0) N times (vfs_truncate)
+//	chown PATH N         chown PATH to uid 1, gid 1, N times (a CAP_CHOWN check each)
+//	insmod PATH 1        load a module (.ko or .ko.xz) with finit_module
+//	dread PATH N         open PATH with O_DIRECT, then read 4096 bytes N times
+//	                     (N block I/Os)
+//	loop FILE SIZE 1     create FILE of SIZE bytes and attach it to /dev/loop0
+//	time LABEL CMD...    run CMD, then print "GTRACE-TIME LABEL: SECONDS" on
+//	                     stdout and on the console, where vmrun reports it
 func work(args []string) int {
+	if len(args) >= 3 && args[0] == "time" {
+		return timeCmd(args[1], args[2:])
+	}
 	if len(args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: work VERB ARGS... N")
 		return 2
@@ -167,6 +223,22 @@ func doWork(verb string, args []string, n int) error {
 		return nil
 	case "tcp":
 		return tcp(n)
+	case "truncate":
+		for range n {
+			unix.Truncate(args[0], 0)
+		}
+		return nil
+	case "chown":
+		for range n {
+			unix.Chown(args[0], 1, 1)
+		}
+		return nil
+	case "insmod":
+		return insmod(args[0])
+	case "dread":
+		return directRead(args[0], n)
+	case "loop":
+		return loopSetup(args[0], args[1])
 	}
 	return errors.New("unknown verb")
 }
@@ -190,4 +262,91 @@ func tcp(n int) error {
 		s.Close()
 	}
 	return nil
+}
+
+func insmod(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	flags := 0
+	if strings.HasSuffix(path, ".xz") {
+		flags = unix.MODULE_INIT_COMPRESSED_FILE
+	}
+	if err := unix.FinitModule(int(f.Fd()), "", flags); err != nil && !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("finit_module %s: %w", path, err)
+	}
+	return nil
+}
+
+// timeCmd runs argv with its output passed through and reports its wall
+// time. It is a measurement for the matrix's report, never an assertion.
+func timeCmd(label string, argv []string) int {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	line := fmt.Sprintf("GTRACE-TIME %s: %.2fs\n", label, time.Since(start).Seconds())
+	os.Stdout.WriteString(line)
+	if c, cerr := os.OpenFile("/dev/console", os.O_WRONLY, 0); cerr == nil {
+		c.WriteString(line)
+		c.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "work time: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func directRead(path string, n int) error {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECT, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	// O_DIRECT needs an aligned buffer: take a page from mmap.
+	buf, err := unix.Mmap(-1, 0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		return err
+	}
+	defer unix.Munmap(buf)
+	for i := range n {
+		if _, err := unix.Pread(fd, buf, int64(i%64)*4096); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loopSetup backs /dev/loop0 with a new file of size bytes.
+func loopSetup(file, size string) error {
+	sz, err := strconv.ParseInt(size, 10, 64)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Truncate(sz); err != nil {
+		return err
+	}
+	ctl, err := unix.Open("/dev/loop-control", unix.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(ctl)
+	nr, err := unix.IoctlRetInt(ctl, unix.LOOP_CTL_GET_FREE)
+	if err != nil {
+		return err
+	}
+	dev, err := unix.Open(fmt.Sprintf("/dev/loop%d", nr), unix.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(dev)
+	return unix.IoctlSetInt(dev, unix.LOOP_SET_FD, int(f.Fd()))
 }

@@ -141,7 +141,7 @@ type result struct {
 func boot(o options, root string, f *vmtest.Fetched, bins *vmtest.Binaries, work string, stdin io.Reader, console io.Writer, logf func(string, ...any)) result {
 	r := result{kernel: f.Kernel.Name, pkg: f.Version, code: -1}
 	initrd := filepath.Join(work, "initramfs-"+f.Kernel.Name+".cpio.gz")
-	if err := vmtest.Pack(initrd, bins, f, "/usr/sbin", filepath.Join(root, "internal/vmtest/guest/testdata")); err != nil {
+	if err := vmtest.Pack(initrd, bins, f, "/usr/sbin", filepath.Join(root, "internal/vmtest/guest/testdata"), filepath.Join(root, "examples")); err != nil {
 		r.err = err
 		return r
 	}
@@ -162,6 +162,8 @@ func boot(o options, root string, f *vmtest.Fetched, bins *vmtest.Binaries, work
 	r.dur = time.Since(start)
 	return r
 }
+
+var timeLine = regexp.MustCompile(`(?m)^GTRACE-TIME (.*?)\r?$`)
 
 var caseLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): TestCases/(\S+)`)
 
@@ -191,6 +193,9 @@ func report(results []result, total time.Duration, w io.Writer) int {
 		}
 		fmt.Fprintf(w, "kernel %-5s %-4s %6.1fs  cases: %d pass, %d fail, %d skip  (%s)\n",
 			r.kernel, verdict, r.dur.Seconds(), counts["PASS"], counts["FAIL"], counts["SKIP"], r.pkg)
+		for _, t := range timeLine.FindAllSubmatch(r.console, -1) {
+			fmt.Fprintf(w, "  time %s\n", t[1])
+		}
 		if r.err != nil {
 			fmt.Fprintf(w, "  error: %v\n", r.err)
 		} else if r.code != 0 {
