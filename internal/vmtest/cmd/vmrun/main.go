@@ -47,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		shell    = fs.Bool("shell", false, "boot one kernel into a busybox shell instead of the cases")
 		refresh  = fs.Bool("refresh", false, "download the newest packages even when a kernel is cached")
 		cache    = fs.String("cache", vmtest.DefaultCacheDir(), "`dir` where kernels are kept between runs")
-		timeout  = fs.Duration("timeout", 6*time.Minute, "`limit` for one kernel's boot and cases")
+		timeout  = fs.Duration("timeout", 10*time.Minute, "`limit` for one kernel's boot and cases")
 		parallel = fs.Int("parallel", 2, "kernels booted at once (each qemu uses one host core)")
 	)
 	if err := fs.Parse(args); err != nil {
