@@ -76,7 +76,7 @@ func (g *gen) ident(e *lang.Ident) {
 	case "ctx":
 		g.emit(asm.Mov.Reg(asm.R0, regCtx))
 	case "retval":
-		g.reg(e, "ax")
+		g.retval(e)
 	case "kstack":
 		g.stackID(e, false)
 	default:
@@ -180,6 +180,21 @@ func (g *gen) reg(e lang.Node, name string) {
 	g.emit(asm.LoadMem(asm.R0, regCtx, int16(off), asm.DWord))
 }
 
+// retval reads the probed function's return value into R0: the saved ax
+// of a return probe, or a kretfunc's word after its arguments, extended
+// as its BTF type says.
+func (g *gen) retval(e lang.Node) {
+	if g.fn.grp.provider != "kretfunc" {
+		g.reg(e, "ax")
+		return
+	}
+	f := g.fn.grp.targets[0].Retval
+	if f == nil {
+		g.fail(e, "the return value of %s is not known", g.fn.grp.targets[0].Name)
+	}
+	g.loadInt(asm.R0, loc{regCtx, f.Offset}, f.Type)
+}
+
 // funcAddr puts the address of the probed function in R0: the kernel's
 // bpf_get_func_ip for kprobes (5.15+) and uretprobes (6.4+: the function's
 // entry, where the return address would name the caller), the saved
@@ -189,9 +204,9 @@ func (g *gen) funcAddr(e lang.Node) {
 	case p == "kprobe" && g.cfg.noFuncIP():
 		g.reg(e, "ip")
 		g.emit(asm.Sub.Imm(asm.R0, 1))
-	case p == "kretprobe" && g.cfg.noFuncIP():
+	case (p == "kretprobe" || tracing(p)) && g.cfg.noFuncIP():
 		g.loadConst(asm.R0, int64(g.kretprobeAddr(e)))
-	case p == "kprobe" || p == "kretprobe" || p == "uretprobe":
+	case p == "kprobe" || p == "kretprobe" || p == "uretprobe" || tracing(p):
 		g.emit(asm.Mov.Reg(asm.R1, regCtx))
 		g.call(asm.FnGetFuncIp)
 	default:

@@ -311,6 +311,7 @@ var progTypes = map[probekind.ProgType]ebpf.ProgramType{
 	probekind.ProgTracepoint:    ebpf.TracePoint,
 	probekind.ProgPerfEvent:     ebpf.PerfEvent,
 	probekind.ProgKprobe:        ebpf.Kprobe,
+	probekind.ProgTracing:       ebpf.Tracing,
 }
 
 // programType returns the BPF program type for a provider; false when
@@ -321,6 +322,26 @@ func programType(provider string) (ebpf.ProgramType, bool) {
 		return 0, false
 	}
 	return progTypes[k.Prog], true
+}
+
+// tracing reports whether provider's programs are BPF_PROG_TYPE_TRACING:
+// one program per target, bound to its function when loaded.
+func tracing(provider string) bool {
+	k, ok := probekind.Lookup(provider)
+	return ok && k.Prog == probekind.ProgTracing
+}
+
+// tracingAttach binds a kfunc or kretfunc program to its one target's
+// function ("kfunc:vmlinux:vfs_read": fentry of vfs_read). The kernel
+// finds the function in vmlinux's or its module's BTF when the program
+// loads.
+func tracingAttach(spec *ebpf.ProgramSpec, grp *group) {
+	name := grp.targets[0].Name
+	spec.AttachTo = name[strings.LastIndexByte(name, ':')+1:]
+	spec.AttachType = ebpf.AttachTraceFEntry
+	if grp.provider == "kretfunc" {
+		spec.AttachType = ebpf.AttachTraceFExit
+	}
 }
 
 // kindHas reports whether the probe kind provider allows a.
@@ -385,7 +406,7 @@ func (g *gen) groups(p *check.Probe, u uses) []*group {
 		if u.argN {
 			key += "|" + t.ABI
 		}
-		if u.probe && (!cookieProvider(t.Provider) || u.targetDependent || g.cfg.noCookies()) {
+		if u.probe && (!cookieProvider(t.Provider) || u.targetDependent || g.cfg.noCookies()) || tracing(t.Provider) {
 			key += "|" + t.Name
 		}
 		if u.fn && t.Provider == "kretprobe" && g.cfg.noFuncIP() {
@@ -428,12 +449,16 @@ func (g *gen) program(name string, p *check.Probe, grp *group) {
 	g.body(p)
 	insns := g.assemble()
 	g.fn = nil
-	g.prog.Spec.Programs[name] = &ebpf.ProgramSpec{
+	spec := &ebpf.ProgramSpec{
 		Name:         name,
 		Type:         pt,
 		License:      "GPL",
 		Instructions: insns,
 	}
+	if tracing(grp.provider) {
+		tracingAttach(spec, grp)
+	}
+	g.prog.Spec.Programs[name] = spec
 	pr := &Probe{Program: name, Provider: grp.provider}
 	for _, t := range grp.targets {
 		pr.Targets = append(pr.Targets, t.Name)

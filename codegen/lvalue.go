@@ -165,6 +165,10 @@ func (g *gen) argsField(e *lang.Field, t *types.Type) (loc, *types.Type, func())
 		return l, t, func() {}
 	case "uprobe", "uretprobe":
 		return g.pieces(e, f, t)
+	case "kfunc", "kretfunc":
+		// The context is u64 args[]: each argument at its 8-byte slot,
+		// read at its own size (probes types them from BTF).
+		return loc{regCtx, f.Offset}, t, func() {}
 	}
 	g.fail(e, "args is not supported in %s probes", g.fn.grp.provider)
 	return loc{}, nil, nil

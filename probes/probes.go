@@ -105,6 +105,8 @@ func New(opts *Options) *Registry {
 		&rateProvider{k: k, name: "interval"},
 		&kprobeProvider{k: k, name: "kprobe"},
 		&kprobeProvider{k: k, name: "kretprobe"},
+		&kfuncProvider{k: k, name: "kfunc"},
+		&kfuncProvider{k: k, name: "kretfunc"},
 		&rateProvider{k: k, name: "profile"},
 		&uprobeProvider{k: k, name: "uprobe"},
 		&uprobeProvider{k: k, name: "uretprobe"},
@@ -167,6 +169,19 @@ func (r *Registry) Args(probe string) (*types.Type, error) {
 	}
 	if a, ok := p.(argser); ok {
 		return a.Args(probe)
+	}
+	return nil, nil
+}
+
+// Retval returns the type and context offset of a kretfunc's return
+// value (check.RetvalResolver); nil, nil for other probes.
+func (r *Registry) Retval(probe string) (*types.Field, error) {
+	p, err := r.providerOf(probe)
+	if err != nil {
+		return nil, err
+	}
+	if k, ok := p.(*kfuncProvider); ok && k.name == "kretfunc" {
+		return k.Retval(probe)
 	}
 	return nil, nil
 }

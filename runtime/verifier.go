@@ -12,6 +12,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"golang.org/x/sys/unix"
 
 	"github.com/gtrace/gtrace/codegen"
 )
@@ -69,6 +70,10 @@ func rejectError(p *codegen.Program, err error, verbose bool) error {
 	var ve *ebpf.VerifierError
 	name := failingProgram(p, err)
 	if !errors.As(err, &ve) {
+		if ps := p.Spec.Programs[name]; ps != nil && ps.Type == ebpf.Tracing && errors.Is(err, unix.EPERM) {
+			// This is how kernels that cannot run fentry/fexit refuse them.
+			return fmt.Errorf("load the program for %s: the kernel refused a fentry/fexit (BPF_PROG_TYPE_TRACING) program, kfunc and kretfunc probes are not available on it: %w", probeOf(p, name), err)
+		}
 		if name != "" {
 			return fmt.Errorf("load the program for %s: %w", probeOf(p, name), err)
 		}

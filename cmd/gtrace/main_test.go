@@ -6,7 +6,9 @@
 //
 // Conditions: [root] holds when running as root; [bpf] when BPF programs can
 // be loaded (root and /sys/fs/bpf or bpf() usable). Kernel tests use [bpf] and
-// skip with that condition's name otherwise. `go test ./cmd/gtrace -update`
+// skip with that condition's name otherwise. [fentry] holds when the kernel
+// loads BPF_PROG_TYPE_TRACING (fentry/fexit) programs, which kfunc and
+// kretfunc probes are. `go test ./cmd/gtrace -update`
 // rewrites the expected files of cmp commands.
 package main
 
@@ -20,6 +22,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/features"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/gtrace/gtrace/internal/testenv"
@@ -66,6 +69,8 @@ func condition(cond string) (bool, error) {
 			return false, errors.New("[bpf] does not hold: CI=true runs as root on a kernel with BPF")
 		}
 		return canLoadBPF(), nil
+	case "fentry":
+		return canLoadBPF() && features.HaveProgramType(ebpf.Tracing) == nil, nil
 	}
 	return false, nil
 }

@@ -122,7 +122,7 @@ func (ch *checker) ident(id *lang.Ident) *types.Type {
 		if !ch.allowedBuiltin(id, probekind.Retval, onlyWith("the retval builtin", probekind.Retval)) {
 			return nil
 		}
-		return types.Uint64
+		return ch.retval(id)
 	case "args":
 		a := ch.argsType(id)
 		if a == nil {
@@ -153,6 +153,38 @@ func (ch *checker) ident(id *lang.Ident) *types.Type {
 	}
 	ch.errorHint(id, ch.suggest(id.Name, builtinIdentSet), "unknown identifier %s", id.Name)
 	return nil
+}
+
+// retval is uint64, or the type of a kretfunc's return value when every
+// target of the probe returns the same type.
+func (ch *checker) retval(id *lang.Ident) *types.Type {
+	rr, ok := ch.conf.resolver().(RetvalResolver)
+	if !ok || ch.probeIdx >= len(ch.targets) {
+		return types.Uint64
+	}
+	var out *types.Type
+	for _, t := range ch.targets[ch.probeIdx] {
+		if t.Retval == nil {
+			f, err := rr.Retval(t.Name)
+			if err != nil {
+				ch.errorf(id, "retval of %s: %v", t.Name, err)
+				return nil
+			}
+			t.Retval = f
+		}
+		switch {
+		case t.Retval == nil:
+			return types.Uint64
+		case out == nil:
+			out = t.Retval.Type
+		case !types.Equal(out, t.Retval.Type):
+			return types.NewInt(8, out.Kind == types.Int && out.Signed)
+		}
+	}
+	if out == nil {
+		return types.Uint64
+	}
+	return out
 }
 
 func (ch *checker) curtask() *types.Type {

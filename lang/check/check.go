@@ -34,6 +34,14 @@ type EnumResolver interface {
 	Enum(name string) (int64, error)
 }
 
+// RetvalResolver is implemented by resolvers that know the type of a
+// probe's return value from the kernel (kretfunc, from BTF): Retval
+// returns it and its offset in the context, or nil, nil when the probe's
+// retval is the plain register.
+type RetvalResolver interface {
+	Retval(probe string) (*types.Field, error)
+}
+
 // ABIResolver is implemented by resolvers that know the calling convention
 // of the function a uprobe or uretprobe names. The checker records it in
 // Target.ABI.
@@ -161,4 +169,7 @@ type Target struct {
 	// USDTArgs are the argument specs of each site of a usdt target (see
 	// USDTResolver).
 	USDTArgs []string
+	// Retval is a kretfunc's return value: its type and offset in the
+	// context (see RetvalResolver); nil elsewhere.
+	Retval *types.Field
 }

@@ -32,6 +32,9 @@ const (
 	ProgTracepoint             // tracepoint
 	ProgPerfEvent              // interval, profile, software, hardware
 	ProgKprobe                 // kprobe, kretprobe, uprobe, uretprobe, usdt
+	// ProgTracing is BPF_PROG_TYPE_TRACING (kfunc: fentry, kretfunc:
+	// fexit): one program per function, bound to it when loaded.
+	ProgTracing
 )
 
 // Allows is a set of builtins and context reads a kind's programs may use.
@@ -180,12 +183,12 @@ var Kinds = []*Kind{
 		Parts: Spelling{Min: 3, Max: 3, Need: "an address, a length and a mode", Usage: "asyncwatchpoint:addr:len:rwx"},
 	},
 	{
-		Name: "kfunc", Aliases: []string{"f", "fentry"}, Allows: kfuncAllows, Resolve: true,
-		Parts: Spelling{Min: 1, Max: 2, Blank: BlankNotLast, Form: Function, Need: "a function name", Usage: "kfunc:function"},
+		Name: "kfunc", Aliases: []string{"f", "fentry"}, Prog: ProgTracing, Allows: kfuncAllows, Resolve: true, ListNamed: true,
+		Parts: Spelling{Min: 1, Max: 2, Blank: BlankNotLast, Form: Function, Need: "a function name", Usage: "kfunc:[module:]function"},
 	},
 	{
-		Name: "kretfunc", Aliases: []string{"fr", "fexit"}, Allows: kfuncAllows | Retval, Resolve: true,
-		Parts: Spelling{Min: 1, Max: 2, Blank: BlankNotLast, Form: Function, Need: "a function name", Usage: "kretfunc:function"},
+		Name: "kretfunc", Aliases: []string{"fr", "fexit"}, Prog: ProgTracing, Allows: kfuncAllows | Retval, Resolve: true, ListNamed: true,
+		Parts: Spelling{Min: 1, Max: 2, Blank: BlankNotLast, Form: Function, Need: "a function name", Usage: "kretfunc:[module:]function"},
 	},
 	{
 		Name: "iter", Aliases: []string{"it"}, Allows: Args | Path, Resolve: true,
