@@ -102,7 +102,7 @@ func TestExpandErrors(t *testing.T) {
 			t.Errorf("%s: hints mismatch (-want +got):\n%s", tt.name, diff)
 		}
 	}
-	for _, p := range []string{"kfunc", "iter"} {
+	for _, p := range []string{"iter"} {
 		if _, err := r.Expand(p, []string{"f"}); !errors.Is(err, ErrNotSupported) {
 			t.Errorf("%s: got %v, want ErrNotSupported", p, err)
 		}
