@@ -61,7 +61,7 @@ func TestComplete(t *testing.T) {
 		want     []string
 	}{
 		{"providers", "tr", "tr", []string{"tracepoint:"}},
-		{"providers k", "k", "k", []string{"kprobe:", "kretprobe:"}},
+		{"providers k", "k", "k", []string{"kprobe:", "kretprobe:", "kfunc:", "kretfunc:"}},
 		{"begin", "BE", "BE", []string{"BEGIN"}},
 		{"categories", "tracepoint:s", "tracepoint:s", []string{"tracepoint:sched:", "tracepoint:syscalls:"}},
 		{"category", "tracepoint:sc", "tracepoint:sc", []string{"tracepoint:sched:"}},
