@@ -20,6 +20,7 @@ func TestStaticBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped: -short (builds gtrace)")
 	}
+	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

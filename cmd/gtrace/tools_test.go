@@ -28,6 +28,7 @@ func TestBpftraceTools(t *testing.T) {
 	if len(tools) == 0 {
 		testenv.Missing(t, "bpftrace's tools (/usr/sbin/*.bt, package bpftrace) are not installed")
 	}
+	t.Parallel()
 	for _, tool := range tools {
 		name := filepath.Base(tool)
 		t.Run(name, func(t *testing.T) {

@@ -51,6 +51,7 @@ func runUserCases(t *testing.T, bin string, cases []userCase) {
 // 1000 calls from 10 goroutines whose stacks grow.
 func TestGoArgs(t *testing.T) {
 	bpftest.RequireBPF(t)
+	t.Parallel()
 	bin := targets.Go(t)
 	runUserCases(t, bin, []userCase{{
 		name:   "argN",
@@ -80,6 +81,7 @@ func TestGoArgs(t *testing.T) {
 // args is refused, with a position, for a binary without DWARF.
 func TestGoArgsListed(t *testing.T) {
 	bpftest.RequireBPF(t)
+	t.Parallel()
 	bin := targets.Go(t)
 	for probe, want := range map[string]string{
 		"uprobe:" + bin + ":main.pair":    "uprobe:" + bin + ":main.pair\n    int i\n    string tag\n",
@@ -111,6 +113,7 @@ func TestGoArgsListed(t *testing.T) {
 // target's own checks pass, three runs in a row.
 func TestGoReturns(t *testing.T) {
 	bpftest.RequireBPF(t)
+	t.Parallel()
 	bin := targets.Go(t)
 	runUserCases(t, bin, []userCase{{
 		name: "entries and returns",

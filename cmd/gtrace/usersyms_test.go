@@ -82,6 +82,7 @@ func buildSymTargets(t *testing.T, dir string) []symTarget {
 // or after the prologue (main.leaf+N).
 func TestSymbolsAfterExit(t *testing.T) {
 	bpftest.RequireBPF(t)
+	t.Parallel()
 	requireFile(t, "/usr/lib/debug/.build-id", "libc6-dbg")
 	targets := buildSymTargets(t, t.TempDir())
 	runs := 50
@@ -90,6 +91,7 @@ func TestSymbolsAfterExit(t *testing.T) {
 	}
 	for _, tg := range targets {
 		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel()
 			script := fmt.Sprintf(`uprobe:%s:%s { @s[ustack] = count(); @p[ustack(perf)] = count(); @f[func] = count(); @u[usym(reg("ip"))] = count(); }`, tg.bin, tg.fn)
 			funcKey := regexp.MustCompile(`(?m)^@f\[` + regexp.QuoteMeta(tg.fn) + `\]: (\d+)$`)
 			usymKey := regexp.MustCompile(`(?m)^@u\[` + regexp.QuoteMeta(tg.fn) + `\]: (\d+)$`)
