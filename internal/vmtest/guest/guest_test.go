@@ -148,7 +148,6 @@ func parseRelease(s string) [2]int {
 	return v
 }
 
-
 // work is the workload: "work VERB ARGS...". Every verb does exactly the
 // system calls it names, N times, so a case can count them.
 //
