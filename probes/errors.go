@@ -36,6 +36,17 @@ func (e *NotFoundError) Hints() []string {
 	return hints
 }
 
+// hintedError is an error with hint lines for the positioned report. Its
+// message keeps bpftrace's words where scripts and bpftrace's tests match
+// them; the hints say the same in gtrace's terms.
+type hintedError struct {
+	msg   string
+	hints []string
+}
+
+func (e *hintedError) Error() string   { return e.msg }
+func (e *hintedError) Hints() []string { return e.hints }
+
 // notSupportedError is ErrNotSupported with a sentence naming the missing
 // kernel feature, and the error that showed it missing (Unwrap).
 type notSupportedError struct {

@@ -137,7 +137,7 @@ func (p *uprobeProvider) expandIn(f *elfsym.File, t uprobeTarget) ([]string, err
 	prefix := p.name + ":" + f.Path + ":"
 	if t.sym == "" {
 		if !f.Executable(t.addr) {
-			return nil, fmt.Errorf("%s: address %#x is not in an executable segment of %s", p.name, t.addr, f.Path)
+			return nil, addrError(f, t.addr)
 		}
 		return []string{fmt.Sprintf("%s%#x", prefix, t.addr)}, nil
 	}
@@ -147,7 +147,7 @@ func (p *uprobeProvider) expandIn(f *elfsym.File, t uprobeTarget) ([]string, err
 			return nil, p.notFound(prefix, t.sym+"+"+t.offs, f)
 		}
 		if fn.Size != 0 && t.off >= fn.Size {
-			return nil, fmt.Errorf("%s: offset %s is beyond the end of %s (%d bytes)", p.name, t.offs, t.sym, fn.Size)
+			return nil, offsetError(t, fn.Size)
 		}
 		if err := p.checkOffset(f, fn, t.off); err != nil {
 			return nil, err
@@ -169,6 +169,28 @@ func (p *uprobeProvider) expandIn(f *elfsym.File, t uprobeTarget) ([]string, err
 		return nil, p.notFound(prefix, t.sym, f)
 	}
 	return names, nil
+}
+
+// offsetError refuses an offset past the end of a function, in
+// bpftrace's words, which its tests match.
+func offsetError(t uprobeTarget, size uint64) error {
+	return &hintedError{
+		msg:   fmt.Sprintf("Offset outside the function bounds ('%s' size is %d)", t.sym, size),
+		hints: []string{fmt.Sprintf("offset %s is past the end of %s: offsets run from 0 to %d", t.offs, t.sym, size-1)},
+	}
+}
+
+// addrError refuses an address outside the code of f, in bpftrace's
+// words, with the ranges that are code as the hint.
+func addrError(f *elfsym.File, addr uint64) error {
+	hint := fmt.Sprintf("%#x is not in an executable segment of %s", addr, f.Path)
+	if r := f.ExecRanges(); len(r) > 0 {
+		hint += " (code: " + strings.Join(r, ", ") + ")"
+	}
+	return &hintedError{
+		msg:   fmt.Sprintf("Could not resolve address: %s:%#x", f.Path, addr),
+		hints: []string{hint},
+	}
 }
 
 func (p *uprobeProvider) notFound(prefix, sym string, f *elfsym.File) error {

@@ -75,9 +75,9 @@ func TestUprobeExpandErrors(t *testing.T) {
 		{"data", "uprobe", []string{gtadd, "gt_sem"}, "uprobe:" + gtadd + ":gt_sem not found", nil},
 		{"wildcard", "uprobe", []string{gtadd, "nope*"}, "uprobe:" + gtadd + ":nope* not found", nil},
 		{"inside an instruction", "uprobe", []string{gtadd, "gt_add+5"}, "uprobe: offset 5 is inside an instruction of gt_add: the nearest instruction boundaries are gt_add+4 and gt_add+7", nil},
-		{"offset too far", "uprobe", []string{gtadd, "gt_add+0x1000"}, "uprobe: offset 0x1000 is beyond the end of gt_add (20 bytes)", nil},
+		{"offset too far", "uprobe", []string{gtadd, "gt_add+0x1000"}, "Offset outside the function bounds ('gt_add' size is 20)", []string{"offset 0x1000 is past the end of gt_add: offsets run from 0 to 19"}},
 		{"bad offset", "uprobe", []string{gtadd, "gt_add+z"}, `invalid offset "z" in uprobe gt_add+z`, nil},
-		{"data address", "uprobe", []string{gtadd, "0x4020"}, "uprobe: address 0x4020 is not in an executable segment of " + gtadd, nil},
+		{"data address", "uprobe", []string{gtadd, "0x4020"}, "Could not resolve address: " + gtadd + ":0x4020", []string{"0x4020 is not in an executable segment of " + gtadd + " (code: 0x1000-0x11ed)"}},
 		{"no file", "uprobe", []string{"testdata/nope", "f"}, "uprobe target testdata/nope: file does not exist", nil},
 		{"no program", "uprobe", []string{"gtrace-no-such-program", "f"}, `uprobe target "gtrace-no-such-program" not found: no program of that name in $PATH and no library libgtrace-no-such-program.so`, nil},
 		{"no pid", "uprobe", []string{"f"}, "a probe without a binary needs a process (-p PID)", nil},
@@ -96,10 +96,10 @@ func TestUprobeExpandErrors(t *testing.T) {
 			t.Errorf("%s: got error %v, want %q", tt.name, err, tt.want)
 			continue
 		}
-		var nf *NotFoundError
+		var h interface{ Hints() []string }
 		var hints []string
-		if errors.As(err, &nf) {
-			hints = nf.Hints()
+		if errors.As(err, &h) {
+			hints = h.Hints()
 		}
 		if diff := cmp.Diff(tt.wantHints, hints); diff != "" {
 			t.Errorf("%s: hints mismatch (-want +got):\n%s", tt.name, diff)

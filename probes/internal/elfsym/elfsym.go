@@ -218,6 +218,18 @@ func (f *File) Executable(addr uint64) bool {
 	return false
 }
 
+// ExecRanges returns the link-time address ranges of the executable
+// segments, as "0xLO-0xHI" (HI exclusive).
+func (f *File) ExecRanges() []string {
+	var r []string
+	for _, p := range f.loads {
+		if p.Flags&elf.PF_X != 0 {
+			r = append(r, fmt.Sprintf("%#x-%#x", p.Vaddr, p.Vaddr+p.Filesz))
+		}
+	}
+	return r
+}
+
 // goFuncs returns the functions of a Go program's .gopclntab, or nil when
 // it cannot be read.
 func goFuncs(ef *elf.File) []Func {
