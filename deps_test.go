@@ -25,20 +25,22 @@ var allowed = []struct {
 	forbidden []string // third-party import path prefixes
 	indirect  []string // module packages it may reach only through another, never import
 }{
-	{"lang", []string{"lang/probekind"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
+	// internal/suggest is a leaf that lang, lang/check and probes share.
+	{"internal/suggest", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
+	{"lang", []string{"lang/probekind", "internal/suggest"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
 	{"lang/probekind", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
 	{"lang/fmtspec", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
 	{"lang/types", nil, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
-	{"lang/check", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
-	{"codegen/...", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check"}, []string{"github.com/chzyer/readline"}, nil},
-	{"probes/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}, nil},
+	{"lang/check", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "internal/suggest"}, []string{"github.com/cilium/ebpf", "github.com/chzyer/readline"}, nil},
+	{"codegen/...", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check", "internal/suggest"}, []string{"github.com/chzyer/readline"}, nil},
+	{"probes/...", []string{"lang/probekind", "lang/types", "probes/...", "internal/suggest"}, []string{"github.com/chzyer/readline"}, nil},
 	{"runtime/format", []string{"lang/fmtspec", "lang/types"}, []string{"github.com/chzyer/readline"}, nil},
 	// runtime reaches probes only through its Attacher and Symbolizer
 	// interfaces, which cmd/gtrace wires, and lang/check only through
 	// codegen's Program: it imports neither.
-	{"runtime", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check", "codegen/...", "runtime/format"}, []string{"github.com/chzyer/readline"}, []string{"lang/check"}},
-	{"export", []string{"lang/...", "codegen/...", "runtime/format"}, []string{"github.com/chzyer/readline"}, nil},
-	{"internal/...", []string{"lang/probekind", "lang/types", "probes/..."}, []string{"github.com/chzyer/readline"}, nil},
+	{"runtime", []string{"lang", "lang/fmtspec", "lang/probekind", "lang/types", "lang/check", "codegen/...", "runtime/format", "internal/suggest"}, []string{"github.com/chzyer/readline"}, []string{"lang/check"}},
+	{"export", []string{"lang/...", "codegen/...", "runtime/format", "internal/suggest"}, []string{"github.com/chzyer/readline"}, nil},
+	{"internal/...", []string{"lang/probekind", "lang/types", "probes/...", "internal/suggest"}, []string{"github.com/chzyer/readline"}, nil},
 	{"cmd/gtrace", []string{"..."}, nil, nil},
 	{"examples", []string{"..."}, nil, nil},
 	{"bench", []string{"..."}, nil, nil},

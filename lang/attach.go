@@ -3,9 +3,9 @@ package lang
 // This file splits attach points and gives providers their canonical names.
 
 import (
-	"sort"
 	"strings"
 
+	"github.com/gtrace/gtrace/internal/suggest"
 	"github.com/gtrace/gtrace/lang/probekind"
 )
 
@@ -65,40 +65,10 @@ func splitAttach(raw string) []string {
 
 // suggestProvider returns a "did you mean" hint for a misspelt provider.
 func suggestProvider(name string) []string {
-	best, names := -1, []string(nil)
-	for _, n := range probekind.Names(0) {
-		d := levenshtein(strings.ToLower(name), strings.ToLower(n))
-		if d > max(1, len(n)/3) || best >= 0 && d > best {
-			continue
-		}
-		if d < best || best < 0 {
-			best, names = d, nil
-		}
-		names = append(names, n)
-	}
+	name = strings.ToLower(name)
+	names := suggest.Closest(name, probekind.Names(0), max(1, len(name)/3))
 	if len(names) == 0 {
 		return nil
 	}
-	sort.Strings(names)
 	return []string{"did you mean \"" + strings.Join(names, "\" or \"") + "\"?"}
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -3,9 +3,10 @@ package probes
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/cilium/ebpf"
+
+	"github.com/gtrace/gtrace/internal/suggest"
 )
 
 // ErrNotSupported is wrapped by errors about kernel features this machine
@@ -72,42 +73,6 @@ const maxHints = 3
 // maxHints of them, all at the same distance), or nil when every candidate
 // is too far away to be a typo.
 func similar(name string, candidates []string) []string {
-	type scored struct {
-		s string
-		d int
-	}
-	limit := max(2, len(name)/4)
-	var best []scored
-	for _, c := range candidates {
-		if d := editDistance(name, c); d <= limit {
-			best = append(best, scored{c, d})
-		}
-	}
-	sort.SliceStable(best, func(i, j int) bool { return best[i].d < best[j].d })
-	var out []string
-	for i := 0; i < len(best) && i < maxHints && best[i].d == best[0].d; i++ {
-		out = append(out, best[i].s)
-	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	out := suggest.Closest(name, candidates, max(2, len(name)/4))
+	return out[:min(len(out), maxHints)]
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gtrace/gtrace/internal/suggest"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -119,7 +120,7 @@ func (r *fixtureResolver) Expand(provider string, parts []string) ([]string, err
 	if len(out) == 0 {
 		var hints []string
 		for _, c := range candidates {
-			if editDistance(c, want) <= 3 {
+			if suggest.Distance(c, want) <= 3 {
 				hints = append(hints, "did you mean "+c+"?")
 			}
 		}
