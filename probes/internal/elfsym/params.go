@@ -17,65 +17,18 @@ var ErrNoDWARF = errors.New("no DWARF")
 // that of its separate debug file. A function without parameters, or not
 // described in DWARF, has none; a file without DWARF is ErrNoDWARF.
 func Params(path, fn string) ([]string, error) {
-	d, err := openDWARF(path)
+	ps, err := FuncParams(path, fn)
+	if errors.Is(err, ErrNoFunc) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	r := d.Reader()
-	for {
-		e, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		if e == nil {
-			return nil, nil
-		}
-		if e.Tag != dwarf.TagSubprogram {
-			if e.Tag != dwarf.TagCompileUnit && e.Children {
-				r.SkipChildren()
-			}
-			continue
-		}
-		name, _ := e.Val(dwarf.AttrName).(string)
-		if name != fn || !e.Children || e.Val(dwarf.AttrDeclaration) != nil {
-			if e.Children {
-				r.SkipChildren()
-			}
-			continue
-		}
-		return params(d, r)
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = CName(p.Type) + " " + p.Name
 	}
-}
-
-// params reads the formal parameters among the children of the entry r
-// has just returned.
-func params(d *dwarf.Data, r *dwarf.Reader) ([]string, error) {
-	var out []string
-	for {
-		e, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		if e == nil || e.Tag == 0 {
-			return out, nil
-		}
-		if e.Children {
-			r.SkipChildren()
-		}
-		if e.Tag != dwarf.TagFormalParameter {
-			continue
-		}
-		name, _ := e.Val(dwarf.AttrName).(string)
-		off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
-		if !ok {
-			continue
-		}
-		t, err := d.Type(off)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, CName(t)+" "+name)
-	}
+	return out, nil
 }
 
 // CName spells a DWARF type as bpftrace does: "int*", "struct Foo*",
