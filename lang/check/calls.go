@@ -479,12 +479,8 @@ func (ch *checker) deleteCall(c *lang.Call) *types.Type {
 		}
 		keyed := &lang.MapExpr{Name: m.Name, Keys: []lang.Expr{c.Args[1]}}
 		keyed.At = m.Span()
-		if tup, isTuple := c.Args[1].(*lang.Tuple); isTuple {
-			keyed.Keys = tup.Elems
-		}
 		st := ch.mapRef(keyed, true)
 		ch.recordMapNode(m, st)
-		ch.expr(c.Args[1])
 		return types.Bool
 	}
 	st := ch.mapRef(m, true)
@@ -524,12 +520,8 @@ func (ch *checker) hasKeyCall(c *lang.Call) *types.Type {
 	}
 	keyed := &lang.MapExpr{Name: m.Name, Keys: []lang.Expr{c.Args[1]}}
 	keyed.At = m.Span()
-	if tup, isTuple := c.Args[1].(*lang.Tuple); isTuple {
-		keyed.Keys = tup.Elems
-	}
 	st := ch.mapRef(keyed, true)
 	ch.recordMapNode(m, st)
-	ch.expr(c.Args[1])
 	return types.Bool
 }
 

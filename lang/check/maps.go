@@ -134,6 +134,8 @@ func aggName(t *types.Type) string {
 }
 
 // mapKeys checks the keys of m and unifies them with the map's key type.
+// A single key that is a tuple stands for its elements, as in bpftrace
+// 0.26: @m[(1, "a")] is @m[1, "a"]. Elements of a key may be tuples.
 func (ch *checker) mapKeys(m *lang.MapExpr, st *mapState) {
 	ts := make([]*types.Type, len(m.Keys))
 	for i, k := range m.Keys {
@@ -149,11 +151,10 @@ func (ch *checker) mapKeys(m *lang.MapExpr, st *mapState) {
 			ch.errorf(k, "%s cannot be used as a map key", t)
 			return
 		}
-		if t.Kind == types.Tuple {
-			ch.errorf(m, "tuple cannot be used as a map key: use a multi-key map instead (@map[$1, $2] = ...)")
-			return
-		}
 		ts[i] = mapKeyType(t)
+	}
+	if len(ts) == 1 && ts[0].Kind == types.Tuple {
+		ts = ts[0].Elems
 	}
 	var key *types.Type
 	switch len(ts) {
@@ -203,6 +204,12 @@ func validKey(t *types.Type) bool {
 	switch t.Kind {
 	case types.None, types.Invalid:
 		return false
+	case types.Tuple:
+		for _, e := range t.Elems {
+			if !validKey(e) {
+				return false
+			}
+		}
 	}
 	return !t.Kind.IsAgg()
 }
