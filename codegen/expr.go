@@ -346,6 +346,10 @@ func (g *gen) condJump(e lang.Expr, when bool, target string) {
 				g.bufCompare(e, when, target)
 				return
 			}
+			if g.typeOf(e.X).Kind == types.Tuple && g.typeOf(e.Y).Kind == types.Tuple {
+				g.tupleCompare(e, when, target)
+				return
+			}
 			if sameArrays(g.typeOf(e.X), g.typeOf(e.Y)) && (e.Op == "==" || e.Op == "!=") {
 				// Arrays of one type are equal when all their bytes are,
 				// as bpftrace 0.17 compares them.

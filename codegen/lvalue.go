@@ -226,6 +226,12 @@ func (g *gen) index(e *lang.Index, t *types.Type) (loc, *types.Type, func()) {
 	xt := g.typeOf(e.X)
 	i, isConst := g.constOf(e.Index)
 	switch xt.Kind {
+	case types.Tuple:
+		if !isConst || i < 0 || int(i) >= len(xt.Elems) {
+			g.fail(e.Index, "a tuple index must be a constant in range")
+		}
+		l, done := g.ref(e.X)
+		return l.at(xt.Offsets()[i]), t, done
 	case types.Array:
 		if !isConst {
 			g.fail(e.Index, "array index must be a constant")
@@ -237,11 +243,11 @@ func (g *gen) index(e *lang.Index, t *types.Type) (loc, *types.Type, func()) {
 		return l.at(int(i) * xt.Elem.Size), t, done
 	case types.String:
 		// A character of a string value (bpftrace 0.24+); the checker
-		// bounds a constant index, and only a constant one is supported.
-		if !isConst {
-			g.fail(e.Index, "a string can only be indexed with a constant")
-		}
+		// bounds a constant index.
 		l, done := g.ref(e.X)
+		if !isConst {
+			return g.strIndex(e, l, xt.Size), t, done
+		}
 		return l.at(int(i)), t, done
 	case types.Pointer, types.Int:
 		elem := t.Size
@@ -262,6 +268,23 @@ func (g *gen) index(e *lang.Index, t *types.Type) (loc, *types.Type, func()) {
 	}
 	g.fail(e, "cannot index %s", xt)
 	return loc{}, nil, nil
+}
+
+// strIndex reads the character at a computed index of the string at l
+// into a temporary: 0 when the index is past the string's size, which also
+// bounds the read for the verifier.
+func (g *gen) strIndex(e *lang.Index, l loc, size int) loc {
+	out := g.alloc(8)
+	g.intExpr(e.Index)
+	g.emit(storeImm(out.base, int16(out.off), 0, asm.DWord))
+	done := g.newLabel()
+	g.emit(asm.JGE.Imm(asm.R0, int32(size), done))
+	g.addr(asm.R1, l)
+	g.emit(asm.Add.Reg(asm.R1, asm.R0),
+		asm.LoadMem(asm.R2, asm.R1, 0, asm.Byte),
+		asm.StoreMem(out.base, int16(out.off), asm.R2, asm.Byte))
+	g.label(done)
+	return out
 }
 
 // readPtr copies a value of type t from address (r + off) into a temporary

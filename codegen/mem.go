@@ -279,6 +279,57 @@ func (g *gen) bufCompare(e *lang.Binary, when bool, target string) {
 	g.label(other)
 }
 
+// tupleCompare implements == and != on tuples (bpftrace 0.26): equal when
+// every pair of elements is, strings compared up to their NUL.
+func (g *gen) tupleCompare(e *lang.Binary, when bool, target string) {
+	eq := (e.Op == "==") == when
+	other := g.newLabel()
+	onEq, onNe := target, other
+	if !eq {
+		onEq, onNe = other, target
+	}
+	m := g.mark()
+	a, da := g.ref(e.X)
+	b, db := g.ref(e.Y)
+	g.tupleCmpMem(a, g.typeOf(e.X), b, g.typeOf(e.Y), onNe)
+	g.jump(onEq)
+	db()
+	da()
+	g.release(m)
+	g.label(other)
+}
+
+// tupleCmpMem jumps to onNe when the tuples at a and b differ, and falls
+// through when they are equal.
+func (g *gen) tupleCmpMem(a loc, at *types.Type, b loc, bt *types.Type, onNe string) {
+	ao, bo := at.Offsets(), bt.Offsets()
+	for i, x := range at.Elems {
+		y := bt.Elems[i]
+		ea, eb := a.at(ao[i]), b.at(bo[i])
+		switch {
+		case x.Kind == types.Tuple:
+			g.tupleCmpMem(ea, x, eb, y, onNe)
+		case x.Kind == types.String:
+			next := g.newLabel()
+			g.strCmpMem(ea, x.Size, eb, y.Size, -1, next, onNe)
+			g.label(next)
+		case scalar(x) && scalar(y):
+			g.loadInt(asm.R1, ea, x)
+			g.loadInt(asm.R2, eb, y)
+			g.emit(asm.JNE.Reg(asm.R1, asm.R2, onNe))
+		default:
+			for j := 0; j < x.Size; {
+				c := chunk(ea.off+j, x.Size-j)
+				c = chunk(eb.off+j, c)
+				g.emit(asm.LoadMem(asm.R1, ea.base, int16(ea.off+j), sizeOf(c)),
+					asm.LoadMem(asm.R2, eb.base, int16(eb.off+j), sizeOf(c)),
+					asm.JNE.Reg(asm.R1, asm.R2, onNe))
+				j += c
+			}
+		}
+	}
+}
+
 // strCmpLit compares the string x with a literal.
 func (g *gen) strCmpLit(x lang.Expr, lit string, onEq, onNe string) {
 	l, done := g.ref(x)

@@ -223,9 +223,46 @@ func (ch *checker) compare(b *lang.Binary, x, y *types.Type) *types.Type {
 		return types.Int64
 	case (b.Op == "==" || b.Op == "!=") && x.Kind == types.Array && types.Equal(x, y):
 		return types.Int64
+	case x.Kind == types.Tuple && y.Kind == types.Tuple:
+		return ch.compareTuples(b, x, y)
 	}
 	ch.errorf(b, "type mismatch for '%s': comparing %s with %s", b.Op, x, y)
 	return nil
+}
+
+// compareTuples checks "a == b" and "a != b" on tuples (bpftrace 0.26):
+// the tuples must have as many elements, each pair comparable with ==.
+func (ch *checker) compareTuples(b *lang.Binary, x, y *types.Type) *types.Type {
+	if b.Op != "==" && b.Op != "!=" {
+		ch.errorf(b, "tuples can only be compared with == and !=, not %s", b.Op)
+		return nil
+	}
+	if !tuplesComparable(x, y) {
+		ch.errorHint(b, []string{"tuples compare element by element: they need as many elements, of comparable types"},
+			"type mismatch for '%s': comparing %s with %s", b.Op, x, y)
+		return nil
+	}
+	return types.Int64
+}
+
+// tuplesComparable reports whether == can compare tuples x and y.
+func tuplesComparable(x, y *types.Type) bool {
+	if len(x.Elems) != len(y.Elems) {
+		return false
+	}
+	for i, a := range x.Elems {
+		b := y.Elems[i]
+		switch {
+		case a.IsInt() && b.IsInt(), a.Kind == types.String && b.Kind == types.String:
+		case a.Kind == types.Tuple && b.Kind == types.Tuple:
+			if !tuplesComparable(a, b) {
+				return false
+			}
+		case !types.Equal(a, b):
+			return false
+		}
+	}
+	return true
 }
 
 // isNumeric reports whether t takes part in integer arithmetic.
@@ -371,7 +408,8 @@ func (ch *checker) unary(u *lang.Unary) *types.Type {
 		if v, ok := ch.constOf(u.X); ok {
 			ch.constant(u, boolInt(v == 0))
 		}
-		return types.Uint64
+		// A bool, as in bpftrace 0.24+: print((!0, !1)) is (true, false).
+		return types.Bool
 	case "*":
 		return ch.deref(u, x)
 	}
@@ -495,6 +533,8 @@ func (ch *checker) index(e *lang.Index) *types.Type {
 		return nil
 	}
 	switch x.Kind {
+	case types.Tuple:
+		return ch.tupleSubscript(e, x)
 	case types.Array:
 		if n, ok := ch.constOf(e.Index); ok && (n < 0 || n >= int64(x.Len)) {
 			ch.errorf(e, "the index %d is out of bounds for array of size %d", n, x.Len)
@@ -522,6 +562,23 @@ func (ch *checker) index(e *lang.Index) *types.Type {
 	return nil
 }
 
+// tupleSubscript checks "$t[i]" on a tuple (bpftrace 0.26): i must be a
+// constant in range, and it reads element i as "$t.i" does.
+func (ch *checker) tupleSubscript(e *lang.Index, x *types.Type) *types.Type {
+	n, ok := ch.constOf(e.Index)
+	if !ok {
+		ch.errorHint(e.Index, []string{"the elements of a tuple have different types: write a number, as in $t[1] or $t.1"},
+			"a tuple can only be indexed with a constant")
+		return nil
+	}
+	if n < 0 || n >= int64(len(x.Elems)) {
+		ch.errorHint(e.Index, []string{fmt.Sprintf("the indexes of %s are 0 to %d", x, len(x.Elems)-1)},
+			"tuple index %d is out of range for a tuple of %d elements", n, len(x.Elems))
+		return nil
+	}
+	return x.Elems[n]
+}
+
 func (ch *checker) cast(e *lang.Cast) *types.Type {
 	to := ch.typeExpr(e.Type)
 	x := ch.expr(e.X)
@@ -530,6 +587,8 @@ func (ch *checker) cast(e *lang.Cast) *types.Type {
 	}
 	if isBoolName(e.Type) {
 		to = types.Bool
+	} else if to.Kind == types.Array && isBoolArrayName(e.Type) {
+		to = boolArray(to)
 	}
 	switch {
 	case to.IsBool():
@@ -578,6 +637,20 @@ func (ch *checker) boolCast(e *lang.Cast, x *types.Type) *types.Type {
 		ch.constant(e, boolInt(s.Value != ""))
 	}
 	return types.Bool
+}
+
+// isBoolArrayName reports whether te is "bool[N]": a cast to it gives an
+// array of bools, printed as [true,false] (bpftrace 0.24+).
+func isBoolArrayName(te *lang.TypeExpr) bool {
+	return (te.Name == "bool" || te.Name == "_Bool") && te.Ptr == 0 && te.Array > 0
+}
+
+// boolArray is the array type t with bool elements at its innermost level.
+func boolArray(t *types.Type) *types.Type {
+	if t.Kind != types.Array {
+		return types.Bool
+	}
+	return newArray(boolArray(t.Elem), t.Len)
 }
 
 // isBoolName reports whether te is the plain type bool (or _Bool): a cast
