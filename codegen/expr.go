@@ -79,6 +79,9 @@ func (g *gen) intExpr(e lang.Expr) {
 		}
 	case *lang.Positional:
 		g.fail(e, "positional parameter $%d is not an integer", e.N)
+	case *lang.BlockExpr:
+		g.stmts(e.Stmts)
+		g.intExpr(e.Value)
 	default:
 		g.fail(e, "expression is not supported here")
 	}

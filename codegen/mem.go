@@ -48,6 +48,9 @@ func (g *gen) exprTo(e lang.Expr, dst loc) {
 		g.mapReadTo(e, dst)
 	case *lang.Cast:
 		g.exprAs(e.X, t, dst)
+	case *lang.BlockExpr:
+		g.stmts(e.Stmts)
+		g.exprAs(e.Value, t, dst)
 	case *lang.Binary:
 		g.strOffset(e, dst, t)
 	case *lang.Var, *lang.Field, *lang.Index, *lang.TupleIndex, *lang.Unary:

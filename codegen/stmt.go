@@ -13,7 +13,12 @@ func (g *gen) block(b *lang.Block) {
 	if b == nil {
 		return
 	}
-	for _, s := range b.Stmts {
+	g.stmts(b.Stmts)
+}
+
+// stmts emits a list of statements (a block's, or a block expression's).
+func (g *gen) stmts(list []lang.Stmt) {
+	for _, s := range list {
 		m := g.mark()
 		g.stmt(s)
 		g.release(m)
@@ -64,6 +69,12 @@ func (g *gen) exprStmt(e lang.Expr) {
 		}
 	case *lang.IncDec:
 		g.incDec(e)
+		return
+	case *lang.BlockExpr:
+		g.stmts(e.Stmts)
+		if e.Value != nil {
+			g.exprStmt(e.Value)
+		}
 		return
 	case *lang.Ternary:
 		// "c ? printf(...) : exit()" runs like if/else; the branches may

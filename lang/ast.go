@@ -41,6 +41,63 @@ type File struct {
 	MapDecls []*MapDecl        // "let @m = hash(n);" declarations, in order
 	Probes   []*Probe          // probe blocks, in order
 	Config   []*ConfigItem     // "config = { name = value; ... }" settings, in order
+	Macros   []*MacroDecl      // "macro name(params) { ... }" definitions, in order
+	Imports  []*Import         // "import "stdlib/..."" lines, in order
+
+	// Expansions maps every node that macro expansion created to the
+	// expansion it came from, so that errors inside a macro body can say
+	// where the macro was used. Nil when the script uses no macro.
+	Expansions map[Node]*Expansion
+}
+
+// MacroDecl is a macro definition (bpftrace 0.21+):
+// "macro name($var, @map, expr) { stmts; [value] }". Value is the body's
+// last expression when it has no trailing ';' (the macro's value), nil
+// otherwise. Parse expands every use of a macro, so the probes of a
+// returned File hold no macro calls.
+type MacroDecl struct {
+	node
+	Name   string
+	NameAt Span
+	Params []*MacroParam
+	Body   *Block // the statements before Value
+	Value  Expr   // nil when the macro has no value
+}
+
+// MacroParamKind says what a macro parameter accepts.
+type MacroParamKind int
+
+const (
+	// ExprParam ("x") takes any expression, substituted at each use.
+	ExprParam MacroParamKind = iota
+	// VarParam ("$x") takes a scratch variable, which the body may change.
+	VarParam
+	// MapParam ("@x") takes a map, which the body may change.
+	MapParam
+)
+
+// MacroParam is one parameter of a macro: "x", "$x" or "@x".
+type MacroParam struct {
+	node
+	Kind MacroParamKind
+	Name string // as written, with its '$' or '@'
+}
+
+// Expansion is one use of a macro: which macro, where it was used, and
+// the expansion that use itself came from (nil at the top).
+type Expansion struct {
+	Macro  string
+	At     Span       // the call (or bare name) that was expanded
+	In     *File      // the source At is in: the script, or the stdlib
+	From   *File      // the source the macro is defined in
+	Parent *Expansion // the expansion the use itself sits in; nil for a probe's own code
+	decl   *MacroDecl
+}
+
+// Import is "import "stdlib/name";".
+type Import struct {
+	node
+	Path string
 }
 
 // ConfigItem is one setting of a config block: "max_map_keys = 100000".
@@ -128,6 +185,15 @@ type AttachPoint struct {
 type Block struct {
 	node
 	Stmts []Stmt
+}
+
+// BlockExpr is a block used as an expression: "{ stmts; value }". Its
+// value is Value's, evaluated after Stmts; a block whose last statement
+// ends in ';' has no value (Value nil). Macro expansion produces them too.
+type BlockExpr struct {
+	node
+	Stmts []Stmt
+	Value Expr
 }
 
 // ExprStmt is an expression used as a statement (a call, i++).
@@ -236,7 +302,9 @@ type StrLit struct {
 // or an enum-like constant).
 type Ident struct {
 	node
-	Name string
+	Name    string
+	Call    bool // written as a call without arguments: "comm()"
+	Builtin bool // written "__builtin_comm": never a macro's name
 }
 
 // Var is a scratch variable "$name".
@@ -368,3 +436,4 @@ func (*Index) exprNode()      {}
 func (*Cast) exprNode()       {}
 func (*Tuple) exprNode()      {}
 func (*TypeExpr) exprNode()   {}
+func (*BlockExpr) exprNode()  {}

@@ -80,8 +80,33 @@ func (d *dumper) file(f *File) {
 				}
 			})
 		}
+		for _, im := range f.Imports {
+			d.line(im.At, "import %q", im.Path)
+		}
+		for _, m := range f.Macros {
+			d.macro(m)
+		}
 		for _, p := range f.Probes {
 			d.probe(p)
+		}
+	})
+}
+
+// macro lists a macro definition; its uses in the probes are already
+// expanded.
+func (d *dumper) macro(m *MacroDecl) {
+	params := make([]string, len(m.Params))
+	for i, p := range m.Params {
+		params[i] = p.Name
+	}
+	d.line(m.At, "macro %s(%s)", m.Name, strings.Join(params, ", "))
+	d.nest(func() {
+		for _, st := range m.Body.Stmts {
+			d.stmt(st)
+		}
+		if m.Value != nil {
+			d.line(m.Value.Span(), "value")
+			d.exprs([]Expr{m.Value})
 		}
 	})
 }
@@ -307,6 +332,17 @@ func (d *dumper) expr2(e Expr) {
 		d.exprs(e.Elems)
 	case *TypeExpr:
 		d.line(e.At, "type %s", typeString(e))
+	case *BlockExpr:
+		d.line(e.At, "block expr")
+		d.nest(func() {
+			for _, st := range e.Stmts {
+				d.stmt(st)
+			}
+			if e.Value != nil {
+				d.line(e.Value.Span(), "value")
+				d.exprs([]Expr{e.Value})
+			}
+		})
 	default:
 		d.line(Span{}, "<unknown expression %T>", e)
 	}

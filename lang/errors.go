@@ -16,6 +16,7 @@ type Error struct {
 	Msg   string   // lowercase, no final period
 	Hints []string // each printed as "hint: ..."
 	Line  string   // the source line Span.Start is on, without newline
+	Notes []*Error // printed after the error, e.g. where a macro was used
 }
 
 // NewError returns an Error at span in f's source.
@@ -70,6 +71,9 @@ func (e *Error) Format() string {
 		b.WriteString("hint: ")
 		b.WriteString(h)
 		b.WriteByte('\n')
+	}
+	for _, n := range e.Notes {
+		b.WriteString(n.Format())
 	}
 	return b.String()
 }

@@ -13,7 +13,7 @@ import (
 var grammar = participle.MustBuild[gFile](
 	participle.Lexer(tokenDef{}),
 	participle.UseLookahead(participle.MaxLookahead),
-	participle.Union[gItem](&gStruct{}, &gEnum{}, &gConfig{}, &gMapDecl{}, &gProbe{}),
+	participle.Union[gItem](&gStruct{}, &gEnum{}, &gConfig{}, &gMapDecl{}, &gMacro{}, &gImport{}, &gProbe{}),
 )
 
 type gFile struct {
@@ -28,6 +28,28 @@ func (*gEnum) item()    {}
 func (*gConfig) item()  {}
 func (*gMapDecl) item() {}
 func (*gProbe) item()   {}
+func (*gMacro) item()   {}
+func (*gImport) item()  {}
+
+// gMacro is a macro definition: "macro name($v, @m, e) { ... }".
+type gMacro struct {
+	Tokens []lexer.Token
+	Name   *gAlias        `parser:"\"macro\" @@"`
+	Params []*gMacroParam `parser:"\"(\" ( @@ ( \",\" @@ )* )? \")\""`
+	Body   *gBlock        `parser:"@@ \";\"?"`
+}
+
+// gMacroParam is one macro parameter: "$v", "@m" or "e".
+type gMacroParam struct {
+	Tokens []lexer.Token
+	Name   string `parser:"@( Var | Map | Ident )"`
+}
+
+// gImport is "import "path";".
+type gImport struct {
+	Tokens []lexer.Token
+	Path   string `parser:"\"import\" @String \";\"?"`
+}
 
 type gStruct struct {
 	Tokens []lexer.Token
@@ -136,7 +158,7 @@ type gStmt struct {
 
 type gIf struct {
 	Tokens   []lexer.Token
-	Cond     *gExpr  `parser:"\"if\" @@"`
+	Cond     *gExpr  `parser:"\"if\" (?! \"{\") @@"`
 	Then     *gBlock `parser:"@@"`
 	ElseIf   *gIf    `parser:"( \"else\" ( @@"`
 	ElseBody *gBlock `parser:"        | @@ ) )?"`
@@ -274,6 +296,7 @@ type gPrimary struct {
 	Call   *gCall  `parser:"| @@"`
 	Ident  string  `parser:"| @Ident"`
 	Paren  *gParen `parser:"| @@"`
+	Block  *gBlock `parser:"| @@"`
 }
 
 type gMap struct {

@@ -81,6 +81,15 @@ func children(n Node) []Node {
 		return []Node{n.X}
 	case *Tuple:
 		return exprNodes(n.Elems)
+	case *BlockExpr:
+		out := make([]Node, 0, len(n.Stmts)+1)
+		for _, s := range n.Stmts {
+			out = append(out, s)
+		}
+		if n.Value != nil {
+			out = append(out, n.Value)
+		}
+		return out
 	}
 	return nil
 }

@@ -44,6 +44,12 @@ func (l *lowerer) file(g *gFile) *File {
 			f.MapDecls = append(f.MapDecls, l.mapDecl(it))
 		case *gProbe:
 			f.Probes = append(f.Probes, l.probe(it))
+		case *gMacro:
+			f.Macros = append(f.Macros, l.macro(it))
+		case *gImport:
+			im := &Import{Path: l.unquote(it.Path, l.span(it.Tokens))}
+			im.At = l.span(it.Tokens)
+			f.Imports = append(f.Imports, im)
 		case *gConfig:
 			for _, ci := range it.Items {
 				c := &ConfigItem{Name: ci.Key, Value: ci.Value}
@@ -214,6 +220,58 @@ func (l *lowerer) probe(g *gProbe) *Probe {
 	}
 	p.Body = l.block(g.Body)
 	return p
+}
+
+// blockExpr lowers a block used as an expression: "{ stmts; value }".
+func (l *lowerer) blockExpr(g *gBlock) *BlockExpr {
+	b, v := l.valueBlock(g)
+	e := &BlockExpr{Stmts: b.Stmts, Value: v}
+	e.At = b.At
+	return e
+}
+
+// valueBlock lowers a block whose last statement, when it is an expression
+// without a trailing ';', is the block's value.
+func (l *lowerer) valueBlock(g *gBlock) (*Block, Expr) {
+	b := l.block(g)
+	n := len(g.Stmts)
+	if n == 0 || len(b.Stmts) == 0 {
+		return b, nil
+	}
+	last := g.Stmts[n-1]
+	if last.Semi || last.Simple == nil || last.Simple.Assign == nil || last.Simple.Assign.Op != "" {
+		return b, nil
+	}
+	es, ok := b.Stmts[len(b.Stmts)-1].(*ExprStmt)
+	if !ok {
+		return b, nil
+	}
+	b.Stmts = b.Stmts[:len(b.Stmts)-1]
+	return b, es.X
+}
+
+// macro lowers a macro definition.
+func (l *lowerer) macro(g *gMacro) *MacroDecl {
+	m := &MacroDecl{Name: g.Name.Name, NameAt: l.span(g.Name.Tokens)}
+	m.At = l.span(g.Tokens)
+	seen := map[string]bool{}
+	for _, pg := range g.Params {
+		p := &MacroParam{Name: pg.Name}
+		p.At = l.span(pg.Tokens)
+		switch pg.Name[0] {
+		case '$':
+			p.Kind = VarParam
+		case '@':
+			p.Kind = MapParam
+		}
+		if seen[p.Name] {
+			l.errorf(p.At, "macro %s has two parameters named %s", m.Name, p.Name)
+		}
+		seen[p.Name] = true
+		m.Params = append(m.Params, p)
+	}
+	m.Body, m.Value = l.valueBlock(g.Body)
+	return m
 }
 
 func (l *lowerer) block(g *gBlock) *Block {
@@ -486,9 +544,11 @@ func (l *lowerer) primary(g *gPrimary) Expr {
 	case g.Call != nil:
 		return l.call(g.Call)
 	case g.Ident != "":
-		e := &Ident{Name: builtinName(g.Ident)}
+		e := &Ident{Name: builtinName(g.Ident), Builtin: builtinName(g.Ident) != g.Ident}
 		e.At = at
 		return e
+	case g.Block != nil:
+		return l.blockExpr(g.Block)
 	}
 	return l.paren(g.Paren, at)
 }
@@ -538,7 +598,7 @@ func builtinName(name string) string {
 func (l *lowerer) call(g *gCall) Expr {
 	if name := builtinName(g.Name.Name); len(g.Args) == 0 && callableBuiltins[name] {
 		// "comm()" is the builtin comm.
-		e := &Ident{Name: name}
+		e := &Ident{Name: name, Call: true, Builtin: name != g.Name.Name}
 		e.At = l.span(g.Tokens)
 		return e
 	}

@@ -14,6 +14,12 @@ import (
 // or a path). It returns the AST, or a nil *File and a sorted ErrorList of
 // positioned errors. Parse never panics.
 func Parse(name, src string) (f *File, err error) {
+	return parse(name, src, stdlib())
+}
+
+// parse parses src and expands its macro uses with the macros of std
+// (nil: none) and its own.
+func parse(name, src string, std *File) (f *File, err error) {
 	tmp := &File{Name: name, Src: src}
 	defer func() {
 		if r := recover(); r != nil {
@@ -44,6 +50,9 @@ func Parse(name, src string) (f *File, err error) {
 	f = lw.file(g)
 	if len(lw.errs) > 0 {
 		return nil, lw.errs.Err()
+	}
+	if errs := expandMacros(f, std); len(errs) > 0 {
+		return nil, errs.Err()
 	}
 	return f, nil
 }

@@ -140,6 +140,10 @@ func (s *scanner) item() {
 		s.codeUntilClosed()
 	case w == "let" && s.nextNonBlank(s.off+len(w)) == '@':
 		s.codeUntilClosed()
+	case w == "macro" && isIdentByte(s.nextNonBlank(s.off+len(w)), false):
+		s.codeUntilClosed()
+	case w == "import" && s.nextNonBlank(s.off+len(w)) == '"':
+		s.codeUntilClosed()
 	default:
 		s.probe()
 	}

@@ -152,6 +152,17 @@ func (d *dumper) expr(e lang.Expr) string {
 	return s
 }
 
+// blockExpr prints "{ stmts value }" on one line.
+func (d *dumper) blockExpr(e *lang.BlockExpr) string {
+	in := &dumper{info: d.info}
+	in.stmts(e.Stmts)
+	parts := strings.Fields(in.b.String())
+	if e.Value != nil {
+		parts = append(parts, d.expr(e.Value))
+	}
+	return "{ " + strings.Join(parts, " ") + " }"
+}
+
 func (d *dumper) list(es []lang.Expr) string {
 	parts := make([]string, len(es))
 	for i, e := range es {
@@ -211,6 +222,8 @@ func (d *dumper) bare(e lang.Expr) string {
 		return "(" + d.list(e.Elems) + ")"
 	case *lang.TypeExpr:
 		return typeExprString(e)
+	case *lang.BlockExpr:
+		return d.blockExpr(e)
 	}
 	return fmt.Sprintf("<%T>", e)
 }

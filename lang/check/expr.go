@@ -57,6 +57,8 @@ func (ch *checker) expr(e lang.Expr) *types.Type {
 		t = ch.cast(e)
 	case *lang.Tuple:
 		t = ch.tuple(e)
+	case *lang.BlockExpr:
+		t = ch.blockExpr(e)
 	case *lang.TypeExpr:
 		ch.errorf(e, "a type (%s) cannot be used as a value", typeExprString(e))
 	case nil:
@@ -65,6 +67,25 @@ func (ch *checker) expr(e lang.Expr) *types.Type {
 		ch.errorf(e, "unsupported expression")
 	}
 	return ch.record(e, t)
+}
+
+// blockExpr checks "{ stmts; value }": the statements, then the value,
+// whose type is the block's. A block without a value has none.
+func (ch *checker) blockExpr(e *lang.BlockExpr) *types.Type {
+	for _, s := range e.Stmts {
+		ch.stmt(s)
+	}
+	if e.Value == nil {
+		return types.Void
+	}
+	t := ch.expr(e.Value)
+	if v, ok := ch.constOf(e.Value); ok && len(e.Stmts) == 0 {
+		ch.constant(e, v)
+	}
+	if s, ok := ch.info.Strings[e.Value]; ok && len(e.Stmts) == 0 {
+		ch.info.Strings[e] = s
+	}
+	return t
 }
 
 // varUse checks a read of a scratch variable.
