@@ -18,7 +18,6 @@ func TestErrors(t *testing.T) {
 		cfg            *Config
 	}{
 		{"kaddr", `BEGIN { @ = kaddr("vfs_read"); }`, "<test>:1:13: kaddr() is not available: no symbol table", 13, nil},
-		{"nested map loops", `BEGIN { @a[1] = 1; for ($x : @a) { for ($y : @a) { } } }`, "<test>:1:36: loops over maps cannot be nested", 36, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

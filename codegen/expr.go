@@ -494,7 +494,7 @@ func (g *gen) incDec(e *lang.IncDec) {
 
 // varLoc returns the slot of a scratch variable.
 func (g *gen) varLoc(v *lang.Var) loc {
-	l, ok := g.fn.vars[v.Name]
+	l, ok := g.fn.vars[g.slot(v)]
 	if !ok {
 		g.fail(v, "internal error: no slot for %s", v.Name)
 	}

@@ -46,6 +46,9 @@ type fnState struct {
 	grp        *group
 	insns      asm.Instructions
 	subs       []callback // callback subprograms, appended at the end
+	nsub       int        // callbacks named so far
+	retFlag    *loc       // the return flag of the outermost loop callback (see loopReturn)
+	loopStart  map[*lang.ForStmt]loc // first value of each bpf_loop range (see forLoop)
 	label      string     // label for the next instruction
 	src        string     // source comment for the next instruction
 	nlabel     int
@@ -286,7 +289,7 @@ func (g *gen) assemble() asm.Instructions {
 	out := append(pro, fn.insns...)
 	for _, cb := range fn.subs {
 		cp := g.callbackPrologue(cb)
-		cp[0] = btf.WithFuncMetadata(cp[0], funcInfo(cb.name, btf.StaticFunc, "map", "key", "value", "ctx"))
+		cp[0] = btf.WithFuncMetadata(cp[0], funcInfo(cb.name, btf.StaticFunc, cb.params()...))
 		out = append(out, cp...)
 		out = append(out, cb.body...)
 	}
@@ -344,6 +347,25 @@ func (g *gen) initVars(p *check.Probe) {
 		l := g.allocZero(t.Size)
 		g.fn.vars[n] = l
 	}
+	g.initLoopStarts(p)
+}
+
+// initLoopStarts allocates, in the program's frame, the first value of
+// every range loop that runs through bpf_loop (see forLoop): the loop's
+// callback, however deeply nested, reaches it there.
+func (g *gen) initLoopStarts(p *check.Probe) {
+	if p.Node.Body == nil {
+		return
+	}
+	lang.Inspect(p.Node.Body, func(n lang.Node) bool {
+		if s, ok := n.(*lang.ForStmt); ok && s.Map == nil && !g.constRange(s) {
+			if g.fn.loopStart == nil {
+				g.fn.loopStart = map[*lang.ForStmt]loc{}
+			}
+			g.fn.loopStart[s] = g.alloc(8)
+		}
+		return true
+	})
 }
 
 func (g *gen) typeOf(e lang.Expr) *types.Type {

@@ -153,10 +153,18 @@ func (g *gen) assign(s *lang.AssignStmt) {
 }
 
 func (g *gen) varType(v *lang.Var) *types.Type {
-	if t := g.fn.probe.Vars[v.Name]; t != nil {
+	if t := g.fn.probe.Vars[g.slot(v)]; t != nil {
 		return t
 	}
 	return g.typeOf(v)
+}
+
+// slot returns the name v is stored under (see check.Probe.Slots).
+func (g *gen) slot(v *lang.Var) string {
+	if s, ok := g.fn.probe.Slots[v]; ok {
+		return s
+	}
+	return v.Name
 }
 
 // compound implements "x op= y" as x = x op y on integers.
@@ -258,7 +266,12 @@ func (g *gen) forStmt(s *lang.ForStmt) {
 		g.forMap(s)
 		return
 	}
-	// for ($i : lo..hi): $i runs from lo to hi-1.
+	if !g.constRange(s) {
+		g.forLoop(s)
+		return
+	}
+	// for ($i : lo..hi): $i runs from lo to hi-1. With constant bounds
+	// the verifier follows the loop (5.3+).
 	v := g.varLoc(s.Var)
 	vt := g.varType(s.Var)
 	hi := g.alloc(8)
@@ -273,11 +286,23 @@ func (g *gen) forStmt(s *lang.ForStmt) {
 	g.emit(asm.JSGE.Reg(asm.R1, asm.R2, end))
 	g.loop(end, cont, s.Body)
 	g.label(cont)
+	g.incVar(v, vt)
+	g.jump(top)
+	g.label(end)
+}
+
+// constRange reports whether both bounds of range loop s are constants.
+func (g *gen) constRange(s *lang.ForStmt) bool {
+	_, lo := g.constOf(s.Lo)
+	_, hi := g.constOf(s.Hi)
+	return lo && hi
+}
+
+// incVar adds 1 to the integer variable at v.
+func (g *gen) incVar(v loc, vt *types.Type) {
 	g.loadInt(asm.R1, v, vt)
 	g.emit(asm.Add.Imm(asm.R1, 1))
 	g.storeInt(v, asm.R1, vt.Size)
-	g.jump(top)
-	g.label(end)
 }
 
 func (g *gen) jumpStmt(s *lang.JumpStmt) {

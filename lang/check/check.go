@@ -154,7 +154,11 @@ type Map struct {
 type Probe struct {
 	Node    *lang.Probe
 	Targets []*Target              // concrete attach points, wildcards expanded
-	Vars    map[string]*types.Type // scratch variables by name ("$x")
+	Vars    map[string]*types.Type // scratch variables by slot name ("$x", see Slots)
+	// Slots names the storage of the variable uses whose name a loop
+	// scopes: the variable of a second "for ($kv : ...)" of the block
+	// is "$kv#2". A use not listed here is stored under its own name.
+	Slots map[*lang.Var]string
 }
 
 // Target is one concrete attach point of a probe block.

@@ -68,6 +68,8 @@ type checker struct {
 
 	maps        map[string]*mapState
 	vars        []map[string]*types.Type // per probe block, persistent
+	loopSlots   []map[*lang.Var]string   // per probe block, persistent: the slot of each loop variable
+	slots       []map[*lang.Var]string   // per probe block: the slot of each use of a renamed loop variable
 	targets     [][]*Target              // per probe block, from expandProbes
 	structs     map[string]*types.Type   // script structs
 	kstructs    map[string]*types.Type   // resolver structs, cached
@@ -86,6 +88,7 @@ type checker struct {
 	probeIdx   int
 	providers  []string        // distinct providers of the current block
 	assigned   map[string]bool // scratch variables assigned so far
+	scoped     map[string]string // loop variables in scope: name -> slot
 	loops      int             // loop nesting depth
 	literalArg bool            // checking a compile-time literal argument
 }
@@ -146,8 +149,12 @@ func (ch *checker) run() (*Info, error) {
 	ch.expandProbes()
 	headErrs := ch.errs
 	ch.vars = make([]map[string]*types.Type, len(ch.file.Probes))
+	ch.loopSlots = make([]map[*lang.Var]string, len(ch.file.Probes))
+	ch.slots = make([]map[*lang.Var]string, len(ch.file.Probes))
 	for i := range ch.vars {
 		ch.vars[i] = map[string]*types.Type{}
+		ch.loopSlots[i] = map[*lang.Var]string{}
+		ch.slots[i] = map[*lang.Var]string{}
 	}
 	// Two learning passes: the second sees the map and variable types the
 	// first found, so that types which depend on them settle too.
@@ -191,7 +198,7 @@ func (ch *checker) fillInfo() {
 		for k, v := range ch.vars[i] {
 			vars[k] = v
 		}
-		ch.info.Probes = append(ch.info.Probes, &Probe{Node: p, Targets: ch.targets[i], Vars: vars})
+		ch.info.Probes = append(ch.info.Probes, &Probe{Node: p, Targets: ch.targets[i], Vars: vars, Slots: ch.slots[i]})
 	}
 }
 

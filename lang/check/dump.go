@@ -84,8 +84,10 @@ func (d *dumper) stmt(s lang.Stmt) {
 	case *lang.WhileStmt:
 		d.blockStmt("while ("+d.expr(s.Cond)+")", s.Body)
 	case *lang.ForStmt:
-		src := d.expr(s.Map)
-		if s.Map == nil {
+		var src string
+		if s.Map != nil {
+			src = d.expr(s.Map)
+		} else {
 			src = d.expr(s.Lo) + ".." + d.expr(s.Hi)
 		}
 		d.blockStmt("for ("+d.expr(s.Var)+" : "+src+")", s.Body)

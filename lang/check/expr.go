@@ -98,7 +98,18 @@ func (ch *checker) varUse(v *lang.Var) *types.Type {
 		ch.errorHint(v, ch.suggest(v.Name, names), "undefined variable %s", v.Name)
 		return nil
 	}
-	return ch.record(v, ch.vars[ch.probeIdx][v.Name])
+	return ch.record(v, ch.vars[ch.probeIdx][ch.slot(v)])
+}
+
+// slot returns the name under which variable use v is stored: its own,
+// or the slot of the loop variable in scope with that name.
+func (ch *checker) slot(v *lang.Var) string {
+	s, ok := ch.scoped[v.Name]
+	if !ok || s == v.Name {
+		return v.Name
+	}
+	ch.slots[ch.probeIdx][v] = s
+	return s
 }
 
 // positional checks $N and $#. A numeric parameter is an integer constant;

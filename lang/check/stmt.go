@@ -3,6 +3,8 @@ package check
 // This file implements the checking of probe bodies and statements.
 
 import (
+	"fmt"
+
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/types"
 )
@@ -10,7 +12,11 @@ import (
 // probeBody checks one probe block's predicate and statements.
 func (ch *checker) probeBody(i int, p *lang.Probe) {
 	ch.probeIdx = i
+	if len(ch.loopSlots[i]) == 0 {
+		ch.planSlots(i, p)
+	}
 	ch.assigned = map[string]bool{}
+	ch.scoped = map[string]string{}
 	ch.loops = 0
 	ch.providers = nil
 	for _, ap := range p.Attach {
@@ -135,7 +141,7 @@ func (ch *checker) forStmt(s *lang.ForStmt) {
 			t = types.NewTuple(key, readType(m.value))
 		}
 		ch.recordMapNode(s.Map, m)
-		ch.defineVar(s.Var, t, s.Var)
+		ch.loopVar(s.Var, t, func() { ch.loopBody(s.Body) })
 	} else {
 		lo, hi := ch.expr(s.Lo), ch.expr(s.Hi)
 		for _, e := range []struct {
@@ -146,9 +152,66 @@ func (ch *checker) forStmt(s *lang.ForStmt) {
 				ch.errorf(e.x, "range bounds must be integers, not %s", e.t)
 			}
 		}
-		ch.defineVar(s.Var, types.Int64, s.Var)
+		ch.loopVar(s.Var, types.Int64, func() { ch.loopBody(s.Body) })
 	}
-	ch.loopBody(s.Body)
+}
+
+// loopVar defines the variable of a for loop with type t for the time of
+// body: as in bpftrace 0.26, it exists only inside its loop, so two loops
+// may use one name for values of different types (planSlots gives each
+// its slot).
+func (ch *checker) loopVar(v *lang.Var, t *types.Type, body func()) {
+	if ch.assigned[v.Name] {
+		ch.errorHint(v, []string{"rename the loop variable"}, "the loop variable %s shadows an existing variable", v.Name)
+	}
+	slot, ok := ch.loopSlots[ch.probeIdx][v]
+	if !ok {
+		slot = v.Name
+	}
+	prevSlot, hadSlot := ch.scoped[v.Name]
+	prevAssigned := ch.assigned[v.Name]
+	ch.scoped[v.Name] = slot
+	ch.defineVar(v, t, v)
+	body()
+	if hadSlot {
+		ch.scoped[v.Name] = prevSlot
+	} else {
+		delete(ch.scoped, v.Name)
+	}
+	ch.assigned[v.Name] = prevAssigned
+}
+
+// planSlots names the slot of every loop variable of probe block i: its
+// own name for the first loop of that name when no other variable of the
+// block has it, "$kv#2" and so on for the others.
+func (ch *checker) planSlots(i int, p *lang.Probe) {
+	if p.Body == nil {
+		return
+	}
+	plain := map[string]bool{}
+	var loopVars []*lang.Var
+	lang.Inspect(p.Body, func(n lang.Node) bool {
+		switch n := n.(type) {
+		case *lang.ForStmt:
+			loopVars = append(loopVars, n.Var)
+		case *lang.AssignStmt:
+			if v, ok := n.Target.(*lang.Var); ok {
+				plain[v.Name] = true
+			}
+		case *lang.VarDecl:
+			plain[n.Var.Name] = true
+		}
+		return true
+	})
+	used := map[string]int{}
+	for _, v := range loopVars {
+		used[v.Name]++
+		slot := v.Name
+		if plain[v.Name] || used[v.Name] > 1 {
+			slot = fmt.Sprintf("%s#%d", v.Name, used[v.Name])
+		}
+		ch.loopSlots[i][v] = slot
+	}
 }
 
 func (ch *checker) varDecl(s *lang.VarDecl) {
@@ -256,10 +319,11 @@ func (ch *checker) defineVar(v *lang.Var, t *types.Type, at lang.Node) {
 		return
 	}
 	vars := ch.vars[ch.probeIdx]
-	old := vars[v.Name]
+	slot := ch.slot(v)
+	old := vars[slot]
 	if old == nil {
-		vars[v.Name] = t
-		ch.record(v, vars[v.Name])
+		vars[slot] = t
+		ch.record(v, t)
 		return
 	}
 	u, ok := unify(old, t)
@@ -267,7 +331,7 @@ func (ch *checker) defineVar(v *lang.Var, t *types.Type, at lang.Node) {
 		ch.errorf(at, "type mismatch for %s: trying to assign a value of type %s when the variable already holds %s", v.Name, t, old)
 		return
 	}
-	vars[v.Name] = u
+	vars[slot] = u
 	ch.record(v, u)
 }
 
