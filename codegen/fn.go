@@ -45,12 +45,12 @@ type fnState struct {
 	probe      *check.Probe
 	grp        *group
 	insns      asm.Instructions
-	subs       []callback // callback subprograms, appended at the end
-	nsub       int        // callbacks named so far
-	retFlag    *loc       // the return flag of the outermost loop callback (see loopReturn)
+	subs       []callback            // callback subprograms, appended at the end
+	nsub       int                   // callbacks named so far
+	retFlag    *loc                  // the return flag of the outermost loop callback (see loopReturn)
 	loopStart  map[*lang.ForStmt]loc // first value of each bpf_loop range (see forLoop)
-	label      string     // label for the next instruction
-	src        string     // source comment for the next instruction
+	label      string                // label for the next instruction
+	src        string                // source comment for the next instruction
 	nlabel     int
 	stackTop   int // bytes of stack in use below R10
 	scratch    int // bytes of scratch value in use

@@ -86,11 +86,11 @@ type checker struct {
 
 	// per probe block, per pass
 	probeIdx   int
-	providers  []string        // distinct providers of the current block
-	assigned   map[string]bool // scratch variables assigned so far
+	providers  []string          // distinct providers of the current block
+	assigned   map[string]bool   // scratch variables assigned so far
 	scoped     map[string]string // loop variables in scope: name -> slot
-	loops      int             // loop nesting depth
-	literalArg bool            // checking a compile-time literal argument
+	loops      int               // loop nesting depth
+	literalArg bool              // checking a compile-time literal argument
 }
 
 // mapState is what the checker knows of a map across all probes.
