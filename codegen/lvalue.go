@@ -48,6 +48,14 @@ func (g *gen) field(e *lang.Field, t *types.Type) (loc, *types.Type, func()) {
 	if isArgs(e.X) {
 		return g.argsField(e, t)
 	}
+	if xt := g.typeOf(e.X); xt.IsRecord() && !e.Arrow {
+		i := xt.FieldIndex(e.Name)
+		if i < 0 {
+			g.fail(e, "record %s has no field %s", xt, e.Name)
+		}
+		l, done := g.ref(e.X)
+		return l.at(xt.Offsets()[i]), t, done
+	}
 	xt := g.typeOf(e.X)
 	switch {
 	case xt.Kind == types.Pointer && xt.Elem != nil && xt.Elem.Kind == types.Struct:

@@ -106,10 +106,12 @@ func (g *gen) exprAs(e lang.Expr, t *types.Type, dst loc) {
 		return
 	}
 	if tu, ok := e.(*lang.Tuple); ok && t.Kind == types.Tuple && len(t.Elems) == len(tu.Elems) {
+		// Elements run in the order written; a record's land by name.
 		g.zero(dst, t.Size)
 		offs := t.Offsets()
 		for i, el := range tu.Elems {
-			g.exprAs(el, t.Elems[i], dst.at(offs[i]))
+			j := elemIndex(t, tu.Names, i)
+			g.exprAs(el, t.Elems[j], dst.at(offs[j]))
 		}
 		return
 	}
@@ -157,13 +159,26 @@ func (g *gen) convert(src loc, st *types.Type, dst loc, dt *types.Type, n lang.N
 		g.zero(dst, dt.Size)
 		so, do := st.Offsets(), dt.Offsets()
 		for i := range st.Elems {
-			g.convert(src.at(so[i]), st.Elems[i], dst.at(do[i]), dt.Elems[i], n)
+			j := elemIndex(dt, st.Names, i)
+			g.convert(src.at(so[i]), st.Elems[i], dst.at(do[j]), dt.Elems[j], n)
 		}
 	case st.Size == dt.Size:
 		g.copyMem(dst, src, dt.Size)
 	default:
 		g.fail(n, "cannot convert %s to %s", st, dt)
 	}
+}
+
+// elemIndex is where element i of a tuple or record whose field names are
+// names goes in the tuple type dt: the field of the same name in a record,
+// the same position otherwise.
+func elemIndex(dt *types.Type, names []string, i int) int {
+	if dt.IsRecord() && names != nil {
+		if j := dt.FieldIndex(names[i]); j >= 0 {
+			return j
+		}
+	}
+	return i
 }
 
 // isByteArray reports whether t is an array of bytes (uint8[N]).

@@ -394,10 +394,14 @@ type Cast struct {
 	X    Expr
 }
 
-// Tuple is "(a, b, ...)" with at least two elements.
+// Tuple is "(a, b, ...)" with at least two elements, or a record (bpftrace
+// 0.26's named tuple) "(a=1, b=2)" with at least one: then Names holds the
+// field names, NameAt their spans.
 type Tuple struct {
 	node
-	Elems []Expr
+	Elems  []Expr
+	Names  []string
+	NameAt []Span
 }
 
 // TypeExpr is a written type: "uint32", "int8", "struct task_struct *",

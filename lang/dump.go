@@ -328,7 +328,11 @@ func (d *dumper) expr2(e Expr) {
 		d.line(e.At, "cast %s", typeString(e.Type))
 		d.exprs([]Expr{e.X})
 	case *Tuple:
-		d.line(e.At, "tuple")
+		if e.Names != nil {
+			d.line(e.At, "record %s", strings.Join(e.Names, " "))
+		} else {
+			d.line(e.At, "tuple")
+		}
 		d.exprs(e.Elems)
 	case *TypeExpr:
 		d.line(e.At, "type %s", typeString(e))

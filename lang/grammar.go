@@ -321,5 +321,12 @@ type gArg struct {
 
 type gParen struct {
 	Tokens []lexer.Token
-	Elems  []*gExpr `parser:"\"(\" @@ ( \",\" @@ )* \")\""`
+	Elems  []*gElem `parser:"\"(\" @@ ( \",\" @@ )* \")\""`
+}
+
+// gElem is an element of a tuple, or a field of a record: "name = value".
+type gElem struct {
+	Tokens []lexer.Token
+	Name   *gAlias `parser:"( @@ \"=\" )?"`
+	X      *gExpr  `parser:"@@"`
 }

@@ -615,13 +615,28 @@ func (l *lowerer) call(g *gCall) Expr {
 }
 
 func (l *lowerer) paren(g *gParen, at Span) Expr {
-	if len(g.Elems) == 1 {
-		return l.expr(g.Elems[0])
+	named := 0
+	for _, e := range g.Elems {
+		if e.Name != nil {
+			named++
+		}
+	}
+	if len(g.Elems) == 1 && named == 0 {
+		return l.expr(g.Elems[0].X)
 	}
 	t := &Tuple{}
 	t.At = at
 	for _, e := range g.Elems {
-		t.Elems = append(t.Elems, l.expr(e))
+		t.Elems = append(t.Elems, l.expr(e.X))
+		if named == 0 {
+			continue
+		}
+		if e.Name == nil {
+			l.errorf(l.span(e.Tokens), "a record field needs a name: write name=value")
+			continue
+		}
+		t.Names = append(t.Names, e.Name.Name)
+		t.NameAt = append(t.NameAt, l.span(e.Name.Tokens))
 	}
 	return t
 }

@@ -5,6 +5,7 @@ package check
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/gtrace/gtrace/lang"
@@ -536,7 +537,16 @@ func (ch *checker) tuple(e *lang.Tuple) *types.Type {
 		}
 		elems[i] = t
 	}
-	return types.NewTuple(elems...)
+	if e.Names == nil {
+		return types.NewTuple(elems...)
+	}
+	for i, n := range e.Names {
+		if j := slices.Index(e.Names, n); j < i {
+			ch.errorAt(e.NameAt[i], []string{fmt.Sprintf("the first is at %s", e.NameAt[j].Start)}, fmt.Sprintf("record field %s is given twice", n))
+			return nil
+		}
+	}
+	return types.NewRecord(e.Names, elems...)
 }
 
 func (ch *checker) tupleIndex(e *lang.TupleIndex) *types.Type {

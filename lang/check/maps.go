@@ -153,7 +153,7 @@ func (ch *checker) mapKeys(m *lang.MapExpr, st *mapState) {
 		}
 		ts[i] = mapKeyType(t)
 	}
-	if len(ts) == 1 && ts[0].Kind == types.Tuple {
+	if len(ts) == 1 && ts[0].Kind == types.Tuple && !ts[0].IsRecord() {
 		ts = ts[0].Elems
 	}
 	var key *types.Type
@@ -225,7 +225,7 @@ func mapKeyType(t *types.Type) *types.Type {
 		for i, e := range t.Elems {
 			elems[i] = mapKeyType(e)
 		}
-		return types.NewTuple(elems...)
+		return types.NewRecord(t.Names, elems...)
 	}
 	return t
 }

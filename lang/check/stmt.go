@@ -354,6 +354,8 @@ func unify(a, b *types.Type) (*types.Type, bool) {
 			return a, true
 		}
 		return b, true
+	case a.IsRecord() || b.IsRecord():
+		return unifyRecords(a, b)
 	case a.Kind == types.Tuple && b.Kind == types.Tuple && len(a.Elems) == len(b.Elems):
 		elems := make([]*types.Type, len(a.Elems))
 		for i := range elems {
@@ -382,4 +384,26 @@ func unify(a, b *types.Type) (*types.Type, bool) {
 		return a, true
 	}
 	return nil, false
+}
+
+// unifyRecords unifies two records with the same field names, matched by
+// name: the result keeps a's order, so "(b=1, a=2)" stored where
+// "(a=0, b=0)" was lands field by field (bpftrace 0.26).
+func unifyRecords(a, b *types.Type) (*types.Type, bool) {
+	if !a.IsRecord() || !b.IsRecord() || len(a.Names) != len(b.Names) {
+		return nil, false
+	}
+	elems := make([]*types.Type, len(a.Elems))
+	for i, n := range a.Names {
+		j := b.FieldIndex(n)
+		if j < 0 {
+			return nil, false
+		}
+		u, ok := unify(a.Elems[i], b.Elems[j])
+		if !ok {
+			return nil, false
+		}
+		elems[i] = u
+	}
+	return types.NewRecord(a.Names, elems...), true
 }

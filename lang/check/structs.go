@@ -251,6 +251,8 @@ func (ch *checker) field(e *lang.Field) *types.Type {
 	}
 	st := x
 	switch {
+	case x.IsRecord() && !e.Arrow:
+		return ch.recordField(e, x)
 	case isStructPtr(x):
 		// bpftrace 0.20+ reads "p.f" through a pointer as "p->f".
 		st = x.Elem
@@ -269,6 +271,20 @@ func (ch *checker) field(e *lang.Field) *types.Type {
 		}
 	}
 	return ch.member(e, st, e.Name)
+}
+
+// recordField checks "$r.name" on a record (bpftrace 0.26).
+func (ch *checker) recordField(e *lang.Field, r *types.Type) *types.Type {
+	i := r.FieldIndex(e.Name)
+	if i < 0 {
+		hints := ch.suggest(e.Name, r.Names)
+		if hints == nil {
+			hints = []string{"fields: " + strings.Join(r.Names, ", ")}
+		}
+		ch.errorHint(e, hints, "record %s has no field named %s", r, e.Name)
+		return nil
+	}
+	return r.Elems[i]
 }
 
 func (ch *checker) member(at lang.Node, st *types.Type, name string) *types.Type {

@@ -7,6 +7,7 @@ package types
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -74,6 +75,7 @@ type Type struct {
 	Elem      *Type    // Pointer, Array
 	Len       int      // Array length
 	Elems     []*Type  // Tuple
+	Names     []string // Tuple: the field names of a record ("(a=1, b=2)"), nil for a plain tuple
 	Fields    []*Field // Struct, in declaration order
 	Union     bool     // Struct: a union
 	UserSpace bool     // Pointer: points into user memory
@@ -218,6 +220,27 @@ func NewTuple(elems ...*Type) *Type {
 	return t
 }
 
+// NewRecord returns a record (bpftrace 0.26's named tuple): a tuple whose
+// elements also have names, laid out as NewTuple(elems...).
+func NewRecord(names []string, elems ...*Type) *Type {
+	t := NewTuple(elems...)
+	t.Names = names
+	return t
+}
+
+// IsRecord reports whether t is a record.
+func (t *Type) IsRecord() bool { return t != nil && t.Kind == Tuple && t.Names != nil }
+
+// FieldIndex returns the index of the record field called name, or -1.
+func (t *Type) FieldIndex(name string) int {
+	for i, n := range t.Names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // Align returns the C alignment of t.
 func (t *Type) Align() int {
 	switch t.Kind {
@@ -293,6 +316,9 @@ func Equal(a, b *Type) bool {
 	if (a.Elem == nil) != (b.Elem == nil) || (a.Elem != nil && !Equal(a.Elem, b.Elem)) || len(a.Elems) != len(b.Elems) {
 		return false
 	}
+	if !slices.Equal(a.Names, b.Names) || (a.Names == nil) != (b.Names == nil) {
+		return false
+	}
 	for i := range a.Elems {
 		if !Equal(a.Elems[i], b.Elems[i]) {
 			return false
@@ -326,6 +352,9 @@ func (t *Type) String() string {
 		parts := make([]string, len(t.Elems))
 		for i, e := range t.Elems {
 			parts[i] = e.String()
+			if t.Names != nil {
+				parts[i] = t.Names[i] + "=" + parts[i]
+			}
 		}
 		return "(" + strings.Join(parts, ",") + ")"
 	case Struct:

@@ -67,6 +67,13 @@ func tuple(vs ...val) val {
 	return val{t, b}
 }
 
+// record is tuple with field names.
+func record(names []string, vs ...val) val {
+	v := tuple(vs...)
+	v.t = types.NewRecord(names, v.t.Elems...)
+	return v
+}
+
 // printfCall is one printf: its format and args.
 type printfCall struct {
 	format string

@@ -200,6 +200,9 @@ func bufText(b []byte, mode byte) string {
 }
 
 func tupleText(env *Env, t *types.Type, b []byte, json bool) string {
+	if t.IsRecord() {
+		return recordText(env, t, b, json)
+	}
 	offs := t.Offsets()
 	parts := make([]string, len(t.Elems))
 	for i, e := range t.Elems {
@@ -213,6 +216,25 @@ func tupleText(env *Env, t *types.Type, b []byte, json bool) string {
 		return "[" + strings.Join(parts, ",") + "]"
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// recordText prints a record (bpftrace 0.26) as its fields: "{ .a = 1,
+// .b = x }", and in JSON as an object, {"a": 1, "b": "x"}.
+func recordText(env *Env, t *types.Type, b []byte, json bool) string {
+	offs := t.Offsets()
+	parts := make([]string, len(t.Elems))
+	for i, e := range t.Elems {
+		v := valueStr(env, e, field(b, offs[i], e.Size), json, 8)
+		if json {
+			parts[i] = `"` + Escape(t.Names[i]) + `": ` + v
+		} else {
+			parts[i] = "." + t.Names[i] + " = " + v
+		}
+	}
+	if json {
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
 }
 
 func structText(env *Env, t *types.Type, b []byte, json bool) string {

@@ -90,6 +90,7 @@ func TestValue(t *testing.T) {
 		{"string", sval("a\"b"), `a"b`, `"a\"b"`},
 		{"string unterminated", val{types.NewString(3), []byte("abc")}, "abc", `"abc"`},
 		{"tuple", tuple(i64(1), sval("two"), ival(types.Int16, -3)), "(1, two, -3)", `[1,"two",-3]`},
+		{"record", record([]string{"a", "b"}, i64(1), tuple(sval("x"), i64(2))), "{ .a = 1, .b = (x, 2) }", `{"a": 1, "b": ["x",2]}`},
 		{"buffer", bufval("ab\x01\xff"), `ab\x01\xff`, `"ab\\x01\\xff"`},
 		{"ksym", val{kinds(types.Ksym, 8), le64(0xffffffff81000130)}, "kfn", `"kfn"`},
 		{"ksym unknown", val{kinds(types.Ksym, 8), le64(0x10)}, "0x10", `"0x10"`},
