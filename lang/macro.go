@@ -442,6 +442,9 @@ func (x *expander) expr(e Expr, c *expandCtx) Expr {
 		n := &MapExpr{Name: e.Name, Keys: x.exprs(e.Keys, c)}
 		if a, ok := c.args[e.Name].(*MapExpr); ok {
 			n.Name = a.Name
+		} else if c.decl != nil && !c.copy {
+			x.errorf(e.At, c, []string{fmt.Sprintf("pass the map in: declare a parameter such as %s and call %s(..., %s)", e.Name, c.decl.Name, e.Name)},
+				"macro %s uses the map %s, which is not one of its parameters", c.decl.Name, e.Name)
 		}
 		out = n
 	case *IntLit:
@@ -518,11 +521,49 @@ func setSpan(n Node, at Span) {
 
 func (n *node) setAt(s Span) { n.At = s }
 
-// hygienicName reports the name a user wrote for a variable that macro
-// expansion renamed ("$y#3" was "$y" in a macro body).
-func hygienicName(name string) string {
+// MacroArities returns the parameter counts of the macros named name that
+// a use in f's probes could have meant: f's own and the stdlib's. The
+// checker uses it to explain a call that matched no macro.
+func (f *File) MacroArities(name string) []int {
+	var out []int
+	for _, src := range []*File{f, stdlib()} {
+		for _, m := range src.Macros {
+			if m.Name == name {
+				out = append(out, len(m.Params))
+			}
+		}
+	}
+	return out
+}
+
+// macroHint explains a use of name with n arguments that matched none of
+// the macros of that name, or returns "".
+func macroHint(name string, n int, arities []int) string {
+	if len(arities) == 0 {
+		return ""
+	}
+	want := make([]string, len(arities))
+	for i, a := range arities {
+		want[i] = fmt.Sprint(a)
+	}
+	return fmt.Sprintf("macro %s takes %s argument(s), not %d", name, strings.Join(want, " or "), n)
+}
+
+// MacroHint is the hint for a call of name with n arguments that is no
+// builtin: which argument counts the macros of that name take, or "".
+func (f *File) MacroHint(name string, n int) string {
+	return macroHint(name, n, f.MacroArities(name))
+}
+
+// WrittenName returns a variable's name as written: macro expansion
+// renames a macro body's own variables ("$y" becomes "$y#3") so that they
+// never meet the caller's; messages show the written name.
+func WrittenName(name string) string {
 	if i := strings.IndexByte(name, '#'); i > 0 {
 		return name[:i]
 	}
 	return name
 }
+
+// Renamed reports whether macro expansion renamed variable name.
+func Renamed(name string) bool { return strings.IndexByte(name, '#') > 0 }

@@ -151,6 +151,10 @@ func (ch *checker) ident(id *lang.Ident) *types.Type {
 			return types.Int64
 		}
 	}
+	if h := ch.file.MacroHint(id.Name, 0); h != "" {
+		ch.errorHint(id, []string{h}, "no macro %s takes 0 arguments", id.Name)
+		return nil
+	}
 	ch.errorHint(id, ch.suggest(id.Name, builtinIdentSet), "unknown identifier %s", id.Name)
 	return nil
 }
@@ -372,6 +376,10 @@ func (ch *checker) call(c *lang.Call) *types.Type {
 	sig := ch.lookupFunc(c.Name)
 	if sig == nil {
 		ch.args(c)
+		if h := ch.file.MacroHint(c.Name, len(c.Args)); h != "" {
+			ch.errorHint(c, []string{h}, "no macro %s takes %d argument(s)", c.Name, len(c.Args))
+			return nil
+		}
 		ch.errorAt(c.NameAt, ch.suggest(c.Name, FuncNames()), "unknown function "+c.Name+"()")
 		return nil
 	}

@@ -204,12 +204,22 @@ func (ch *checker) fillInfo() {
 
 // errorf reports an error at n's span during the final pass.
 func (ch *checker) errorf(n lang.Node, format string, args ...any) {
-	ch.errorAt(n.Span(), nil, fmt.Sprintf(format, args...))
+	ch.errorNode(n, nil, fmt.Sprintf(format, args...))
 }
 
 // errorHint reports an error with hints during the final pass.
 func (ch *checker) errorHint(n lang.Node, hints []string, format string, args ...any) {
-	ch.errorAt(n.Span(), hints, fmt.Sprintf(format, args...))
+	ch.errorNode(n, hints, fmt.Sprintf(format, args...))
+}
+
+// errorNode reports an error at node n during the final pass. A node that
+// macro expansion made is reported in the macro's source, with a note for
+// each use of a macro it came from.
+func (ch *checker) errorNode(n lang.Node, hints []string, msg string) {
+	if !ch.final {
+		return
+	}
+	ch.errs.Add(ch.file.ErrorAt(n, msg, hints...))
 }
 
 // warnAt records a warning during the final pass.

@@ -96,7 +96,11 @@ func (ch *checker) varUse(v *lang.Var) *types.Type {
 		for n := range ch.assigned {
 			names = append(names, n)
 		}
-		ch.errorHint(v, ch.suggest(v.Name, names), "undefined variable %s", v.Name)
+		hints := ch.suggest(v.Name, names)
+		if lang.Renamed(v.Name) {
+			hints = []string{"a macro sees only the variables passed to it as $parameters"}
+		}
+		ch.errorHint(v, hints, "undefined variable %s", lang.WrittenName(v.Name))
 		return nil
 	}
 	return ch.record(v, ch.vars[ch.probeIdx][ch.slot(v)])
@@ -258,6 +262,9 @@ func (ch *checker) compare(b *lang.Binary, x, y *types.Type) *types.Type {
 		return types.Int64
 	case x.Kind == types.Tuple && y.Kind == types.Tuple:
 		return ch.compareTuples(b, x, y)
+	case (b.Op == "==" || b.Op == "!=") && x.Kind == y.Kind && sameIDKind[x.Kind]:
+		// "__builtin_username == username()": two ids printed by name.
+		return types.Int64
 	}
 	ch.errorf(b, "type mismatch for '%s': comparing %s with %s", b.Op, x, y)
 	return nil
@@ -299,6 +306,11 @@ func tuplesComparable(x, y *types.Type) bool {
 }
 
 // isNumeric reports whether t takes part in integer arithmetic.
+// sameIDKind are the kinds held as an integer id but printed by name
+// (a uid as its user name, a probe as its attach point): two values of
+// one such kind compare with == and != as their ids.
+var sameIDKind = map[types.Kind]bool{types.Username: true, types.Probe: true, types.Errno: true, types.Ksym: true}
+
 func isNumeric(t *types.Type) bool { return t.IsInt() || t.Kind == types.Pointer }
 
 // numType is the integer type standing for t in arithmetic.

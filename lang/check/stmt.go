@@ -222,7 +222,7 @@ func (ch *checker) varDecl(s *lang.VarDecl) {
 	if s.Value != nil {
 		vt := ch.valueExpr(s.Value)
 		if vt != nil && t != nil && !assignable(t, vt) {
-			ch.errorf(s.Value, "cannot assign %s to %s of type %s", vt, s.Var.Name, t)
+			ch.errorf(s.Value, "cannot assign %s to %s of type %s", vt, lang.WrittenName(s.Var.Name), t)
 		}
 		if t == nil {
 			t = vt
@@ -328,7 +328,7 @@ func (ch *checker) defineVar(v *lang.Var, t *types.Type, at lang.Node) {
 	}
 	u, ok := unify(old, t)
 	if !ok {
-		ch.errorf(at, "type mismatch for %s: trying to assign a value of type %s when the variable already holds %s", v.Name, t, old)
+		ch.errorf(at, "type mismatch for %s: trying to assign a value of type %s when the variable already holds %s", lang.WrittenName(v.Name), t, old)
 		return
 	}
 	vars[slot] = u
