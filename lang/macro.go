@@ -481,7 +481,7 @@ func (x *expander) expr(e Expr, c *expandCtx) Expr {
 	case *Cast:
 		out = &Cast{Type: e.Type, X: x.expr(e.X, c)}
 	case *Tuple:
-		out = &Tuple{Elems: x.exprs(e.Elems, c)}
+		out = &Tuple{Elems: x.exprs(e.Elems, c), Names: e.Names, NameAt: e.NameAt}
 	case *BlockExpr:
 		out = &BlockExpr{Stmts: x.stmts(e.Stmts, c), Value: x.expr(e.Value, c)}
 	}
