@@ -40,6 +40,9 @@ type Options struct {
 	// (gtrace -p); 0 means every process. A uprobe with no binary
 	// ("uprobe:FUNC") names a function of this process's executable.
 	PID int
+	// IncludeDirs are searched first for the headers a script #includes
+	// (gtrace -I).
+	IncludeDirs []string
 }
 
 // Provider is the implementation of one kind of probe; the facts about
@@ -83,7 +86,7 @@ type describer interface {
 
 // Registry answers questions about probes and attaches them. It implements
 // check.Resolver and its optional interfaces (EnumResolver, ABIResolver,
-// SymbolResolver, USDTResolver, SyscallResolver), so the checker learns
+// SymbolResolver, USDTResolver, SyscallResolver, HeaderResolver), so the checker learns
 // every kernel fact a script needs, once. It is safe for concurrent use.
 type Registry struct {
 	k         *kernel

@@ -92,7 +92,11 @@ func skippable(target string, err error) bool {
 }
 
 // attachOrder returns the jobs from the last to the first, then the timer
-// jobs (interval, profile) from the first to the last.
+// jobs (interval, profile, software and hardware perf events) from the
+// first to the last. The kernel runs the newest perf event of a
+// tracepoint first, but each sampling event has its own timer or
+// counter: attached in script order, two of the same period fire in
+// script order.
 func attachOrder(jobs []attachJob) []attachJob {
 	var out, timers []attachJob
 	for i := len(jobs) - 1; i >= 0; i-- {
@@ -109,7 +113,12 @@ func attachOrder(jobs []attachJob) []attachJob {
 }
 
 func isTimer(target string) bool {
-	return strings.HasPrefix(target, "interval:") || strings.HasPrefix(target, "profile:")
+	for _, p := range []string{"interval:", "profile:", "software:", "hardware:"} {
+		if strings.HasPrefix(target, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // detachAll closes every non-nil closer concurrently and returns the first

@@ -17,27 +17,28 @@ import (
 
 // options are the parsed command line.
 type options struct {
-	programs   []string // -e, may repeat
-	file       string   // script path, "-" for stdin
-	params     []string // positional parameters $1..$N
-	named      []string // program options after "--": "--name" or "--name=value" (getopt)
-	list       bool     // -l
-	verbose    bool     // -v
-	quiet      bool     // -q
-	dump       string   // -d ast|types|asm
-	format     string   // -f text|json
-	output     string   // -o FILE
-	cmd        string   // -c CMD
-	pid        int      // -p PID
-	dryRun     bool
-	unsafe     bool
-	version    bool
-	help       bool
-	info       bool
-	noWarnings bool
-	kk         int    // -k, -kk: report failed helper calls (codegen.Config.HelperCheck)
-	limits     limits // --rb-pages, --max-map-keys (see limits.go)
-	export     exportOptions
+	programs    []string // -e, may repeat
+	file        string   // script path, "-" for stdin
+	params      []string // positional parameters $1..$N
+	named       []string // program options after "--": "--name" or "--name=value" (getopt)
+	includeDirs []string // -I: where #include headers are looked for
+	list        bool     // -l
+	verbose     bool     // -v
+	quiet       bool     // -q
+	dump        string   // -d ast|types|asm
+	format      string   // -f text|json
+	output      string   // -o FILE
+	cmd         string   // -c CMD
+	pid         int      // -p PID
+	dryRun      bool
+	unsafe      bool
+	version     bool
+	help        bool
+	info        bool
+	noWarnings  bool
+	kk          int    // -k, -kk: report failed helper calls (codegen.Config.HelperCheck)
+	limits      limits // --rb-pages, --max-map-keys (see limits.go)
+	export      exportOptions
 }
 
 // stringList is a repeatable string flag.
@@ -62,6 +63,7 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.StringVar(&o.dump, "d", "", "print the checked program as `ast|types|asm` and exit")
 	fs.StringVar(&o.format, "f", "text", "output `format`: text, json or folded")
 	fs.StringVar(&o.output, "o", "", "write output to `file` instead of stdout")
+	fs.StringVar(&o.output, "output", "", "write output to `file` instead of stdout")
 	fs.StringVar(&o.cmd, "c", "", "run `command`, trace while it lives, set cpid")
 	fs.StringVar(pid, "p", "", "trace only process `pid`")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "load the programs into the verifier, attach nothing")
@@ -76,7 +78,7 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.Func("max-map-keys", "`keys` per map", positive(&o.limits.mapKeys))
 	fs.BoolFunc("k", "accepted for bpftrace compatibility", func(string) error { *kk++; return nil })
 	fs.Var(ignored, "B", "accepted for bpftrace compatibility (`mode`)")
-	fs.Var(ignored, "I", "accepted for bpftrace compatibility (`dir`)")
+	fs.Var((*stringList)(&o.includeDirs), "I", "search `dir` for #include headers")
 	fs.Var(ignored, "include", "accepted for bpftrace compatibility (`file`)")
 	fs.Bool("usdt-file-activation", false, "accepted for bpftrace compatibility")
 	fs.Bool("b", false, "accepted for bpftrace compatibility")
@@ -249,12 +251,15 @@ const usage = `USAGE:
 
 OPTIONS:
     -e 'program'   run this program
-    -l [pattern]   list probes (add -v to show tracepoint arguments)
+    -l [pattern]   list probes (add -v to show tracepoint arguments); with
+                   -e or a script file, the probes of the program
     -c 'CMD'       run CMD, trace while it runs, set cpid
     -p PID         trace only process PID
     -f FORMAT      output format: text (default), json, or folded (maps keyed
                    by stacks as "frame;frame;frame count" lines, for flame graphs)
-    -o FILE        write output to FILE
+    -o, --output FILE
+                   write output to FILE
+    -I DIR         look for #include headers in DIR too
     -q             quiet: no "Attaching N probes..." line
     -v             verbose: show the raw verifier log on load errors
     -d ast|types|asm

@@ -129,8 +129,9 @@ func strLen(f *lang.File) (int, error) {
 }
 
 // programOptions answers "-- --help" with the program options getopt()
-// reads, and rejects options that no getopt() reads. stop says whether to
-// end with code.
+// reads (and fails, as bpftrace does: the program did not run), rejects
+// option values getopt() cannot read (a command-line error, status 2) and
+// options that no getopt() reads. stop says whether to end with code.
 func programOptions(info *check.Info, named []string, stderr io.Writer) (code int, stop bool) {
 	if slices.Contains(named, "--help") {
 		if len(info.Options) == 0 {
@@ -138,7 +139,13 @@ func programOptions(info *check.Info, named []string, stderr io.Writer) (code in
 		} else {
 			fmt.Fprint(stderr, "HINT: expected program options:\n"+check.OptionsHelp(info))
 		}
-		return 0, true
+		return 1, true
+	}
+	if len(info.OptionErrors) > 0 {
+		for _, e := range info.OptionErrors {
+			fmt.Fprintf(stderr, "ERROR: %s\n", e)
+		}
+		return 2, true
 	}
 	if bad := check.UnexpectedOptions(info, named); len(bad) > 0 {
 		fmt.Fprintf(stderr, "ERROR: unexpected program command line options: %s\n", strings.Join(bad, " "))
@@ -172,7 +179,7 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ERROR: %v\n", err)
 		return 1
 	}
-	reg := probes.New(&probes.Options{Stderr: stderr, PID: o.pid})
+	reg := probes.New(&probes.Options{Stderr: stderr, PID: o.pid, IncludeDirs: o.includeDirs})
 	conf := &check.Config{Resolver: reg, Params: o.params, StrLen: n, Unsafe: o.unsafe, Named: o.named}
 	info, err := conf.Check(f)
 	if err != nil {
@@ -320,6 +327,9 @@ func execute(o *options, f *lang.File, prog *codegen.Program, reg *probes.Regist
 // list prints the probes matching the -l pattern, with their arguments
 // under -v.
 func list(o *options, stdout, stderr io.Writer) int {
+	if listProgram(o) {
+		return listProbes(o, stdout, stderr)
+	}
 	pattern := "*"
 	if len(o.params) > 0 {
 		pattern = o.params[0]

@@ -80,6 +80,15 @@ type SyscallResolver interface {
 	SyscallNumber(name string) (int, bool)
 }
 
+// HeaderResolver is implemented by resolvers that can look for C headers.
+// gtrace reads no header (kernel types come from BTF), but an #include of
+// a header that is not there is an error, as it is in bpftrace.
+type HeaderResolver interface {
+	// Header returns an error when no include directory has the header
+	// name ("linux/sched.h").
+	Header(name string) error
+}
+
 // Config configures a check. A nil *Config means the defaults.
 type Config struct {
 	Resolver Resolver // nil: attach points are not expanded, "args" is an error
@@ -104,6 +113,10 @@ type Info struct {
 	Strings map[lang.Expr]string
 	// Options are the program options getopt() reads, in script order.
 	Options []Option
+	// OptionErrors are the program options given with a value their
+	// getopt() cannot read ("--aa=False" for an integer): command-line
+	// errors, reported without a position.
+	OptionErrors []string
 	// Maps describes every map used, by name ("@x", "@" for the anonymous map).
 	Maps map[string]*Map
 	// Probes has one entry per probe block of the file, in order.

@@ -145,6 +145,7 @@ func (ch *checker) run() (*Info, error) {
 	ch.final = true
 	ch.declareStructs()
 	ch.config()
+	ch.includes()
 	ch.mapDecls()
 	ch.expandProbes()
 	headErrs := ch.errs

@@ -76,3 +76,17 @@ func ConfigValue(f *lang.File, name string) (string, bool) {
 	}
 	return v, ok
 }
+
+// includes reports the #include lines whose header is not there (when the
+// resolver can look for headers).
+func (ch *checker) includes() {
+	hr, ok := ch.conf.resolver().(HeaderResolver)
+	if !ok {
+		return
+	}
+	for _, inc := range ch.file.Includes {
+		if err := hr.Header(inc.Path); err != nil {
+			ch.errorHint(inc, []string{err.Error()}, "'%s' file not found", inc.Path)
+		}
+	}
+}

@@ -132,12 +132,23 @@ func (ch *checker) positional(p *lang.Positional) *types.Type {
 	}
 	v, isInt := paramInt(s)
 	if !isInt {
-		ch.errorHint(p, []string{fmt.Sprintf("use str($%d) for a text parameter", p.N)},
-			"positional parameter $%d is not a number: %q", p.N, s)
-		return nil
+		return ch.positionalString(p, s)
 	}
 	ch.constant(p, v)
 	return types.Int64
+}
+
+// positionalString types a text parameter: a string literal, as in
+// bpftrace 0.26 (0.17 refused it outside str()).
+func (ch *checker) positionalString(p *lang.Positional, s string) *types.Type {
+	ch.info.Strings[p] = s
+	t := types.NewString(len(s) + 1)
+	if n := ch.conf.strLen(); t.Size > n {
+		ch.errorHint(p, []string{fmt.Sprintf("use str($%d) to truncate it", p.N)},
+			"positional parameter $%d is too long for a string (over %d bytes)", p.N, n)
+		return nil
+	}
+	return t
 }
 
 // arithType is the result of integer arithmetic in bpftrace 0.17: 64 bits,

@@ -88,8 +88,9 @@ func (ch *checker) getoptCall(c *lang.Call) *types.Type {
 		ch.constant(c, int64(n))
 		return types.Uint64
 	}
-	ch.errorf(c, "program command line option --%s invalid integer (value: %s)", name, value)
-	return nil
+	ch.info.OptionErrors = append(ch.info.OptionErrors, fmt.Sprintf("program command line option --%s invalid integer (value: %s)", name, value))
+	ch.constant(c, def)
+	return types.Int64
 }
 
 func (ch *checker) getoptBool(c *lang.Call, name, value string, bare, given bool) *types.Type {
@@ -104,8 +105,7 @@ func (ch *checker) getoptBool(c *lang.Call, name, value string, bare, given bool
 	case given:
 		b, ok := ConfigBool(value)
 		if !ok {
-			ch.errorf(c, "program command line option --%s invalid boolean (value: %s)", name, value)
-			return nil
+			ch.info.OptionErrors = append(ch.info.OptionErrors, fmt.Sprintf("program command line option --%s invalid boolean (value: %s)", name, value))
 		}
 		v = b
 	}

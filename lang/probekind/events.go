@@ -5,7 +5,6 @@ package probekind
 import (
 	"fmt"
 	"slices"
-	"strconv"
 )
 
 // PerfEvent is a named software or hardware perf event.
@@ -84,8 +83,8 @@ func (k *Kind) ParseEvent(parts []string) (PerfEvent, uint64, error) {
 	if len(parts) == 1 || parts[1] == "" {
 		return ev, ev.Period, nil
 	}
-	n, err := strconv.ParseUint(parts[1], 10, 64)
-	if err != nil || n == 0 {
+	n, ok := ParseCount(parts[1])
+	if !ok || n == 0 {
 		return PerfEvent{}, 0, fmt.Errorf("%s event count must be a positive integer, not %q", k.Name, parts[1])
 	}
 	return ev, n, nil

@@ -112,8 +112,8 @@ func (k *Kind) ParseRate(parts []string) (RateOf, error) {
 	if _, ok := nsPerUnit[parts[0]]; !ok && parts[0] != "hz" {
 		return RateOf{}, fmt.Errorf("invalid unit %q in %s probe: use s, ms, us, ns or hz", parts[0], k.Name)
 	}
-	n, err := strconv.ParseUint(parts[1], 10, 64)
-	if err != nil || n == 0 {
+	n, ok := ParseCount(parts[1])
+	if !ok || n == 0 {
 		return RateOf{}, fmt.Errorf("%s probe count must be a positive integer, not %q", k.Name, parts[1])
 	}
 	return RateOf{Unit: parts[0], N: n}, nil
@@ -132,4 +132,28 @@ func (r RateOf) Nanos() uint64 {
 		return max(1, 1e9/r.N)
 	}
 	return r.N * nsPerUnit[r.Unit]
+}
+
+// ParseCount reads the count of an attach point: decimal digits, with
+// bpftrace's exponent form "1e6" (an integer: 1 followed by 6 zeros).
+func ParseCount(s string) (uint64, bool) {
+	mant, exp, hasExp := strings.Cut(s, "e")
+	n, err := strconv.ParseUint(mant, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if !hasExp {
+		return n, true
+	}
+	e, err := strconv.ParseUint(exp, 10, 8)
+	if err != nil {
+		return 0, false
+	}
+	for ; e > 0; e-- {
+		if n > (1<<64-1)/10 {
+			return 0, false
+		}
+		n *= 10
+	}
+	return n, true
 }
