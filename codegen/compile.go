@@ -44,6 +44,19 @@ type Config struct {
 	// FuncAddrs maps kretprobe targets ("kretprobe:vfs_read") to their
 	// function's address, for func with NoFuncIP.
 	FuncAddrs map[string]uint64
+	// ClockMap, when set, names a scalar map of unsigned integers ("@ts")
+	// whose value tseries() takes as the current time (nanoseconds of the
+	// wall clock) instead of reading the clock: bpftrace's
+	// BPFTRACE_DUMMY_TS_MAP, which makes a tseries' intervals, and so its
+	// output, reproducible in tests.
+	ClockMap string
+}
+
+func (c *Config) clockMap() string {
+	if c == nil {
+		return ""
+	}
+	return c.ClockMap
 }
 
 func (c *Config) noCookies() bool { return c != nil && c.NoCookies }
@@ -99,7 +112,8 @@ const (
 	GlobalTaiOff   = 32 // CLOCK_TAI - CLOCK_BOOTTIME, for nsecs(sw_tai)
 	GlobalPidnsDev = 40 // device and inode of gtrace's pid namespace, for pid(curr_ns)
 	GlobalPidnsIno = 48
-	GlobalsSize    = 56
+	GlobalExited   = 56 // set by exit(): the exit gate of every other probe (see exitGate)
+	GlobalsSize    = 64
 )
 
 // Compile translates a checked file into a Program. It makes no syscalls;
@@ -120,6 +134,7 @@ func Compile(f *lang.File, info *check.Info, cfg *Config) (prog *Program, err er
 		}
 	}()
 	g.setup()
+	g.usesExit = callsExit(f)
 	for i, p := range info.Probes {
 		g.probe(i, p)
 	}
@@ -147,6 +162,7 @@ type gen struct {
 	zeroSize int  // value size of the zero map
 	useStack bool // the stack map is needed
 	useGlob  bool
+	usesExit bool // the script calls exit(): probes start with the exit gate
 
 	fn      *fnState               // the function being generated
 	structs map[string]*types.Type // completed structs, by name
@@ -477,6 +493,7 @@ func (g *gen) program(name string, p *check.Probe, grp *group) {
 // body emits the program: prologue, variables, predicate, statements.
 func (g *gen) body(p *check.Probe) {
 	fn := g.fn
+	g.exitGate()
 	g.initVars(p)
 	g.pidFilter()
 	if p.Node.Pred != nil {

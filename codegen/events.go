@@ -108,8 +108,49 @@ func (g *gen) time(c *lang.Call) {
 }
 
 func (g *gen) exit(c *lang.Call) {
+	g.setExited()
 	g.emitRecord(&Event{Kind: EvExit}, c.Args)
 	g.jump(g.fn.exitLabel)
+}
+
+// callsExit reports whether f calls exit() anywhere.
+func callsExit(f *lang.File) bool {
+	found := false
+	for _, p := range f.Probes {
+		lang.Inspect(p, func(n lang.Node) bool {
+			if c, ok := n.(*lang.Call); ok && c.Name == "exit" {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// exitGate leaves the program when exit() has run: the runtime stops the
+// probes only when it reads exit's record, and until then a probe that
+// fires again (an interval of 1ms, a busy tracepoint) would still change
+// maps and print. BEGIN runs before any other probe and END after exit()
+// by design: they have no gate. Only scripts that call exit() pay for it.
+func (g *gen) exitGate() {
+	if p := g.fn.grp.provider; !g.usesExit || p == "BEGIN" || p == "END" {
+		return
+	}
+	g.global(GlobalExited)
+	g.emit(asm.JNE.Imm(asm.R0, 0, g.fn.exitLabel))
+}
+
+// setExited sets the exit flag in the globals map (see exitGate).
+func (g *gen) setExited() {
+	g.useGlob = true
+	m := g.mark()
+	k := g.alloc(8)
+	g.emit(storeImm(k.base, int16(k.off), 0, asm.DWord))
+	g.lookup(GlobalsName, k)
+	g.release(m)
+	done := g.newLabel()
+	g.emit(asm.JEq.Imm(asm.R0, 0, done), storeImm(asm.R0, GlobalExited, 1, asm.DWord))
+	g.label(done)
 }
 
 // join writes up to joinMax strings read from a user argv array.

@@ -305,7 +305,7 @@ func (g *gen) applyAgg(c *lang.Call, mi *mapInfo) {
 		g.bumpSlot(lhistSlots(mi.Value.Lin) - 1)
 		g.addSum(lhistSlots(mi.Value.Lin))
 	case types.TSeries:
-		g.tseries(mi.Value.TS)
+		g.tseries(c, mi.Value.TS)
 	default:
 		g.fail(c, "%s is not an aggregation", c.Name)
 	}
@@ -316,17 +316,9 @@ func (g *gen) applyAgg(c *lang.Call, mi *mapInfo) {
 // runtime stores in the globals), so they start on round times. Slot i holds {interval number, value, count} for the intervals
 // whose number is i modulo the ring size. A slot still holding an older
 // interval starts over.
-func (g *gen) tseries(ts *types.TSSpec) {
+func (g *gen) tseries(c *lang.Call, ts *types.TSSpec) {
 	skip, fresh, count := g.newLabel(), g.newLabel(), g.newLabel()
-	m := g.mark()
-	wall := g.alloc(8)
-	g.global(GlobalWallNs)
-	g.storeInt(wall, asm.R0, 8)
-	g.call(asm.FnKtimeGetNs)
-	g.emit(asm.Mov.Reg(asm.R1, asm.R0))
-	g.loadInt(asm.R2, wall, types.Int64)
-	g.release(m)
-	g.emit(asm.Add.Reg(asm.R1, asm.R2))
+	g.wallNow(c)
 	g.loadConst(asm.R2, ts.Interval)
 	g.emit(asm.Div.Reg(asm.R1, asm.R2),
 		asm.Mov.Reg(asm.R2, asm.R1),
@@ -359,6 +351,41 @@ func (g *gen) tseries(ts *types.TSSpec) {
 		asm.StoreMem(asm.R3, 8, asm.R7, asm.DWord),
 		storeImm(asm.R3, 16, 1, asm.DWord))
 	g.label(skip)
+}
+
+// wallNow sets R1 to the wall clock in nanoseconds: the monotonic clock
+// plus the offset the runtime stores in the globals, or the value of the
+// Config's ClockMap (0 while it has none).
+func (g *gen) wallNow(c *lang.Call) {
+	if name := g.cfg.clockMap(); name != "" {
+		g.clockMapNow(c, name)
+		return
+	}
+	m := g.mark()
+	wall := g.alloc(8)
+	g.global(GlobalWallNs)
+	g.storeInt(wall, asm.R0, 8)
+	g.call(asm.FnKtimeGetNs)
+	g.emit(asm.Mov.Reg(asm.R1, asm.R0))
+	g.loadInt(asm.R2, wall, types.Int64)
+	g.release(m)
+	g.emit(asm.Add.Reg(asm.R1, asm.R2))
+}
+
+// clockMapNow sets R1 to the value of scalar map name, 0 when unset.
+func (g *gen) clockMapNow(c *lang.Call, name string) {
+	mi := g.maps[name]
+	if mi == nil || mi.agg || mi.Key != nil || !scalar(mi.value) {
+		g.fail(c, "BPFTRACE_DUMMY_TS_MAP names %s, which is not a scalar map of integers", name)
+	}
+	m := g.mark()
+	k := g.allocZero(mi.key.Size)
+	g.lookup(mi.SpecName, k)
+	g.release(m)
+	done := g.newLabel()
+	g.emit(asm.Mov.Imm(asm.R1, 0), asm.JEq.Imm(asm.R0, 0, done))
+	g.loadInt(asm.R1, loc{asm.R0, 0}, mi.value)
+	g.label(done)
 }
 
 // bumpSlot increments u64 slot R1 of the value at R8, after the bounds

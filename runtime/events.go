@@ -356,9 +356,10 @@ func errnoText(err error) string {
 }
 
 // catBytesMax is how many bytes cat() prints: GTRACE_CAT_BYTES_MAX or, for
-// scripts written for bpftrace, BPFTRACE_CAT_BYTES_MAX; 10240 by default.
+// scripts written for bpftrace, BPFTRACE_MAX_CAT_BYTES (0.26's name) or
+// BPFTRACE_CAT_BYTES_MAX (0.17's); 10240 by default.
 func catBytesMax() int {
-	for _, v := range []string{"GTRACE_CAT_BYTES_MAX", "BPFTRACE_CAT_BYTES_MAX"} {
+	for _, v := range []string{"GTRACE_CAT_BYTES_MAX", "BPFTRACE_MAX_CAT_BYTES", "BPFTRACE_CAT_BYTES_MAX"} {
 		if n, err := strconv.Atoi(os.Getenv(v)); err == nil && n > 0 {
 			return n
 		}

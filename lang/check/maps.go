@@ -114,6 +114,9 @@ func unifyMapValue(old, t *types.Type) (*types.Type, string) {
 		if old.Kind == types.TSeries && *old.TS != *t.TS {
 			return nil, fmt.Sprintf("different tseries shapes in one map: %s and %s", old, t)
 		}
+		if old.Kind == types.TSeries && t.Signed && !old.Signed {
+			return t, ""
+		}
 		if old.Kind == types.Lhist && *old.Lin != *t.Lin {
 			return nil, fmt.Sprintf("different lhist bounds in one map: %s and %s", old, t)
 		}
@@ -401,9 +404,10 @@ func (ch *checker) tseries(c *lang.Call) *types.Type {
 		ch.errorf(c, "tseries() takes 3 or 4 arguments (value, interval, intervals[, aggregation]), not %d", len(c.Args))
 		return nil
 	}
-	if t := ch.expr(c.Args[0]); t == nil || !t.IsInt() {
-		if t != nil {
-			ch.errorf(c.Args[0], "tseries() only supports integer values (%s given)", t)
+	vt := ch.expr(c.Args[0])
+	if vt == nil || !vt.IsInt() {
+		if vt != nil {
+			ch.errorf(c.Args[0], "tseries() only supports integer values (%s given)", vt)
 		}
 		return nil
 	}
@@ -437,5 +441,7 @@ func (ch *checker) tseries(c *lang.Call) *types.Type {
 		spec.Agg = s.Value
 	}
 	ch.record(c, nil)
-	return ch.record(c, &types.Type{Kind: types.TSeries, Signed: true, TS: spec})
+	// The values keep their sign: a chart of unsigned values never reaches
+	// below 0.
+	return ch.record(c, &types.Type{Kind: types.TSeries, Signed: vt.Signed, TS: spec})
 }

@@ -105,7 +105,7 @@ func sortEntries(m *Map, es []entry) []*entry {
 	switch m.Value.Kind {
 	case types.Avg, types.Stats, types.Hist, types.Lhist:
 		byRaw = true
-	case types.Count, types.Sum, types.Min, types.Max, types.Int:
+	case types.Count, types.Sum, types.Min, types.Max, types.Int, types.TSeries:
 	default:
 		byValue = false
 	}
@@ -173,6 +173,8 @@ func rankEntries(m *Map, es []entry) (signed bool) {
 			e.rank, signed = average(e.val), true
 		case types.Hist, types.Lhist:
 			e.rank, signed = int64(total(t, e.val)), false
+		case types.TSeries:
+			e.rank, signed = int64(tsNewest(t, e.val)), false
 		default:
 			e.rank, _ = scalar(t, e.val)
 		}
@@ -293,7 +295,8 @@ func appendMapText(dst []byte, env *Env, m *Map, es []*entry, div int64) []byte 
 		dst = appendKey(dst, env, m.Key, e.key)
 		switch {
 		case m.Value.Kind == types.TSeries:
-			dst = append(append(dst, ":\n"...), tseriesText(env, m.Value, e.val)...)
+			// Every key's chart ends at the map's newest interval.
+			dst = append(append(dst, ":\n"...), tseriesText(env, m.Value, e.val, uint64(es[len(es)-1].rank))...)
 		case isHist(m.Value):
 			dst = append(append(dst, ": \n"...), histText(m.Value, e.val, div)...)
 		default:
@@ -404,7 +407,13 @@ func mapJSON(env *Env, m *Map, es []*entry, div int64) string {
 	}
 	parts := make([]string, len(es))
 	for i, e := range es {
-		v := mapValueJSON(env, m.Value, e.val, div)
+		var v string
+		if m.Value.Kind == types.TSeries {
+			// Every key's series ends at the map's newest interval.
+			v = tseriesJSON(env, m.Value, e.val, uint64(es[len(es)-1].rank))
+		} else {
+			v = mapValueJSON(env, m.Value, e.val, div)
+		}
 		if m.Key != nil {
 			v = `"` + Escape(strings.Join(keyParts(env, m.Key, e.key), ",")) + `": ` + v
 		}
@@ -420,7 +429,7 @@ func mapJSON(env *Env, m *Map, es []*entry, div int64) string {
 func mapValueJSON(env *Env, t *types.Type, b []byte, div int64) string {
 	switch t.Kind {
 	case types.TSeries:
-		return tseriesJSON(env, t, b)
+		return tseriesJSON(env, t, b, tsNewest(t, b))
 	case types.Hist, types.Lhist:
 		return histJSON(t, b, div)
 	case types.Stats:

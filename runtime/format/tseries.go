@@ -7,7 +7,6 @@ package format
 import (
 	"encoding/binary"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -80,29 +79,37 @@ type tsPoint struct {
 	ok    bool
 }
 
-// tsPoints returns the rows of a reduced tseries: every interval from the
-// oldest one held (at most Intervals before the newest) to the newest.
-func tsPoints(t *types.Type, b []byte) []tsPoint {
-	byEpoch := map[uint64]tsSlot{}
+// tsNewest is the newest interval holding a value in a reduced tseries, 0
+// when none does.
+func tsNewest(t *types.Type, b []byte) uint64 {
 	var newest uint64
 	for _, s := range tsSlots(t, b) {
 		if s.count > 0 {
-			byEpoch[s.epoch] = s
 			newest = max(newest, s.epoch)
+		}
+	}
+	return newest
+}
+
+// tsPoints returns the rows of a reduced tseries whose chart ends at
+// interval newest (the newest of every key of its map, as bpftrace draws
+// them on one time axis): from the oldest interval held among the last
+// Intervals ones to newest.
+func tsPoints(t *types.Type, b []byte, newest uint64) []tsPoint {
+	n := uint64(t.TS.Intervals)
+	byEpoch := map[uint64]tsSlot{}
+	first := newest
+	for _, s := range tsSlots(t, b) {
+		if s.count > 0 && s.epoch <= newest && s.epoch+n > newest {
+			byEpoch[s.epoch] = s
+			first = min(first, s.epoch)
 		}
 	}
 	if len(byEpoch) == 0 {
 		return nil
 	}
-	epochs := make([]uint64, 0, len(byEpoch))
-	for e := range byEpoch {
-		if e+uint64(t.TS.Intervals) > newest {
-			epochs = append(epochs, e)
-		}
-	}
-	sort.Slice(epochs, func(i, j int) bool { return epochs[i] < epochs[j] })
 	var out []tsPoint
-	for e := epochs[0]; e <= newest; e++ {
+	for e := first; e <= newest; e++ {
 		p := tsPoint{start: int64(e) * t.TS.Interval}
 		if s, ok := byEpoch[e]; ok {
 			p.value, p.ok = s.value, true
@@ -138,12 +145,12 @@ const (
 
 // tseriesText draws a tseries as a chart: one row per interval, its time,
 // a '*' placed between the minimum and maximum value, and the value.
-func tseriesText(env *Env, t *types.Type, b []byte) string {
-	pts := tsPoints(t, b)
+func tseriesText(env *Env, t *types.Type, b []byte, newest uint64) string {
+	pts := tsPoints(t, b, newest)
 	if len(pts) == 0 {
 		return "<no data>\n"
 	}
-	lo, hi := tsRange(pts)
+	lo, hi := tsRange(pts, t.Signed)
 	unit, digits := tsUnit(t.TS.Interval)
 	timeFmt := "hh:mm:ss"
 	if unit != "" {
@@ -182,8 +189,8 @@ func tseriesText(env *Env, t *types.Type, b []byte) string {
 }
 
 // tsRange is the value range of the chart, widened by one on each side
-// when every value is the same.
-func tsRange(pts []tsPoint) (lo, hi int64) {
+// when every value is the same (not below 0 for unsigned values).
+func tsRange(pts []tsPoint, signed bool) (lo, hi int64) {
 	first := true
 	for _, p := range pts {
 		if !p.ok {
@@ -198,7 +205,10 @@ func tsRange(pts []tsPoint) (lo, hi int64) {
 		first = false
 	}
 	if lo == hi {
-		lo, hi = lo-1, hi+1
+		hi++
+		if signed || lo != 0 {
+			lo--
+		}
 	}
 	return lo, hi
 }
@@ -225,8 +235,8 @@ func tsWall(env *Env, ns int64) time.Time {
 
 // tseriesJSON lists the intervals of a tseries with their start time and
 // value (null for an interval without one).
-func tseriesJSON(env *Env, t *types.Type, b []byte) string {
-	pts := tsPoints(t, b)
+func tseriesJSON(env *Env, t *types.Type, b []byte, newest uint64) string {
+	pts := tsPoints(t, b, newest)
 	parts := make([]string, len(pts))
 	for i, p := range pts {
 		at := tsWall(env, p.start)
