@@ -63,6 +63,13 @@ func (g *gen) printf(c *lang.Call, kind EventKind) {
 	g.emitRecord(&Event{Kind: kind, Format: f}, c.Args[1:])
 }
 
+// diagf is errorf() and warnf(): a printf whose text the runtime prints
+// to stderr as an error or warning at the call's place in the script.
+func (g *gen) diagf(c *lang.Call, kind EventKind) {
+	f := g.strArg(c, 0)
+	g.emitRecord(&Event{Kind: kind, Format: f, Site: g.site(c)}, c.Args[1:])
+}
+
 func (g *gen) print(c *lang.Call) {
 	if len(c.Args) == 0 {
 		g.fail(c, "print needs an argument")

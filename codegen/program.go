@@ -68,6 +68,8 @@ const (
 	EvExit                         // exit([code]): optional int Arg
 	EvPrintNonMap                  // print of a non-map value
 	EvHelperError                  // a helper call failed (-k, -kk): Helper, Site; Arg 0 is the s64 return code
+	EvErrorf                       // errorf(Format, Args...) at Site
+	EvWarnf                        // warnf(Format, Args...) at Site
 )
 
 // Event describes one call site that writes a ring-buffer record. A record is
@@ -81,7 +83,7 @@ type Event struct {
 	Top    int64         // EvPrintMap
 	Div    int64         // EvPrintMap
 	Helper string        // EvHelperError: the helper's name, "map_delete_elem"
-	Site   *Site         // EvHelperError: the script text of the call
+	Site   *Site         // EvHelperError, EvErrorf, EvWarnf: the script text of the call
 }
 
 // Site is a place in the script, for runtime warnings.

@@ -109,6 +109,10 @@ func (g *gen) callStmt(c *lang.Call) bool {
 		g.printf(c, EvSystem)
 	case "cat":
 		g.printf(c, EvCat)
+	case "errorf":
+		g.diagf(c, EvErrorf)
+	case "warnf":
+		g.diagf(c, EvWarnf)
 	case "print":
 		g.print(c)
 	case "time":

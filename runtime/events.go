@@ -258,6 +258,8 @@ func (s *Session) dispatch(ev *codegen.Event, b []byte) error {
 		return s.system(ev, b)
 	case codegen.EvHelperError:
 		s.out.WriteString(format.HelperWarning(env, helperError(ev, b)))
+	case codegen.EvErrorf, codegen.EvWarnf:
+		return s.diagf(ev, b)
 	default:
 		return fmt.Errorf("event %d: unknown kind %d", ev.ID, ev.Kind)
 	}
@@ -280,6 +282,26 @@ func (s *Session) cat(ev *codegen.Event, b []byte) error {
 		data = data[:n]
 	}
 	s.out.WriteString(format.Output(&s.env.env, "cat", string(data)))
+	return nil
+}
+
+// diagf prints an errorf() or warnf() message to stderr, at the call's
+// place in the script; --no-warnings drops warnf's.
+func (s *Session) diagf(ev *codegen.Event, b []byte) error {
+	level := "ERROR"
+	if ev.Kind == codegen.EvWarnf {
+		if s.opts.NoWarnings {
+			return nil
+		}
+		level = "WARNING"
+	}
+	text, err := s.printers[ev.ID].Format(&s.env.env, b)
+	if err != nil {
+		return err
+	}
+	h := helperError(ev, nil)
+	s.out.Flush()
+	fmt.Fprint(s.errw, format.Diagnostic(h, level, strings.TrimSuffix(text, "\n")))
 	return nil
 }
 
@@ -367,6 +389,15 @@ func catBytesMax() int {
 	return 10240
 }
 
+// runtimeFile is the script's name in messages at run time: bpftrace calls
+// a -e program "stdin" there (gtrace's compile errors say "<cmdline>").
+func runtimeFile(name string) string {
+	if name == "<cmdline>" {
+		return "stdin"
+	}
+	return name
+}
+
 // helperError describes the failed helper call of an EvHelperError record.
 func helperError(ev *codegen.Event, b []byte) format.HelperError {
 	h := format.HelperError{Helper: ev.Helper}
@@ -375,7 +406,7 @@ func helperError(ev *codegen.Event, b []byte) format.HelperError {
 	}
 	if st := ev.Site; st != nil {
 		sp := st.Span
-		h.File, h.Source = st.File, st.Line
+		h.File, h.Source = runtimeFile(st.File), st.Line
 		h.Line, h.Col, h.EndCol = sp.Start.Line, sp.Start.Col, sp.End.Col
 		if sp.End.Line != sp.Start.Line {
 			h.EndCol = len(st.Line) + 1

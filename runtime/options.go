@@ -66,6 +66,8 @@ type Options struct {
 	Stdin io.Reader
 	// Env adds variables to Cmd's environment (os.Environ() is always used).
 	Env []string
+	// NoWarnings drops the messages of warnf() (--no-warnings).
+	NoWarnings bool
 	// NoExitMaps leaves the maps unprinted when the program ends (config
 	// print_maps_on_exit = 0); print() and SIGUSR1 still print them.
 	NoExitMaps bool

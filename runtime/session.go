@@ -132,7 +132,7 @@ func newPrinters(evs []*codegen.Event) []*format.Printer {
 	ps := make([]*format.Printer, len(evs))
 	for i, ev := range evs {
 		switch ev.Kind {
-		case codegen.EvPrintf, codegen.EvCat, codegen.EvSystem:
+		case codegen.EvPrintf, codegen.EvCat, codegen.EvSystem, codegen.EvErrorf, codegen.EvWarnf:
 			ps[i] = format.NewPrinter(ev.Format, ev.Args)
 		}
 	}

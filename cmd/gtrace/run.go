@@ -279,7 +279,7 @@ func execute(o *options, f *lang.File, prog *codegen.Program, reg *probes.Regist
 	opts := &runtime.Options{
 		Stdout: out, Stderr: stderr, JSON: o.format == "json", Quiet: o.quiet,
 		Verbose: o.verbose, DryRun: o.dryRun, Unsafe: o.unsafe, Attacher: reg, Symbolizer: syms,
-		PID: o.pid, Stdin: os.Stdin,
+		PID: o.pid, Stdin: os.Stdin, NoWarnings: o.noWarnings,
 	}
 	if v, ok := check.ConfigValue(f, "print_maps_on_exit"); ok {
 		on, _ := check.ConfigBool(v)

@@ -286,6 +286,8 @@ func funcTable() []funcSig {
 		{name: "join", min: 1, max: 2, check: (*checker).joinCall},
 		{name: "cat", min: 1, max: -1, check: (*checker).printfCall},
 		{name: "system", min: 1, max: -1, unsafe: true, check: (*checker).printfCall},
+		{name: "errorf", min: 1, max: -1, check: (*checker).printfCall},
+		{name: "warnf", min: 1, max: -1, check: (*checker).printfCall},
 		// Time.
 		{name: "strftime", min: 2, max: 2, check: (*checker).strftimeCall},
 		{name: "nsecs", min: 1, max: 1, check: identArg(clocks)},

@@ -32,11 +32,22 @@ func HelperWarning(env *Env, h HelperError) string {
 		return `{"type": "helper_error", "helper": "` + Escape(h.Helper) + `", "retcode": ` + itoa(h.Ret) +
 			`, "line": ` + strconv.Itoa(h.Line) + `, "col": ` + strconv.Itoa(h.Col) + "}\n"
 	}
+	return Diagnostic(h, "WARNING", "Failed to "+h.Helper+": "+retText(h.Ret))
+}
+
+// Diagnostic returns a message of level ("ERROR", "WARNING") at h's place
+// in the script, with its newline, the source line and a mark under the
+// place (h's Helper and Ret are not used):
+//
+//	file:1:9-62: ERROR: msg
+//	<source line>
+//	        ~~~~~~~~~
+func Diagnostic(h HelperError, level, msg string) string {
 	var b strings.Builder
 	b.WriteString(h.File + ":" + strconv.Itoa(h.Line) + ":" + strconv.Itoa(h.Col))
 	end := max(h.EndCol, h.Col+1)
 	b.WriteString("-" + strconv.Itoa(end))
-	b.WriteString(": WARNING: Failed to " + h.Helper + ": " + retText(h.Ret) + "\n")
+	b.WriteString(": " + level + ": " + msg + "\n")
 	if h.Source == "" {
 		return b.String()
 	}
