@@ -211,7 +211,7 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		MapMax: lim.mapKeys, RingBufSize: runtime.RingBufSize(lim.rbPages),
 		NoCookies: kprobeFeatureMissing(info, func(kf *probes.Features) error { return kf.Cookies }),
 		NoFuncIP:  noFuncIP, FuncAddrs: funcAddrs(info, reg, noFuncIP),
-		ClockMap:  os.Getenv("BPFTRACE_DUMMY_TS_MAP"),
+		ClockMap: os.Getenv("BPFTRACE_DUMMY_TS_MAP"),
 	})
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
