@@ -325,7 +325,7 @@ func (g *gen) callInt(c *lang.Call) {
 	switch c.Name {
 	case "kstack":
 		g.stackID(c, false)
-	case "ksym", "strerror", "kptr", "uptr", "username", "cgroup_path":
+	case "ksym", "strerror", "signal_name", "kptr", "uptr", "username", "cgroup_path":
 		g.intExpr(c.Args[0])
 	case "override":
 		g.intExpr(c.Args[0])
@@ -347,6 +347,8 @@ func (g *gen) callInt(c *lang.Call) {
 		g.strncmp(c)
 	case "strcontains":
 		g.strcontains(c)
+	case "strlen":
+		g.strlen(c)
 	case "bswap":
 		g.intExpr(c.Args[0])
 		if t := g.typeOf(c.Args[0]); t.Size > 1 {
@@ -598,6 +600,24 @@ func (g *gen) strcontains(c *lang.Call) {
 	g.emit(asm.Mov.Imm(asm.R0, 1), asm.Ja.Label(done))
 	g.label(no)
 	g.emit(asm.Mov.Imm(asm.R0, 0))
+	g.label(done)
+}
+
+// strlen(s): the index of s's first NUL (its size when it has none),
+// unrolled over the string's bytes.
+func (g *gen) strlen(c *lang.Call) {
+	m := g.mark()
+	s, ds := g.ref(c.Args[0])
+	size := g.typeOf(c.Args[0]).Size
+	done := g.newLabel()
+	for i := 0; i < size; i++ {
+		g.emit(asm.Mov.Imm(asm.R0, int32(i)))
+		g.loadByte(asm.R1, s.at(i))
+		g.emit(asm.JEq.Imm(asm.R1, 0, done))
+	}
+	g.emit(asm.Mov.Imm(asm.R0, int32(size)))
+	ds()
+	g.release(m)
 	g.label(done)
 }
 

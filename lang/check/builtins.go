@@ -28,6 +28,7 @@ var (
 	timeType     = &types.Type{Kind: types.Timestamp, Size: 16}
 	cgroupType   = &types.Type{Kind: types.Cgroup, Size: 8}
 	errnoType    = &types.Type{Kind: types.Errno, Size: 8}
+	sigNameType  = &types.Type{Kind: types.SigName, Size: 8}
 )
 
 // DefaultStackLimit is the frame limit of kstack and ustack without one.
@@ -300,6 +301,8 @@ func funcTable() []funcSig {
 		{name: "strncmp", min: 3, max: 3, check: (*checker).strncmpCall},
 		{name: "strcontains", min: 2, max: 2, check: (*checker).strcontainsCall},
 		{name: "strerror", min: 1, max: 1, check: fixed(errnoType, argInt)},
+		{name: "signal_name", min: 1, max: 1, check: fixed(sigNameType, argInt)},
+		{name: "strlen", min: 1, max: 1, check: (*checker).strlenCall},
 		{name: "path", min: 1, max: 1, where: probekind.Path, check: (*checker).pathCall},
 		// Symbols and addresses.
 		{name: "ksym", min: 1, max: 1, check: fixed(ksymType, argInt)},

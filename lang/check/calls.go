@@ -84,7 +84,7 @@ func isStringish(t *types.Type) bool {
 	switch t.Kind {
 	case types.String, types.KStack, types.UStack, types.Ksym, types.Usym, types.Inet,
 		types.MacAddr, types.Timestamp, types.Username, types.Probe, types.Cgroup,
-		types.Errno, types.Buffer:
+		types.Errno, types.SigName, types.Buffer:
 		return true
 	}
 	return false
@@ -248,6 +248,15 @@ func (ch *checker) strcontainsCall(c *lang.Call) *types.Type {
 		return nil
 	}
 	return types.Bool
+}
+
+// strlenCall checks strlen(s) (bpftrace 0.26): the length of a string,
+// up to its first NUL.
+func (ch *checker) strlenCall(c *lang.Call) *types.Type {
+	if !ch.stringArgs(c, 1) {
+		return nil
+	}
+	return types.Uint64
 }
 
 // stringArgs checks that the first n arguments of c are strings.
