@@ -7,6 +7,7 @@ package runtime
 import (
 	"errors"
 	"runtime"
+	"slices"
 	"unsafe"
 
 	"github.com/cilium/ebpf"
@@ -33,50 +34,62 @@ type lookupBatchAttr struct {
 // enotsupp is the kernel's ENOTSUPP (524), which user space has no name for.
 const enotsupp = unix.Errno(524)
 
-// batchChunk is how many entries one call asks for; a hash bucket holding
-// more makes the kernel answer ENOSPC, and the chunk is doubled.
+// batchChunk is how many entries the first call asks for; each later call
+// asks for as many as the buffers, doubled when full, have room for. A
+// hash bucket holding more than a call asks for makes the kernel answer
+// ENOSPC, and the buffers grow.
 const batchChunk = 4096
+
+// batchPresize bounds the buffers readBatch allocates before it knows how
+// many entries there are.
+const batchPresize = 256 << 20
 
 // errNoBatch says the batch path does not apply; the caller iterates.
 var errNoBatch = errors.New("no batch lookup")
 
-// readBatch reads every entry of a hash map (per-CPU or not) in batches.
-// The entries' keys and values are slices of a few large buffers. It
-// returns errNoBatch for other map types and where the kernel lacks batch
-// lookups.
-func readBatch(km *ebpf.Map, perCPU bool) ([]format.Entry, error) {
+// readBatch reads every entry of a hash map (per-CPU or not) in batches,
+// into the flat buffers of a table. It returns errNoBatch for other map
+// types and where the kernel lacks batch lookups.
+func readBatch(km *ebpf.Map, perCPU bool) (*format.Table, error) {
 	switch km.Type() {
 	case ebpf.Hash, ebpf.PerCPUHash, ebpf.LRUHash, ebpf.LRUCPUHash:
 	default:
 		return nil, errNoBatch
 	}
-	ncpu := 1
+	t := &format.Table{KeySize: int(km.KeySize()), ValSize: int(km.ValueSize()), NCPU: 1}
+	t.Stride = t.ValSize
 	if perCPU {
 		n, err := ebpf.PossibleCPU()
 		if err != nil {
 			return nil, err
 		}
-		ncpu = n
+		t.NCPU, t.Stride = n, (t.ValSize+7)&^7
 	}
-	keySize, valSize := int(km.KeySize()), int(km.ValueSize())
-	stride := valSize
-	if perCPU {
-		stride = (valSize + 7) &^ 7
-	}
-	// Sized for a full map: the pages of a large allocation are only
-	// touched as entries arrive, and growing by copies costs page faults.
-	entries := make([]format.Entry, 0, km.MaxEntries())
+	entry := t.NCPU * t.Stride
 	var cursor [8]byte // a u32 bucket for hash maps
-	chunk := batchChunk
 	first := true
+	want := batchChunk
+	// Room for a full map, unless that is more than batchPresize bytes: a
+	// large allocation comes from pages the kernel has not mapped yet,
+	// which only the entries read touch, while growing by copies touches
+	// every page twice (page faults are most of the cost of reading).
+	if full := int(km.MaxEntries()); full*(t.KeySize+entry) <= batchPresize {
+		want = max(want, full)
+	}
 	for {
-		keys := make([]byte, chunk*keySize)
-		vals := make([]byte, chunk*stride*ncpu)
+		if room(t) < want {
+			more := max(t.N, want)
+			t.Keys = slices.Grow(t.Keys[:t.N*t.KeySize], more*t.KeySize)
+			t.Vals = slices.Grow(t.Vals[:t.N*entry], more*entry)
+		}
+		count := room(t)
+		keys := t.Keys[t.N*t.KeySize : cap(t.Keys)]
+		vals := t.Vals[t.N*entry : cap(t.Vals)]
 		attr := lookupBatchAttr{
 			outBatch: unsafe.Pointer(&cursor[0]),
 			keys:     unsafe.Pointer(&keys[0]),
 			values:   unsafe.Pointer(&vals[0]),
-			count:    uint32(chunk),
+			count:    uint32(count),
 			mapFD:    uint32(km.FD()),
 		}
 		if !first {
@@ -88,7 +101,7 @@ func readBatch(km *ebpf.Map, perCPU bool) ([]format.Entry, error) {
 		runtime.KeepAlive(&cursor)
 		switch {
 		case errno == unix.ENOSPC:
-			chunk *= 2
+			want = 2 * count
 			continue
 		case errno == unix.EINVAL || errno == enotsupp || errno == unix.EOPNOTSUPP:
 			if first {
@@ -99,21 +112,16 @@ func readBatch(km *ebpf.Map, perCPU bool) ([]format.Entry, error) {
 			return nil, errno
 		}
 		first = false
-		valArena := make([][]byte, int(attr.count)*ncpu)
-		for i := range int(attr.count) {
-			e := format.Entry{
-				Key:    keys[i*keySize : (i+1)*keySize : (i+1)*keySize],
-				Values: valArena[i*ncpu : (i+1)*ncpu : (i+1)*ncpu],
-			}
-			base := i * stride * ncpu
-			for c := range ncpu {
-				off := base + c*stride
-				e.Values[c] = vals[off : off+valSize : off+valSize]
-			}
-			entries = append(entries, e)
-		}
+		t.N += int(attr.count)
+		want = batchChunk
 		if errno == unix.ENOENT {
-			return entries, nil
+			t.Keys, t.Vals = t.Keys[:t.N*t.KeySize], t.Vals[:t.N*entry]
+			return t, nil
 		}
 	}
+}
+
+// room is how many more entries the buffers of t hold.
+func room(t *format.Table) int {
+	return min(cap(t.Keys)/t.KeySize, cap(t.Vals)/(t.NCPU*t.Stride)) - t.N
 }

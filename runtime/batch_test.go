@@ -47,11 +47,15 @@ func TestReadBatch(t *testing.T) {
 			}
 		}
 		t0 := time.Now()
-		es, err := readBatch(m, perCPU)
+		tab, err := readBatch(m, perCPU)
 		t.Logf("%v: read %d keys in %v", typ, n, time.Since(t0))
 		if err != nil {
 			t.Fatalf("%v: %v", typ, err)
 		}
+		if tab.N != n || len(tab.Keys) != n*8 {
+			t.Fatalf("%v: table of %d entries (%d key bytes), want %d", typ, tab.N, len(tab.Keys), n)
+		}
+		es := tab.Entries()
 		seen := map[uint64]bool{}
 		for _, e := range es {
 			k := binary.NativeEndian.Uint64(e.Key)

@@ -33,12 +33,12 @@ func (s *Session) readMap(m *codegen.Map) (*format.Map, error) {
 		return nil, fmt.Errorf("map %s: not loaded", m.Name)
 	}
 	fm := &format.Map{Name: m.Name, Key: m.Key, Value: m.Value, PerCPU: m.PerCPU}
-	entries, err := readBatch(km, m.PerCPU)
+	table, err := readBatch(km, m.PerCPU)
 	switch {
 	case err == nil:
-		fm.Entries = entries
-		if s.cleared[m.Name] && allZero(fm.Entries) {
-			fm.Entries = nil
+		fm.Table = table
+		if s.cleared[m.Name] && allZeroBytes(table.Vals) {
+			fm.Table = nil
 		}
 		return fm, nil
 	case !errors.Is(err, errNoBatch):
@@ -100,6 +100,7 @@ func (s *Session) printAllMaps(w io.Writer) error {
 // dumpMap prints one map of the dump, through Options.DumpMap when set.
 func (s *Session) dumpMap(w io.Writer, fm *format.Map) error {
 	if s.opts.DumpMap != nil {
+		fm.Expand()
 		return s.opts.DumpMap(w, &s.env.env, fm)
 	}
 	return format.PrintMap(w, &s.env.env, fm, 0, 0)
@@ -312,11 +313,18 @@ func counter(km *ebpf.Map, i uint32) uint64 {
 func allZero(es []format.Entry) bool {
 	for _, e := range es {
 		for _, v := range e.Values {
-			for _, c := range v {
-				if c != 0 {
-					return false
-				}
+			if !allZeroBytes(v) {
+				return false
 			}
+		}
+	}
+	return true
+}
+
+func allZeroBytes(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
 		}
 	}
 	return true

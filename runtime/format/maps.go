@@ -4,8 +4,6 @@
 package format
 
 import (
-	"bytes"
-	"encoding/binary"
 	"io"
 	"slices"
 	"strconv"
@@ -22,6 +20,9 @@ type Map struct {
 	PerCPU bool        // Entry.Values holds one value per CPU, to Reduce
 	// Entries in any order; PrintMap sorts them.
 	Entries []Entry
+	// Table, when not nil, holds the entries instead of Entries, in flat
+	// buffers (as batch lookups read them).
+	Table *Table
 }
 
 // Entry is one key of a map and its value (one per CPU for per-CPU maps).
@@ -30,156 +31,48 @@ type Entry struct {
 	Values [][]byte
 }
 
-// entry is a key with its reduced value, and what it sorts by.
-type entry struct {
-	key, val []byte
-	order    []byte // the key as sort_by_key orders it, compared bytewise (see appendKeyOrder)
-	rank     int64  // the value's number, for sorting by value
-	pos      int    // position in the map's entries, the last tie-break
-}
-
 // PrintMap writes m as bpftrace prints print(@m, top, div) and the exit
 // dump, in text or (env.JSON) JSON. top > 0 keeps the last top entries after
 // sorting; div > 1 divides count, sum, min, max, avg, int and hist values
 // (stats and lhist ignore both, as bpftrace does). In text an empty map
 // prints a single newline; in JSON nothing.
 func PrintMap(w io.Writer, env *Env, m *Map, top, div int64) error {
-	_, err := w.Write(appendMap(nil, env, m, top, div))
+	r, es, div := sortedMap(m, top, div)
+	if !env.json() && fastText(m) && len(es) > 0 {
+		return writeFastText(w, m, es, div)
+	}
+	var dst []byte
+	if env.json() {
+		dst = []byte(mapJSON(env, m, r, es, div))
+	} else {
+		dst = appendMapText(nil, env, m, r, es, div)
+	}
+	_, err := w.Write(dst)
 	return err
 }
 
 // MapString returns what PrintMap writes.
 func MapString(env *Env, m *Map, top, div int64) string {
-	return string(appendMap(nil, env, m, top, div))
+	var b strings.Builder
+	PrintMap(&b, env, m, top, div)
+	return b.String()
 }
 
-// appendMap appends what PrintMap writes to dst.
-func appendMap(dst []byte, env *Env, m *Map, top, div int64) []byte {
+// sortedMap reduces and sorts m's entries and keeps the last top of them;
+// it returns them with the divisor to print with.
+func sortedMap(m *Map, top, div int64) (*rows, []sortKey, int64) {
 	if div <= 0 {
 		div = 1
 	}
-	es := sortEntries(m, reduceEntries(m))
+	r := reduceRows(m)
+	es := sortRows(m, r)
 	if m.Value.Kind == types.Stats {
 		top, div = 0, 1
 	}
 	if top > 0 && int64(len(es)) > top {
 		es = es[int64(len(es))-top:]
 	}
-	if env.json() {
-		return append(dst, mapJSON(env, m, es, div)...)
-	}
-	return appendMapText(dst, env, m, es, div)
-}
-
-// reduceEntries reduces each entry's per-CPU values into one arena.
-func reduceEntries(m *Map) []entry {
-	es := make([]entry, 0, len(m.Entries))
-	size := AggSize(m.Value)
-	reduce := m.PerCPU || m.Value.Kind.IsAgg()
-	var arena []byte
-	if reduce {
-		arena = make([]byte, len(m.Entries)*size)
-	}
-	for i, e := range m.Entries {
-		var v []byte
-		switch {
-		case reduce:
-			v = reduceInto(arena[i*size:(i+1)*size:(i+1)*size], m.Value, e.Values)
-		case len(e.Values) > 0:
-			v = pad(e.Values[0], size)
-		default:
-			v = make([]byte, size)
-		}
-		es = append(es, entry{key: e.Key, val: v})
-	}
-	return es
-}
-
-// sortEntries orders entries as bpftrace does: count, sum, int, min and max
-// maps by value; avg and stats by average and hist and lhist by total count
-// (ties in key byte order, as bpftrace's std::map leaves them); everything
-// else by key. Ties of the other kinds keep key order.
-func sortEntries(m *Map, es []entry) []*entry {
-	signed := rankEntries(m, es)
-	byValue, byRaw := true, false
-	switch m.Value.Kind {
-	case types.Avg, types.Stats, types.Hist, types.Lhist:
-		byRaw = true
-	case types.Count, types.Sum, types.Min, types.Max, types.Int, types.TSeries:
-	default:
-		byValue = false
-	}
-	// One total order (value, then key, then position) sorted with an
-	// unstable sort of pointers: much faster than stable sorts of entries
-	// for maps of thousands of keys.
-	ps := make([]*entry, len(es))
-	for i := range es {
-		ps[i] = &es[i]
-	}
-	slices.SortFunc(ps, func(a, b *entry) int {
-		if byValue {
-			if c := cmpInt(a.rank, b.rank, signed); c != 0 {
-				return c
-			}
-		}
-		c := 0
-		if byRaw {
-			c = bytes.Compare(a.key, b.key)
-		} else {
-			c = cmpBytes(a.order, b.order)
-		}
-		if c != 0 {
-			return c
-		}
-		return a.pos - b.pos
-	})
-	return ps
-}
-
-// cmpBytes is bytes.Compare, faster for the common 8 bytes of an integer key.
-func cmpBytes(a, b []byte) int {
-	if len(a) == 8 && len(b) == 8 {
-		x, y := binary.BigEndian.Uint64(a), binary.BigEndian.Uint64(b)
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
-	}
-	return bytes.Compare(a, b)
-}
-
-// rankEntries fills in what each entry sorts by, and reports whether the
-// ranks compare as signed numbers.
-func rankEntries(m *Map, es []entry) (signed bool) {
-	t := m.Value
-	_, signed = scalar(t, nil)
-	var arena []byte
-	var elems []*types.Type
-	var offs []int
-	if m.Key != nil {
-		elems, offs = keyElems(m.Key)
-	}
-	for i := range es {
-		e := &es[i]
-		e.pos = i
-		n := len(arena)
-		arena = appendKeyOrder(arena, elems, offs, e.key)
-		e.order = arena[n:len(arena):len(arena)]
-		switch t.Kind {
-		case types.Avg, types.Stats:
-			e.rank, signed = average(e.val), true
-		case types.Hist, types.Lhist:
-			e.rank, signed = int64(total(t, e.val)), false
-		case types.TSeries:
-			e.rank, signed = int64(tsNewest(t, e.val)), false
-		default:
-			e.rank, _ = scalar(t, e.val)
-		}
-	}
-	return signed
+	return r, es, div
 }
 
 func total(t *types.Type, b []byte) uint64 {
@@ -188,16 +81,6 @@ func total(t *types.Type, b []byte) uint64 {
 		n += v
 	}
 	return n
-}
-
-func cmpInt(x, y int64, signed bool) int {
-	switch {
-	case signed && x < y, !signed && uint64(x) < uint64(y):
-		return -1
-	case x == y:
-		return 0
-	}
-	return 1
 }
 
 // appendKeyOrder appends the key b in a form whose byte order is the order
@@ -231,7 +114,7 @@ func appendKeyOrder(dst []byte, elems []*types.Type, offs []int, b []byte) []byt
 // keyElems returns the elements of a map key and their offsets: a tuple's
 // elements for a multi-key map, or the key itself.
 func keyElems(key *types.Type) ([]*types.Type, []int) {
-	if key.Kind == types.Tuple && !key.IsRecord() {
+	if key.Kind == types.Tuple {
 		return key.Elems, key.Offsets()
 	}
 	return []*types.Type{key}, []int{0}
@@ -278,7 +161,7 @@ func KeyText(env *Env, key *types.Type, b []byte) string {
 // isHist reports whether values of t print as histograms.
 func isHist(t *types.Type) bool { return t.Kind == types.Hist || t.Kind == types.Lhist }
 
-func appendMapText(dst []byte, env *Env, m *Map, es []*entry, div int64) []byte {
+func appendMapText(dst []byte, env *Env, m *Map, r *rows, es []sortKey, div int64) []byte {
 	dst = slices.Grow(dst, len(es)*(len(m.Name)+24))
 	sep := "\n"
 	switch m.Value.Kind {
@@ -291,16 +174,17 @@ func appendMapText(dst []byte, env *Env, m *Map, es []*entry, div int64) []byte 
 		if i > 0 {
 			dst = append(dst, sep...)
 		}
+		key, val := r.key(int(e.i)), r.val(int(e.i))
 		dst = append(dst, m.Name...)
-		dst = appendKey(dst, env, m.Key, e.key)
+		dst = appendKey(dst, env, m.Key, key)
 		switch {
 		case m.Value.Kind == types.TSeries:
 			// Every key's chart ends at the map's newest interval.
-			dst = append(append(dst, ":\n"...), tseriesText(env, m.Value, e.val, uint64(es[len(es)-1].rank))...)
+			dst = append(append(dst, ":\n"...), tseriesText(env, m.Value, val, es[len(es)-1].rank)...)
 		case isHist(m.Value):
-			dst = append(append(dst, ": \n"...), histText(m.Value, e.val, div)...)
+			dst = append(append(dst, ": \n"...), histText(m.Value, val, div)...)
 		default:
-			dst = appendMapValue(append(dst, ": "...), env, m.Value, e.val, div)
+			dst = appendMapValue(append(dst, ": "...), env, m.Value, val, div)
 		}
 	}
 	dst = append(dst, '\n')
@@ -392,7 +276,7 @@ func mapValueText(env *Env, t *types.Type, b []byte, div int64) string {
 	return valueText(env, t, b, false, 8)
 }
 
-func mapJSON(env *Env, m *Map, es []*entry, div int64) string {
+func mapJSON(env *Env, m *Map, r *rows, es []sortKey, div int64) string {
 	if len(es) == 0 {
 		return ""
 	}
@@ -410,12 +294,12 @@ func mapJSON(env *Env, m *Map, es []*entry, div int64) string {
 		var v string
 		if m.Value.Kind == types.TSeries {
 			// Every key's series ends at the map's newest interval.
-			v = tseriesJSON(env, m.Value, e.val, uint64(es[len(es)-1].rank))
+			v = tseriesJSON(env, m.Value, r.val(int(e.i)), es[len(es)-1].rank)
 		} else {
-			v = mapValueJSON(env, m.Value, e.val, div)
+			v = mapValueJSON(env, m.Value, r.val(int(e.i)), div)
 		}
 		if m.Key != nil {
-			v = `"` + Escape(strings.Join(keyParts(env, m.Key, e.key), ",")) + `": ` + v
+			v = `"` + Escape(strings.Join(keyParts(env, m.Key, r.key(int(e.i))), ",")) + `": ` + v
 		}
 		parts[i] = v
 	}

@@ -131,8 +131,15 @@ func intVal(t *types.Type, b []byte) int64 {
 		size = 8
 	}
 	var u uint64
-	for i := size - 1; i >= 0; i-- {
-		u = u<<8 | uint64(field(b, i, 1)[0])
+	if len(b) >= 8 {
+		u = binary.LittleEndian.Uint64(b)
+		if size < 8 {
+			u &= 1<<(8*size) - 1
+		}
+	} else {
+		for i := size - 1; i >= 0; i-- {
+			u = u<<8 | uint64(field(b, i, 1)[0])
+		}
 	}
 	if t.Signed && size < 8 {
 		shift := uint(64 - 8*size)
