@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type options struct {
 	params      []string // positional parameters $1..$N
 	named       []string // program options after "--": "--name" or "--name=value" (getopt)
 	includeDirs []string // -I: where #include headers are looked for
+	probeFilter string   // --probe-filter REGEX: attach only the probes it matches
 	list        bool     // -l
 	verbose     bool     // -v
 	quiet       bool     // -q
@@ -74,6 +76,7 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.BoolVar(&o.help, "help", false, "print this help")
 	fs.BoolVar(&o.info, "info", false, "print what this kernel supports")
 	fs.BoolVar(&o.noWarnings, "no-warnings", false, "do not print warnings")
+	fs.StringVar(&o.probeFilter, "probe-filter", "", "attach only the probes whose name `regex` matches (and BEGIN, END)")
 	fs.Func("rb-pages", "output ring buffer `pages` per CPU", positive(&o.limits.rbPages))
 	fs.Func("max-map-keys", "`keys` per map", positive(&o.limits.mapKeys))
 	fs.BoolFunc("k", "accepted for bpftrace compatibility", func(string) error { *kk++; return nil })
@@ -123,6 +126,9 @@ func parseArgs(args []string) (*options, error) {
 	if o.format != "text" && o.format != "json" && o.format != "folded" {
 		//lint:ignore ST1005 the wording is bpftrace's, which scripts and tests match
 		return nil, fmt.Errorf("Invalid output format %q\nValid formats: text, json, folded", o.format)
+	}
+	if _, err := regexp.Compile(o.probeFilter); err != nil {
+		return nil, fmt.Errorf("invalid --probe-filter regex %q: %v", o.probeFilter, err)
 	}
 	switch o.dump {
 	case "", "ast", "types", "asm":
@@ -264,6 +270,9 @@ OPTIONS:
     -v             verbose: show the raw verifier log on load errors
     -d ast|types|asm
                    print the parsed, checked or compiled program and exit
+    --probe-filter REGEX
+                   attach only the probes whose full name REGEX matches
+                   (BEGIN and END always run)
     --dry-run      load the programs into the verifier, attach nothing
     --unsafe       allow system(), signal() and override()
     --info         print what this kernel supports

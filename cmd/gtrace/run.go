@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -181,6 +182,9 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 	}
 	reg := probes.New(&probes.Options{Stderr: stderr, PID: o.pid, IncludeDirs: o.includeDirs})
 	conf := &check.Config{Resolver: reg, Params: o.params, StrLen: n, Unsafe: o.unsafe, Named: o.named}
+	if o.probeFilter != "" {
+		conf.ProbeFilter = regexp.MustCompile(o.probeFilter) // checked by parseArgs
+	}
 	info, err := conf.Check(f)
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))

@@ -8,6 +8,7 @@ package check
 import (
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/types"
+	"regexp"
 )
 
 // Resolver answers the kernel facts the checker needs. The probes package
@@ -98,6 +99,9 @@ type Config struct {
 	// Named are the program options given after "--" ("--name=value" or
 	// "--name"), which getopt() reads.
 	Named []string
+	// ProbeFilter, when set, keeps only the targets whose full name it
+	// matches (gtrace --probe-filter), and BEGIN and END.
+	ProbeFilter *regexp.Regexp
 }
 
 // Info holds the results of a check, keyed by AST node.

@@ -5,6 +5,7 @@ package check
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 
 	"github.com/gtrace/gtrace/lang"
@@ -53,6 +54,13 @@ func (c *Config) params() []string {
 }
 
 func (c *Config) unsafe() bool { return c != nil && c.Unsafe }
+
+func (c *Config) probeFilter() *regexp.Regexp {
+	if c == nil {
+		return nil
+	}
+	return c.ProbeFilter
+}
 
 // checker holds all state of one Check run. Map types and scratch variable
 // types persist across the two passes; everything else is rebuilt by each

@@ -13,7 +13,8 @@ import (
 )
 
 // configOptions are bpftrace 0.26's configuration options. gtrace acts on
-// max_map_keys, perf_rb_pages, max_strlen, print_maps_on_exit and license;
+// max_map_keys, perf_rb_pages, max_strlen, print_maps_on_exit, license and
+// missing_probes;
 // the others are accepted and have no effect (docs/language.md says why).
 var configOptions = []string{
 	"cache_user_symbols", "cpp_demangle", "lazy_symbolication", "license", "log_size",
@@ -45,6 +46,10 @@ func (ch *checker) config() {
 		case "max_strlen":
 			if n, err := strconv.Atoi(v); err != nil || n < 8 || n > 4096 {
 				ch.errorf(c, "max_strlen must be a number of bytes from 8 to 4096, not %s", c.Value)
+			}
+		case "missing_probes":
+			if !slices.Contains([]string{"error", "warn", "ignore"}, strings.ToLower(v)) {
+				ch.errorf(c, "missing_probes must be error, warn or ignore, not %s", c.Value)
 			}
 		case "license":
 			if !slices.Contains(licenses, v) {

@@ -4,6 +4,7 @@ package check
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,29 +17,106 @@ import (
 type hinter interface{ Hints() []string }
 
 // expandProbes validates and expands every attach point of every probe.
-// When some attach points of a probe match nothing but others do, the
-// misses are warnings, as in bpftrace.
+// An attach point that matches nothing (a missing probe, a wildcard that
+// matches no probe) is judged by the config missing_probes of bpftrace
+// 0.26: "error" reports it, "warn" skips it with a warning, "ignore"
+// skips it silently. Without the setting gtrace keeps bpftrace 0.17's
+// rule, on which 0.17's own test of it and Debian's sslsnoop.bt and
+// ssllatency.bt depend (0.26 defaults to "error"): the misses are
+// warnings when other attach points of the probe match, errors when none
+// do. A program left with nothing to run is an error.
 func (ch *checker) expandProbes() {
+	mode := ch.missingProbes()
 	ch.targets = make([][]*Target, len(ch.file.Probes))
 	seen := map[string]bool{}
 	for i, p := range ch.file.Probes {
 		var misses []*lang.Error
 		for _, ap := range p.Attach {
 			ts, miss := ch.expandAttach(ap)
+			ts = ch.filterTargets(ts)
 			ch.onlyOnce(ap, ts, seen)
 			ch.targets[i] = append(ch.targets[i], ts...)
 			if miss != nil {
 				misses = append(misses, miss)
 			}
 		}
-		for _, m := range misses {
-			if len(ch.targets[i]) > 0 {
-				ch.warnings.Add(m)
-			} else {
-				ch.errs.Add(m)
+		ch.judgeMisses(p, misses, len(ch.targets[i]) > 0, mode)
+	}
+	if re := ch.conf.probeFilter(); re != nil && ch.errs.Err() == nil && !ch.anyAttached() {
+		ch.errorHint(ch.file.Probes[0], []string{fmt.Sprintf("--probe-filter %q matches no probe of the program but BEGIN and END", re.String())}, "no probes to attach")
+	}
+	if (mode == "warn" || mode == "ignore") && ch.errs.Err() == nil && len(ch.file.Probes) > 0 && !ch.anyTarget() {
+		ch.errorHint(ch.file.Probes[0], []string{"every attach point matched nothing (config missing_probes = " + mode + ")"}, "no probes to attach")
+	}
+}
+
+// judgeMisses reports the attach points of probe p that matched nothing;
+// found says whether others of p matched.
+func (ch *checker) judgeMisses(p *lang.Probe, misses []*lang.Error, found bool, mode string) {
+	for _, m := range misses {
+		switch {
+		case mode == "error":
+			if found {
+				m.Hints = append(m.Hints, `config = { missing_probes = "warn" } skips attach points that match nothing`)
+			}
+			ch.errs.Add(m)
+		case mode == "warn":
+			m.Msg += ": skipping"
+			ch.warnings.Add(m)
+		case mode == "" && found:
+			ch.warnings.Add(m)
+		case mode == "":
+			ch.errs.Add(m)
+		}
+	}
+	if len(misses) > 0 && !found && mode == "warn" {
+		ch.warnings.Add(lang.NewError(ch.file, p.Span(), "probe has no valid attach points: it is removed, which may change what the program does"))
+	}
+}
+
+// missingProbes returns the config missing_probes: error, warn or ignore,
+// "" when the script does not set it.
+func (ch *checker) missingProbes() string {
+	v, _ := ConfigValue(ch.file, "missing_probes")
+	return strings.ToLower(v)
+}
+
+// filterTargets returns the targets the Config's ProbeFilter keeps.
+func (ch *checker) filterTargets(ts []*Target) []*Target {
+	re := ch.conf.probeFilter()
+	if re == nil {
+		return ts
+	}
+	var out []*Target
+	for _, t := range ts {
+		if t.Provider == "BEGIN" || t.Provider == "END" || re.MatchString(t.Name) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// anyAttached reports whether some probe has a target other than BEGIN
+// and END.
+func (ch *checker) anyAttached() bool {
+	for _, ts := range ch.targets {
+		for _, t := range ts {
+			if t.Provider != "BEGIN" && t.Provider != "END" {
+				return true
 			}
 		}
 	}
+	return false
+}
+
+// anyTarget reports whether some probe has a target.
+func (ch *checker) anyTarget() bool {
+	for _, ts := range ch.targets {
+		if len(ts) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyOnce reports a BEGIN or END probe after the first one: bpftrace runs
