@@ -450,6 +450,13 @@ func (g *gen) unary(e *lang.Unary) {
 		g.loadInt(asm.R0, l, t)
 		done()
 		return
+	case "&":
+		v, ok := e.X.(*lang.Var)
+		if !ok {
+			g.fail(e, "cannot take the address of this expression")
+		}
+		g.addr(asm.R0, g.varLoc(v))
+		return
 	default:
 		g.fail(e, "operator %s is not supported", e.Op)
 	}

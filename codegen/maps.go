@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/check"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -118,8 +119,13 @@ func (g *gen) bumpError(i int) {
 func (g *gen) mapAssign(e *lang.MapExpr, value lang.Expr) {
 	mi := g.mapOf(e)
 	if mi.agg {
-		c, ok := value.(*lang.Call)
-		if !ok {
+		// The statements of block expressions around the call run first:
+		// "@m = { let $a = 1; avg($a) }".
+		for b, ok := value.(*lang.BlockExpr); ok; b, ok = b.Value.(*lang.BlockExpr) {
+			g.stmts(b.Stmts)
+		}
+		c := check.AggOf(value)
+		if c == nil {
 			g.fail(value, "%s holds %s: assign an aggregation call", e.Name, mi.Value)
 		}
 		g.aggregate(e, mi, c)

@@ -164,6 +164,11 @@ func (g *gen) convert(src loc, st *types.Type, dst loc, dt *types.Type, n lang.N
 		}
 	case st.Size == dt.Size:
 		g.copyMem(dst, src, dt.Size)
+	case st.Kind == types.Buffer && dt.Kind == types.Buffer && st.Size < dt.Size:
+		// A shorter buf() (its length byte, then its data) in a larger
+		// slot, as the two branches of "c ? buf(a, 2) : buf(b, 3)".
+		g.copyMem(dst, src, st.Size)
+		g.zeroRange(dst, st.Size, dt.Size)
 	default:
 		g.fail(n, "cannot convert %s to %s", st, dt)
 	}

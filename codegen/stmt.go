@@ -151,6 +151,9 @@ func (g *gen) assign(s *lang.AssignStmt) {
 		g.exprAs(s.Value, g.varType(t), g.varLoc(t))
 	case *lang.MapExpr:
 		g.mapAssign(t, s.Value)
+	case *lang.Ident:
+		// "_ = expr": computed, then dropped.
+		g.exprStmt(s.Value)
 	default:
 		g.fail(s.Target, "cannot assign to this expression")
 	}
@@ -310,6 +313,10 @@ func (g *gen) incVar(v loc, vt *types.Type) {
 }
 
 func (g *gen) jumpStmt(s *lang.JumpStmt) {
+	if s.Value != nil {
+		// A probe's return value is computed for its effects and dropped.
+		g.exprStmt(s.Value)
+	}
 	if s.Kind == lang.Return {
 		g.jump(g.fn.exitLabel)
 		return

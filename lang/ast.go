@@ -262,10 +262,12 @@ const (
 	Return
 )
 
-// JumpStmt is break, continue or return.
+// JumpStmt is break, continue or return. Value is the value of
+// "return value;" (bpftrace 0.26), nil otherwise.
 type JumpStmt struct {
 	node
-	Kind JumpKind
+	Kind  JumpKind
+	Value Expr
 }
 
 func (*Block) stmtNode()      {}

@@ -227,6 +227,9 @@ func (d *dumper) stmt(s Stmt) {
 		d.forStmt(s)
 	case *JumpStmt:
 		d.line(s.At, "%s", [...]string{"break", "continue", "return"}[s.Kind])
+		if s.Value != nil {
+			d.nest(func() { d.expr(s.Value) })
+		}
 	default:
 		d.line(Span{}, "<unknown statement %T>", s)
 	}

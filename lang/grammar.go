@@ -178,9 +178,11 @@ type gWhile struct {
 
 type gFor struct {
 	Tokens []lexer.Token
-	Var    *gToken `parser:"\"for\" \"(\" @@ \":\""`
+	Open   bool    `parser:"\"for\" @\"(\"?"`
+	Var    *gToken `parser:"@@ \":\""`
 	Lo     *gExpr  `parser:"@@"`
-	Hi     *gExpr  `parser:"( \"..\" @@ )? \")\""`
+	Hi     *gExpr  `parser:"( \"..\" @@ )?"`
+	Close  bool    `parser:"@\")\"?"`
 	Body   *gBlock `parser:"@@"`
 }
 
@@ -193,8 +195,16 @@ type gToken struct {
 type gSimple struct {
 	Tokens []lexer.Token
 	Let    *gLet      `parser:"  @@"`
-	Jump   string     `parser:"| @( \"break\" | \"continue\" | \"return\" )"`
+	Jump   *gJump     `parser:"| @@"`
 	Assign *gExprStmt `parser:"| @@"`
+}
+
+// gJump is break, continue or return, with the value of a return
+// (bpftrace 0.26: "return $a;").
+type gJump struct {
+	Tokens []lexer.Token
+	Kind   string `parser:"@( \"break\" | \"continue\" | \"return\" )"`
+	Value  *gExpr `parser:"@@?"`
 }
 
 type gLet struct {
@@ -297,6 +307,17 @@ type gPrimary struct {
 	Ident  string  `parser:"| @Ident"`
 	Paren  *gParen `parser:"| @@"`
 	Block  *gBlock `parser:"| @@"`
+	If     *gIfX   `parser:"| @@"`
+}
+
+// gIfX is "if" used as an expression (bpftrace 0.26): both branches are
+// blocks ending in their value, and the "else" is required.
+type gIfX struct {
+	Tokens   []lexer.Token
+	Cond     *gExpr  `parser:"\"if\" (?! \"{\") @@"`
+	Then     *gBlock `parser:"@@ \"else\""`
+	ElseIf   *gIfX   `parser:"( @@"`
+	ElseBody *gBlock `parser:"| @@ )"`
 }
 
 type gMap struct {

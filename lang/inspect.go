@@ -50,6 +50,10 @@ func children(n Node) []Node {
 		return []Node{n.Count, n.Body}
 	case *WhileStmt:
 		return []Node{n.Cond, n.Body}
+	case *JumpStmt:
+		if n.Value != nil {
+			return []Node{n.Value}
+		}
 	case *ForStmt:
 		out := []Node{n.Var}
 		if n.Map != nil {

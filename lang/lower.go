@@ -222,6 +222,41 @@ func (l *lowerer) probe(g *gProbe) *Probe {
 	return p
 }
 
+// ifExpr lowers "if c { a } else { b }" used as an expression to the
+// ternary c ? { a } : { b }.
+func (l *lowerer) ifExpr(g *gIfX) Expr {
+	t := &Ternary{Cond: l.expr(g.Cond), Then: l.blockExpr(g.Then)}
+	t.At = l.span(g.Tokens)
+	if g.ElseIf != nil {
+		t.Else = l.ifExpr(g.ElseIf)
+	} else {
+		t.Else = l.blockExpr(g.ElseBody)
+	}
+	return t
+}
+
+// ifHasElse reports whether every branch of an if statement chain ends in
+// an else block, so that the chain has a value.
+func ifHasElse(g *gIf) bool {
+	for g.ElseIf != nil {
+		g = g.ElseIf
+	}
+	return g.ElseBody != nil
+}
+
+// ifValue lowers an if statement that ends a block expression as the
+// ternary ifExpr makes of an if expression.
+func (l *lowerer) ifValue(g *gIf) Expr {
+	t := &Ternary{Cond: l.expr(g.Cond), Then: l.blockExpr(g.Then)}
+	t.At = l.span(g.Tokens)
+	if g.ElseIf != nil {
+		t.Else = l.ifValue(g.ElseIf)
+	} else {
+		t.Else = l.blockExpr(g.ElseBody)
+	}
+	return t
+}
+
 // blockExpr lowers a block used as an expression: "{ stmts; value }".
 func (l *lowerer) blockExpr(g *gBlock) *BlockExpr {
 	b, v := l.valueBlock(g)
@@ -239,6 +274,12 @@ func (l *lowerer) valueBlock(g *gBlock) (*Block, Expr) {
 		return b, nil
 	}
 	last := g.Stmts[n-1]
+	if !last.Semi && last.If != nil && ifHasElse(last.If) {
+		// A block ending in "if c { a } else { b }" has that if's value
+		// (bpftrace 0.26): "{ if $x { 1 } else { 2 } }".
+		b.Stmts = b.Stmts[:len(b.Stmts)-1]
+		return b, l.ifValue(last.If)
+	}
 	if last.Semi || last.Simple == nil || last.Simple.Assign == nil || last.Simple.Assign.Op != "" {
 		return b, nil
 	}
@@ -330,6 +371,10 @@ func (l *lowerer) ifStmt(g *gIf) *IfStmt {
 func (l *lowerer) forStmt(g *gFor) *ForStmt {
 	s := &ForStmt{Var: l.varTok(g.Var), Body: l.block(g.Body)}
 	s.At = l.span(g.Tokens)
+	if g.Open != g.Close {
+		// "for ($kv : @m)" and "for $kv : @m" (bpftrace 0.26) both parse.
+		l.errorf(s.At, "unbalanced parentheses around the head of a for loop")
+	}
 	lo := l.expr(g.Lo)
 	if g.Hi != nil {
 		s.Lo, s.Hi = lo, l.expr(g.Hi)
@@ -365,9 +410,15 @@ func (l *lowerer) simple(g *gSimple) Stmt {
 			d.Value = l.expr(g.Let.Value)
 		}
 		return d
-	case g.Jump != "":
-		j := &JumpStmt{Kind: jumpKinds[g.Jump]}
+	case g.Jump != nil:
+		j := &JumpStmt{Kind: jumpKinds[g.Jump.Kind]}
 		j.At = l.span(g.Tokens)
+		if g.Jump.Value != nil {
+			j.Value = l.expr(g.Jump.Value)
+			if j.Kind != Return {
+				l.errorf(j.Value.Span(), "%s takes no value: only return does", g.Jump.Kind)
+			}
+		}
 		return j
 	}
 	e := g.Assign
@@ -549,6 +600,8 @@ func (l *lowerer) primary(g *gPrimary) Expr {
 		return e
 	case g.Block != nil:
 		return l.blockExpr(g.Block)
+	case g.If != nil:
+		return l.ifExpr(g.If)
 	}
 	return l.paren(g.Paren, at)
 }

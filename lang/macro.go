@@ -249,7 +249,11 @@ func (x *expander) stmt(s Stmt, c *expandCtx) Stmt {
 		n.Body = x.block(s.Body, c)
 		out = n
 	case *JumpStmt:
-		out = &JumpStmt{Kind: s.Kind}
+		j := &JumpStmt{Kind: s.Kind}
+		if s.Value != nil {
+			j.Value = x.expr(s.Value, c)
+		}
+		out = j
 	default:
 		x.errorf(s.Span(), c, nil, "macro expansion does not support this statement (%T)", s)
 		return s

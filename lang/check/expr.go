@@ -20,6 +20,11 @@ func (ch *checker) expr(e lang.Expr) *types.Type {
 	case *lang.IntLit:
 		ch.constant(e, int64(e.Value))
 		t = types.Int64
+		if e.Value > math.MaxInt64 {
+			// Past int64, a literal is a uint64 (bpftrace 0.26 prints
+			// 10223372036854775807 as itself, 0.17 as a negative number).
+			t = types.Uint64
+		}
 	case *lang.BoolLit:
 		ch.constant(e, boolInt(e.Value))
 		t = types.Bool
@@ -443,6 +448,11 @@ func (ch *checker) unary(u *lang.Unary) *types.Type {
 			ch.errorf(u, "the %s operator needs an integer, not %s", u.Op, x)
 			return nil
 		}
+		if _, lit := u.X.(*lang.IntLit); lit && u.Op == "~" {
+			// ~ of a literal is a uint64, as bpftrace 0.26 types
+			// literals: @x = ~10 is 18446744073709551605 (0.17: -11).
+			x = types.Uint64
+		}
 		// bpftrace negates and complements in the operand's own width:
 		// -(uint8)1 is 255.
 		if v, ok := ch.constOf(u.X); ok {
@@ -468,9 +478,22 @@ func (ch *checker) unary(u *lang.Unary) *types.Type {
 		return types.Bool
 	case "*":
 		return ch.deref(u, x)
+	case "&":
+		return ch.addrOf(u, x)
 	}
 	ch.errorf(u, "the %s operator is not supported", u.Op)
 	return nil
+}
+
+// addrOf checks "&$v" (bpftrace 0.26): the address of a scratch variable,
+// a pointer into the probe's stack that *, casts and printing accept.
+func (ch *checker) addrOf(u *lang.Unary, x *types.Type) *types.Type {
+	if _, ok := u.X.(*lang.Var); !ok {
+		ch.errorHint(u, []string{"only a scratch variable has an address: assign the value to $v, then take &$v"},
+			"cannot take the address of this expression")
+		return nil
+	}
+	return types.NewPointer(x, false)
 }
 
 func (ch *checker) deref(u *lang.Unary, x *types.Type) *types.Type {

@@ -63,11 +63,38 @@ func (ch *checker) assignMap(s *lang.AssignStmt, m *lang.MapExpr) {
 		}
 	case isAggCall(s.Value):
 		t = ch.aggregate(s.Value.(*lang.Call))
+	case AggOf(s.Value) != nil:
+		// "@m = { stmts; avg($x) }": the block's statements, then the
+		// aggregation (bpftrace 0.26).
+		for b, ok := s.Value.(*lang.BlockExpr); ok; b, ok = b.Value.(*lang.BlockExpr) {
+			for _, st := range b.Stmts {
+				ch.stmt(st)
+			}
+		}
+		t = ch.aggregate(AggOf(s.Value))
 	default:
 		t = ch.valueExpr(s.Value)
 		t = mapValueType(t)
 	}
 	ch.setMapValue(m, st, t)
+}
+
+// AggOf returns the aggregation call that is the value of e, through
+// block expressions ("{ let $a = 1; avg($a) }"), or nil.
+func AggOf(e lang.Expr) *lang.Call {
+	for {
+		switch x := e.(type) {
+		case *lang.BlockExpr:
+			e = x.Value
+		case *lang.Call:
+			if aggFuncs[x.Name] {
+				return x
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
 }
 
 func isAggCall(e lang.Expr) bool {

@@ -77,6 +77,10 @@ func (ch *checker) stmt(s lang.Stmt) {
 		if s.Kind != lang.Return && ch.loops == 0 {
 			ch.errorf(s, "%s outside of a loop", jumpName(s.Kind))
 		}
+		if s.Value != nil {
+			// A probe's return value is computed and dropped.
+			ch.expr(s.Value)
+		}
 	default:
 		ch.errorf(s, "unsupported statement")
 	}
@@ -254,6 +258,15 @@ func (ch *checker) assign(s *lang.AssignStmt) {
 		ch.assignMap(s, t)
 	case *lang.Var:
 		ch.assignVar(s, t)
+	case *lang.Ident:
+		if t.Name == "_" && s.Op == "=" {
+			// "_ = expr" computes expr and drops its value (bpftrace 0.26).
+			ch.exprStmt(&lang.ExprStmt{X: s.Value})
+			return
+		}
+		ch.expr(s.Target)
+		ch.expr(s.Value)
+		ch.errorHint(s.Target, []string{"write _ = value to drop a value"}, "cannot assign to this expression: only maps and scratch variables can be assigned")
 	default:
 		ch.expr(s.Target)
 		ch.expr(s.Value)
