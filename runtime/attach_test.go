@@ -20,7 +20,9 @@ func TestAttachOrder(t *testing.T) {
 	for _, j := range attachOrder(jobs) {
 		got = append(got, j.target)
 	}
-	want := []string{"uprobe:/x:f", "software:faults:1", "tracepoint:a:b", "interval:ms:1", "profile:hz:9"}
+	// Other probes attach last-first; timers and sampling events last, in
+	// script order, so that two on one event fire in script order.
+	want := []string{"uprobe:/x:f", "tracepoint:a:b", "interval:ms:1", "software:faults:1", "profile:hz:9"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("attach order (-want +got):\n%s", diff)
 	}
