@@ -267,7 +267,8 @@ func valueLayout(t *types.Type) *types.Type {
 	case types.Min, types.Max, types.Avg, types.Stats:
 		return types.NewTuple(types.Int64, types.Uint64)
 	case types.Hist:
-		return &types.Type{Kind: types.Array, Elem: types.Uint64, Len: 65 + 1, Size: (65 + 1) * 8}
+		n := types.HistSlots(t.HistBits) + 1
+		return &types.Type{Kind: types.Array, Elem: types.Uint64, Len: n, Size: n * 8}
 	case types.Lhist:
 		n := lhistSlots(t.Lin) + 1
 		return &types.Type{Kind: types.Array, Elem: types.Uint64, Len: n, Size: n * 8}

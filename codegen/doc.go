@@ -8,6 +8,9 @@
 //   - Count: u64. Sum: s64. Min/Max: {s64 value; u64 set}. Avg/Stats: {u64 count; s64 total}.
 //   - Hist: [65]u64; slot 0 holds v<0, slot 1 v==0, slot i>=2 holds 2^(i-2) <= v < 2^(i-1);
 //     then one s64, the sum of the values counted (for Prometheus' _sum).
+//     hist(v, k) has types.HistSlots(k) slots: slot 0 holds v<0, slot v+1
+//     each v below 2^(k+1), and each later power of 2 is split into 2^k
+//     slots (histSlotBits); then the same sum.
 //   - Lhist(min,max,step): (max-min)/step + 2 slots; slot 0 holds v<min,
 //     slot i (1..n) holds [min+(i-1)*step, min+i*step), the last v>=max;
 //     then the s64 sum of the values counted.

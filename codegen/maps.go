@@ -303,9 +303,14 @@ func (g *gen) applyAgg(c *lang.Call, mi *mapInfo) {
 		g.emit(asm.StoreMem(v, 0, asm.R7, asm.DWord), storeImm(v, 8, 1, asm.DWord))
 		g.label(skip)
 	case types.Hist:
-		g.histSlot()
-		g.bumpSlot(64)
-		g.addSum(65)
+		n := types.HistSlots(mi.Value.HistBits)
+		if k := mi.Value.HistBits; k > 0 {
+			g.histSlotBits(k)
+		} else {
+			g.histSlot()
+		}
+		g.bumpSlot(n - 1)
+		g.addSum(n)
 	case types.Lhist:
 		g.lhistSlot(c, mi.Value.Lin)
 		g.bumpSlot(lhistSlots(mi.Value.Lin) - 1)
@@ -433,6 +438,32 @@ func (g *gen) histSlot() {
 			asm.Mov.Reg(asm.R3, asm.R2), asm.Add.Imm(asm.R1, sh))
 		g.label(next)
 	}
+	g.label(done)
+}
+
+// histSlotBits computes the slot of R7 into R1 for hist(v, k): 0 for
+// negatives, v+1 below 2N (N = 2^k, one value per slot), and for
+// 2^p <= v < 2^(p+1) slot (p-k+1)*N + j + 1, where j = v>>(p-k) - N is
+// which of the N parts of that power v falls in.
+func (g *gen) histSlotBits(k int) {
+	n := int32(1) << k
+	done := g.newLabel()
+	g.emit(asm.Mov.Imm(asm.R1, 0), asm.JSLT.Imm(asm.R7, 0, done),
+		asm.Mov.Reg(asm.R1, asm.R7), asm.Add.Imm(asm.R1, 1),
+		asm.JLT.Imm(asm.R7, 2*n, done))
+	g.emit(asm.Mov.Reg(asm.R3, asm.R7), asm.Mov.Imm(asm.R1, 0))
+	for _, sh := range []int32{32, 16, 8, 4, 2, 1} {
+		next := g.newLabel()
+		g.emit(asm.Mov.Reg(asm.R2, asm.R3), asm.RSh.Imm(asm.R2, sh),
+			asm.JEq.Imm(asm.R2, 0, next),
+			asm.Mov.Reg(asm.R3, asm.R2), asm.Add.Imm(asm.R1, sh))
+		g.label(next)
+	}
+	// R1 = p; R2 = p-k; R4 = j
+	g.emit(asm.Mov.Reg(asm.R2, asm.R1), asm.Sub.Imm(asm.R2, int32(k)),
+		asm.Mov.Reg(asm.R4, asm.R7), asm.RSh.Reg(asm.R4, asm.R2), asm.Sub.Imm(asm.R4, n),
+		asm.Mov.Reg(asm.R1, asm.R2), asm.Add.Imm(asm.R1, 1), asm.LSh.Imm(asm.R1, int32(k)),
+		asm.Add.Reg(asm.R1, asm.R4), asm.Add.Imm(asm.R1, 1))
 	g.label(done)
 }
 

@@ -144,6 +144,9 @@ func unifyMapValue(old, t *types.Type) (*types.Type, string) {
 		if old.Kind == types.TSeries && t.Signed && !old.Signed {
 			return t, ""
 		}
+		if old.Kind == types.Hist && old.HistBits != t.HistBits {
+			return nil, fmt.Sprintf("different hist() buckets in one map: %s and %s", old, t)
+		}
 		if old.Kind == types.Lhist && *old.Lin != *t.Lin {
 			return nil, fmt.Sprintf("different lhist bounds in one map: %s and %s", old, t)
 		}
@@ -362,12 +365,18 @@ func (ch *checker) aggregate(c *lang.Call) *types.Type {
 	return ch.record(c, ch.lhist(c))
 }
 
+// hist checks hist(v[, k]): k, a constant from 0 to 5, splits each power
+// of 2 into 2^k buckets (bpftrace 0.21+).
 func (ch *checker) hist(c *lang.Call) *types.Type {
 	if len(c.Args) == 2 {
 		k, ok := ch.constOf(c.Args[1])
-		if !ok || k != 0 {
-			ch.errorf(c.Args[1], "hist() with a second argument other than 0 is not supported")
+		if !ok || k < 0 || k > types.MaxHistBits {
+			ch.errorHint(c.Args[1], []string{"each power of 2 is split into 2^k buckets"},
+				"hist() second argument must be a constant from 0 to %d", types.MaxHistBits)
 			return nil
+		}
+		if k > 0 {
+			return &types.Type{Kind: types.Hist, Size: types.HistSlots(int(k)) * 8, HistBits: int(k)}
 		}
 	}
 	return histType

@@ -82,6 +82,7 @@ type Type struct {
 	UserSpace bool     // Pointer: points into user memory
 	Stack     *StackSpec
 	Lin       *LinSpec // Lhist
+	HistBits  int      // Hist: each power of 2 is split into 2^HistBits buckets (hist(v, HistBits))
 	TS        *TSSpec  // TSeries
 	DataLoc   bool     // Int field that is a tracepoint __data_loc (offset<<0 | len<<16)
 	Enum      *Enum    // Int: the C enum whose enumerators name its values
@@ -150,6 +151,15 @@ type StackSpec struct {
 	Mode  string // "bpftrace" (default), "perf" or "raw"
 	Limit int    // frames; default 127
 }
+
+// MaxHistBits is the largest second argument of hist().
+const MaxHistBits = 5
+
+// HistSlots is the number of buckets of a hist() whose powers of 2 are
+// split into 2^bits: slot 0 counts negative values, slots 1 to 2^(bits+1)
+// one value each (0, 1, ...), and each later power of 2 has 2^bits slots.
+// hist(v) (bits 0) has 65.
+func HistSlots(bits int) int { return (64-bits)<<bits + 1 }
 
 // LinSpec is an lhist's range.
 type LinSpec struct {
@@ -367,6 +377,10 @@ func (t *Type) String() string {
 		return t.Elem.String() + " *"
 	case Array:
 		return fmt.Sprintf("%s[%d]", t.Elem, t.Len)
+	case Hist:
+		if t.HistBits > 0 {
+			return fmt.Sprintf("hist(%d)", t.HistBits)
+		}
 	case Lhist:
 		if t.Lin != nil {
 			return fmt.Sprintf("lhist(%d,%d,%d)", t.Lin.Min, t.Lin.Max, t.Lin.Step)

@@ -21,7 +21,7 @@ func AggSize(t *types.Type) int {
 	case types.Min, types.Max, types.Avg, types.Stats:
 		return 16
 	case types.Hist:
-		return (HistSlots + 1) * 8
+		return (types.HistSlots(t.HistBits) + 1) * 8
 	case types.Lhist:
 		return (lhistSlots(t) + 1) * 8
 	case types.TSeries:
@@ -134,7 +134,7 @@ func reduceMinMax(out []byte, isMin bool, vals [][]byte) {
 
 // slots returns the u64 slots of a reduced hist or lhist value.
 func slots(t *types.Type, b []byte) []uint64 {
-	n := HistSlots
+	n := types.HistSlots(t.HistBits)
 	if t.Kind == types.Lhist {
 		n = lhistSlots(t)
 	}

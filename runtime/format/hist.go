@@ -43,6 +43,8 @@ func histRows(t *types.Type, b []byte) ([]histRow, uint64) {
 		var r histRow
 		if t.Kind == types.Lhist {
 			r = lhistBucket(t.Lin, i, len(s))
+		} else if t.HistBits > 0 {
+			r = histBucketBits(i, t.HistBits)
 		} else {
 			r = histBucket(i)
 		}
@@ -72,6 +74,42 @@ func histBucket(i int) histRow {
 		min:   strconv.FormatUint(lo, 10),
 		max:   strconv.FormatUint(hi-1, 10),
 	}
+}
+
+// histBucketBits is bucket i of hist(v, k), k > 0: slot i counts the
+// values from the bound of slot i-1 up to its own (see histBound); a
+// bucket of one value prints as "[v]".
+func histBucketBits(i, k int) histRow {
+	if i == 0 {
+		return histRow{label: "(..., 0)", max: "-1"}
+	}
+	loText, lo := histBound(i-1, k)
+	hiText, hi := histBound(i, k)
+	r := histRow{min: strconv.FormatUint(lo, 10), max: strconv.FormatUint(hi-1, 10)}
+	if hi == lo+1 && i <= 2<<k {
+		r.label = "[" + loText + "]"
+	} else {
+		r.label = "[" + loText + ", " + hiText + ")"
+	}
+	return r
+}
+
+// histBound is the end (exclusive) of slot i of hist(v, k), as bpftrace
+// labels it: i itself in the one-value slots, else (N + i%N) * 2^(i/N-1),
+// printed with the K, M, G... suffix of its power of 2^10.
+func histBound(i, k int) (string, uint64) {
+	if i <= 2<<k {
+		return strconv.Itoa(i), uint64(i)
+	}
+	n := 1 << k
+	power := i>>k - 1
+	mult := uint64(n + i&(n-1))
+	decade := power / 10
+	text := strconv.FormatUint(mult<<(power-10*decade), 10)
+	if decade > 0 {
+		text += string("KMGTPE"[decade-1])
+	}
+	return text, mult << power
 }
 
 // powerLabel prints 2^p with a K, M, G or T suffix: 512, 1K, 2M.
