@@ -53,6 +53,16 @@ func HistBound(t *types.Type, i, n int) (int64, bool) {
 		}
 		return lin.Min + int64(i)*lin.Step - 1, true
 	}
+	if k := t.HistBits; k > 0 {
+		if i == 0 {
+			return -1, true
+		}
+		if i > 2<<k && i>>k-1+k+1 > 63 { // the bound needs more than 63 bits
+			return 1<<63 - 1, true
+		}
+		_, end := histBound(i, k)
+		return int64(end - 1), true
+	}
 	switch {
 	case i == 0:
 		return -1, true
