@@ -50,6 +50,11 @@ type Config struct {
 	// BPFTRACE_DUMMY_TS_MAP, which makes a tseries' intervals, and so its
 	// output, reproducible in tests.
 	ClockMap string
+	// NoPerCPURead says the kernel has no bpf_map_lookup_percpu_elem or
+	// no bpf_loop (before 5.19): an aggregation read as a value
+	// ("if (@x > 1)") reads only the current CPU's share, as bpftrace
+	// before 0.21 did, instead of all CPUs' (see aggread.go).
+	NoPerCPURead bool
 }
 
 func (c *Config) clockMap() string {
@@ -61,6 +66,8 @@ func (c *Config) clockMap() string {
 
 func (c *Config) noCookies() bool { return c != nil && c.NoCookies }
 func (c *Config) noFuncIP() bool  { return c != nil && c.NoFuncIP }
+
+func (c *Config) noPerCPURead() bool { return c != nil && c.NoPerCPURead }
 
 func (c *Config) helperCheck() int {
 	if c == nil {

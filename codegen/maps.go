@@ -52,6 +52,11 @@ func (g *gen) mapReadInt(e *lang.MapExpr, site lang.Node) {
 	mi := g.mapOf(e)
 	m := g.mark()
 	k := g.mapKey(e, mi)
+	if g.perCPUMap(mi) && !g.cfg.noPerCPURead() {
+		g.aggReadInt(mi, k)
+		g.release(m)
+		return
+	}
 	g.lookup(mi.SpecName, k)
 	g.release(m)
 	g.lookupErr(site)

@@ -108,6 +108,8 @@ func TestRunBegin(t *testing.T) {
 			want: []string{"printf(8)"}, wantMaps: []string{"@n: 8"}},
 		{name: "delete in a map loop", in: `BEGIN { @[0, 0] = 1; @[0, 1] = 1; @[1, 1] = 1; for ($kv : @) { if ($kv.0.1 == 1) { delete(@, $kv.0); } } }`,
 			wantMaps: []string{"@[0, 0]: 1"}},
+		{name: "aggregations read as values", in: `BEGIN { @c = count(); @c = count(); @s = sum(-5); @mn = min(3); @mn = min(-2); @mx = max(-1); @a = avg(-1); @a = avg(-1); @a = avg(-10); @[@c, @s, @mn, @mx, @a] = 1; if (@a == -4 && @c > 1) { printf("%d\n", @c + 1); } }`,
+			want: []string{"printf(3)"}, wantMaps: []string{"@[2, -5, -2, -1, -4]: 1", "@a: 3/-12", "@c: 2", "@mn: -2", "@mx: -1", "@s: -5"}},
 		{name: "bswap", in: `BEGIN { printf("%x\n", bswap((uint32)0x12345678)); }`,
 			want: []string{"printf(2018915346)"}},
 		// Failure paths are out of line: one pending verifier state per

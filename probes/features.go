@@ -71,3 +71,13 @@ func haveKfunc() error {
 	}
 	return prog.Close()
 }
+
+// PerCPURead reports whether programs may read every CPU's value of a
+// per-CPU map: bpf_map_lookup_percpu_elem (5.19+) and bpf_loop (5.17+).
+// nil when they may; asked once per process.
+var PerCPURead = sync.OnceValue(func() error {
+	if err := features.HaveProgramHelper(ebpf.RawTracepoint, asm.FnLoop); err != nil {
+		return err
+	}
+	return features.HaveProgramHelper(ebpf.RawTracepoint, asm.FnMapLookupPercpuElem)
+})

@@ -20,6 +20,7 @@ import (
 	"github.com/gtrace/gtrace/codegen"
 	"github.com/gtrace/gtrace/lang"
 	"github.com/gtrace/gtrace/lang/check"
+	"github.com/gtrace/gtrace/lang/types"
 	"github.com/gtrace/gtrace/probes"
 	"github.com/gtrace/gtrace/runtime"
 )
@@ -215,7 +216,8 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		MapMax: lim.mapKeys, RingBufSize: runtime.RingBufSize(lim.rbPages),
 		NoCookies: kprobeFeatureMissing(info, func(kf *probes.Features) error { return kf.Cookies }),
 		NoFuncIP:  noFuncIP, FuncAddrs: funcAddrs(info, reg, noFuncIP),
-		ClockMap: os.Getenv("BPFTRACE_DUMMY_TS_MAP"),
+		ClockMap:     os.Getenv("BPFTRACE_DUMMY_TS_MAP"),
+		NoPerCPURead: hasAggregations(info) && probes.PerCPURead() != nil,
 	})
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
@@ -237,6 +239,18 @@ func kprobeFeatureMissing(info *check.Info, pick func(*probes.Features) error) b
 			if t.Provider == "kprobe" || t.Provider == "kretprobe" {
 				return pick(probes.KernelFeatures()) != nil
 			}
+		}
+	}
+	return false
+}
+
+// hasAggregations reports whether the program has a map of an
+// aggregation that can be read as a value (count, sum, min, max, avg).
+func hasAggregations(info *check.Info) bool {
+	for _, m := range info.Maps {
+		switch m.Value.Kind {
+		case types.Count, types.Sum, types.Min, types.Max, types.Avg:
+			return true
 		}
 	}
 	return false

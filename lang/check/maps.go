@@ -316,7 +316,8 @@ func readType(t *types.Type) *types.Type {
 	switch t.Kind {
 	case types.Count:
 		return types.Uint64
-	case types.Sum, types.Min, types.Max:
+	case types.Sum, types.Min, types.Max, types.Avg:
+		// bpftrace 0.26 reads an avg as its integer average.
 		return types.Int64
 	}
 	return t

@@ -313,7 +313,7 @@ func (ch *checker) valueExpr(e lang.Expr) *types.Type {
 	case types.None:
 		ch.errorf(e, "this expression has no value")
 		return nil
-	case types.Hist, types.Lhist, types.Stats, types.Avg:
+	case types.Hist, types.Lhist, types.Stats:
 		ch.errorf(e, "the value of a %s() map can only be printed with print()", t)
 		return nil
 	}
