@@ -258,7 +258,11 @@ func (g *gen) binary(e *lang.Binary) {
 		} else {
 			g.loadConst(asm.R2, imm)
 		}
-		g.divide(e.Op == "%", isSigned(t))
+		var site lang.Node = e
+		if isImm && imm != 0 {
+			site = nil
+		}
+		g.divide(site, e.Op == "%", isSigned(t))
 	case ">>":
 		op := asm.RSh
 		if isSigned(t) {
@@ -286,9 +290,29 @@ func (g *gen) aluApply(op asm.ALUOp, imm int64, isImm bool) {
 }
 
 // divide computes R0 = R1 / R2 (or R1 % R2). Signed division is done on
-// magnitudes, since BPF before ISA v4 only divides unsigned. Division by
-// zero gives 0 and modulo by zero gives the dividend, as in BPF.
-func (g *gen) divide(mod, signed bool) {
+// magnitudes, since BPF before ISA v4 only divides unsigned. A division
+// or modulo by zero gives 1 and an EvDivZero warning at site, as in
+// bpftrace 0.26; site is nil when R2 is a non-zero constant.
+func (g *gen) divide(site lang.Node, mod, signed bool) {
+	done := g.newLabel()
+	if site != nil {
+		g.outOfLine(func(l string) asm.Instruction { return asm.JEq.Imm(asm.R2, 0, l) }, func(string) {
+			id := g.addEvent(&Event{Kind: EvDivZero, Site: g.site(site)})
+			m := g.mark()
+			rec := g.alloc(8)
+			g.emit(storeImm(rec.base, int16(rec.off), int64(id), asm.DWord))
+			g.output(rec, 8)
+			g.release(m)
+			g.emit(asm.Mov.Imm(asm.R0, 1))
+			g.jump(done)
+		})
+	}
+	g.divideBy(mod, signed)
+	g.label(done)
+}
+
+// divideBy computes R0 = R1 / R2 (or R1 % R2) for a non-zero R2.
+func (g *gen) divideBy(mod, signed bool) {
 	op := asm.Div
 	if mod {
 		op = asm.Mod

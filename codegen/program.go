@@ -70,6 +70,7 @@ const (
 	EvHelperError                  // a helper call failed (-k, -kk): Helper, Site; Arg 0 is the s64 return code
 	EvErrorf                       // errorf(Format, Args...) at Site
 	EvWarnf                        // warnf(Format, Args...) at Site
+	EvDivZero                      // a division or modulo by zero (bpftrace 0.26 warns, the result is 1): Site, no Args
 )
 
 // Event describes one call site that writes a ring-buffer record. A record is
@@ -83,7 +84,7 @@ type Event struct {
 	Top    int64         // EvPrintMap
 	Div    int64         // EvPrintMap
 	Helper string        // EvHelperError: the helper's name, "map_delete_elem"
-	Site   *Site         // EvHelperError, EvErrorf, EvWarnf: the script text of the call
+	Site   *Site         // EvHelperError, EvErrorf, EvWarnf, EvDivZero: the script text of the call or operation
 }
 
 // Site is a place in the script, for runtime warnings.

@@ -197,7 +197,7 @@ func (g *gen) compound(s *lang.AssignStmt) {
 	switch op {
 	case "/", "%":
 		g.emit(asm.Mov.Reg(asm.R2, asm.R0))
-		g.divide(op == "%", isSigned(tt))
+		g.divide(s, op == "%", isSigned(tt))
 	case ">>":
 		if isSigned(tt) {
 			g.aluApply(asm.ArSh, 0, false)

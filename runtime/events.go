@@ -260,6 +260,8 @@ func (s *Session) dispatch(ev *codegen.Event, b []byte) error {
 		s.out.WriteString(format.HelperWarning(env, helperError(ev, b)))
 	case codegen.EvErrorf, codegen.EvWarnf:
 		return s.diagf(ev, b)
+	case codegen.EvDivZero:
+		fmt.Fprint(s.errw, format.DivZeroWarning(helperError(ev, b)))
 	default:
 		return fmt.Errorf("event %d: unknown kind %d", ev.ID, ev.Kind)
 	}

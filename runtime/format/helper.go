@@ -64,6 +64,16 @@ func Diagnostic(h HelperError, level, msg string) string {
 	return b.String()
 }
 
+// DivZeroWarning returns bpftrace 0.26's warning for a division or modulo
+// by zero at h's place (h.Helper and h.Ret unused), with its newline:
+//
+//	file:1:22-34: WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.
+//	<source line>
+//	                     ~~~~~~~~~~~~
+func DivZeroWarning(h HelperError) string {
+	return Diagnostic(h, "WARNING", "Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.")
+}
+
 // retText spells a helper's return code: "No such file or directory (-2)"
 // for an errno, the number otherwise.
 func retText(ret int64) string {

@@ -21,3 +21,13 @@ func TestHelperWarning(t *testing.T) {
 		}
 	}
 }
+
+func TestDivZeroWarning(t *testing.T) {
+	t.Parallel()
+	h := HelperError{File: "stdin", Line: 1, Col: 9, EndCol: 15, Source: "print(10 / $z)"}
+	want := "stdin:1:9-15: WARNING: Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.\n" +
+		"print(10 / $z)\n        ~~~~~~\n"
+	if got := DivZeroWarning(h); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
