@@ -64,11 +64,22 @@ func (g *gen) helperRecord(n lang.Node, helper string, ret loc) {
 	g.release(m)
 }
 
-// site returns the script location of n.
+// site returns the script location of n: in the script, or in the
+// stdlib for a node copied from a stdlib macro, with the uses of the
+// macros n was expanded from.
 func (g *gen) site(n lang.Node) *Site {
-	src := g.f.Src
-	s := withParens(src, n.Span())
-	st := &Site{File: g.f.Name, Span: s}
+	st := siteAt(g.f.SourceOf(n), n.Span())
+	for _, note := range g.f.ErrorAt(n, "").Notes {
+		st.Expanded = append(st.Expanded, &Site{File: note.File, Span: note.Span, Line: note.Line})
+	}
+	return st
+}
+
+// siteAt returns the location span of f.
+func siteAt(f *lang.File, span lang.Span) *Site {
+	src := f.Src
+	s := withParens(src, span)
+	st := &Site{File: f.Name, Span: s}
 	if s.Start.IsValid() && s.Start.Offset <= len(src) {
 		start := strings.LastIndexByte(src[:s.Start.Offset], '\n') + 1
 		end := strings.IndexByte(src[s.Start.Offset:], '\n')

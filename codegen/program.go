@@ -92,4 +92,8 @@ type Site struct {
 	File string    // lang.File.Name: "<cmdline>", "stdin" or a path
 	Span lang.Span // the expression whose helper call failed
 	Line string    // the text of the source line Span starts on
+
+	// Expanded lists the uses of the macros the place was expanded from,
+	// innermost first (empty outside macros).
+	Expanded []*Site
 }

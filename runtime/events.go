@@ -303,7 +303,7 @@ func (s *Session) diagf(ev *codegen.Event, b []byte) error {
 	}
 	h := helperError(ev, nil)
 	s.out.Flush()
-	fmt.Fprint(s.errw, format.Diagnostic(h, level, strings.TrimSuffix(text, "\n")))
+	fmt.Fprint(s.errw, format.Diagnostic(h, level, strings.TrimSuffix(text, "\n"))+expandedFrom(ev, level))
 	return nil
 }
 
@@ -407,12 +407,32 @@ func helperError(ev *codegen.Event, b []byte) format.HelperError {
 		h.Ret = readInt(ev.Args[0], b)
 	}
 	if st := ev.Site; st != nil {
-		sp := st.Span
-		h.File, h.Source = runtimeFile(st.File), st.Line
-		h.Line, h.Col, h.EndCol = sp.Start.Line, sp.Start.Col, sp.End.Col
-		if sp.End.Line != sp.Start.Line {
-			h.EndCol = len(st.Line) + 1
-		}
+		setSite(&h, st)
 	}
 	return h
+}
+
+// setSite places h at st.
+func setSite(h *format.HelperError, st *codegen.Site) {
+	sp := st.Span
+	h.File, h.Source = runtimeFile(st.File), st.Line
+	h.Line, h.Col, h.EndCol = sp.Start.Line, sp.Start.Col, sp.End.Col
+	if sp.End.Line != sp.Start.Line {
+		h.EndCol = len(st.Line) + 1
+	}
+}
+
+// expandedFrom returns the "expanded from" lines that follow a message
+// at a place inside a macro: one per macro use, innermost first.
+func expandedFrom(ev *codegen.Event, level string) string {
+	if ev.Site == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, st := range ev.Site.Expanded {
+		var h format.HelperError
+		setSite(&h, st)
+		b.WriteString(format.Diagnostic(h, level, "expanded from"))
+	}
+	return b.String()
 }
