@@ -709,10 +709,10 @@ func (g *gen) buf(c *lang.Call, t *types.Type, dst loc) {
 }
 
 // usermode sets R0 to 1 when the probe fired in user mode: the privilege
-// level in the saved CS. BEGIN and END run in user space, for gtrace.
+// level in the saved CS. BEGIN, END, self and bench run in user space, for
+// gtrace.
 func (g *gen) usermode(e *lang.Ident) {
-	switch g.fn.grp.provider {
-	case "BEGIN", "END":
+	if probekind.IsRun(g.fn.grp.provider) {
 		g.emit(asm.Mov.Imm(asm.R0, 1))
 		return
 	}

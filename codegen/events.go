@@ -140,7 +140,7 @@ func callsExit(f *lang.File) bool {
 // maps and print. BEGIN runs before any other probe and END after exit()
 // by design: they have no gate. Only scripts that call exit() pay for it.
 func (g *gen) exitGate() {
-	if p := g.fn.grp.provider; !g.usesExit || p == "BEGIN" || p == "END" {
+	if p := g.fn.grp.provider; !g.usesExit || p == "BEGIN" || p == "END" || p == "bench" {
 		return
 	}
 	g.global(GlobalExited)

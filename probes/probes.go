@@ -104,6 +104,8 @@ func New(opts *Options) *Registry {
 	for _, p := range []Provider{
 		specialProvider{"BEGIN"},
 		specialProvider{"END"},
+		specialProvider{"self"},
+		specialProvider{"bench"},
 		&hwswProvider{k: k, name: "hardware"},
 		&rateProvider{k: k, name: "interval"},
 		&kprobeProvider{k: k, name: "kprobe"},

@@ -32,6 +32,7 @@ const (
 	fenceAfterEnd  = 2
 	fenceSync      = 3
 	fencePrintMaps = 4
+	fenceText      = 5 // print the oldest text of Session.ordered
 )
 
 // Polling. After a drain of at least busyBatch records the reader sleeps
@@ -172,6 +173,8 @@ func (r *reader) fence(b []byte) bool {
 		if err := r.s.printAllMaps(r.s.out); err != nil {
 			fmt.Fprintf(r.s.errw, "ERROR: %v\n", err)
 		}
+	case fenceText:
+		r.s.out.WriteString(r.s.takeOrdered())
 	case fenceAfterEnd:
 		return true
 	}

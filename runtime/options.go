@@ -61,6 +61,10 @@ type Options struct {
 	// order with the events, as bpftrace does on SIGUSR1 (the caller
 	// relays the signal: signal.Notify(ch, syscall.SIGUSR1)).
 	PrintMaps <-chan os.Signal
+	// Bench (--mode bench) runs each bench:NAME probe in a loop after
+	// BEGIN, prints how long one run takes, and ends. Without it bench
+	// probes do not run.
+	Bench bool
 	// Stdin is given to Cmd; nil means os.Stdin (the child inherits it, as
 	// with bpftrace).
 	Stdin io.Reader

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -24,6 +25,13 @@ const fenceWait = 5 * time.Second
 func (s *Session) plan() (jobs []attachJob, begin, end []*ebpf.Program, n int) {
 	for _, pr := range s.prog.Probes {
 		p := s.coll.Programs[pr.Program]
+		if s.run.add(pr.Provider, firstTarget(pr.Targets), p) {
+			for _, t := range pr.Targets[min(1, len(pr.Targets)):] {
+				s.run.add(pr.Provider, t, p)
+			}
+			n += len(pr.Targets)
+			continue
+		}
 		switch pr.Provider {
 		case "BEGIN":
 			begin = append(begin, p)
@@ -58,6 +66,13 @@ func (s *Session) plan() (jobs []attachJob, begin, end []*ebpf.Program, n int) {
 	return jobs, begin, end, n
 }
 
+func firstTarget(ts []string) string {
+	if len(ts) == 0 {
+		return ""
+	}
+	return ts[0]
+}
+
 // LocationCounter is implemented by an Attacher whose probes can stand for
 // several attach points (a USDT probe with several sites), which bpftrace
 // counts one by one in "Attaching N probes...".
@@ -79,9 +94,11 @@ func (s *Session) locations(target string) int {
 // probe (in that order, as bpftrace does: an interval's first tick comes a
 // full period after BEGIN), releases the -c child and prints events until
 // exit(), ctx is done (the caller cancels it on SIGINT/SIGTERM) or the
-// -c/-p process exits. A program of only BEGIN and END probes, without
-// -c or -p, ends right after BEGIN (as bpftrace 0.24 and later do: there
-// is nothing left to wait for). It then detaches, runs END, prints every
+// -c/-p process exits. self:signal probes run whenever their signal
+// arrives. A program of only BEGIN and END probes, without -c or -p, ends
+// right after BEGIN (as bpftrace 0.24 and later do: there is nothing left
+// to wait for). With Options.Bench, the bench probes run in a loop after
+// BEGIN, their timings print, and the session ends. It then detaches, runs END, prints every
 // map and reports dropped map updates. It returns exit()'s code (0 by default). With
 // DryRun it does nothing. Run may be called once.
 func (s *Session) Run(ctx context.Context) (int, error) {
@@ -104,6 +121,10 @@ func (s *Session) Run(ctx context.Context) (int, error) {
 		return 1, err
 	}
 	defer stopWatch()
+	// The self probes' signals are caught from before "Attaching": a
+	// signal sent once that line shows is never lost.
+	selfSigs, stopSelf := s.run.notifySelf()
+	defer stopSelf()
 	if !s.opts.Quiet {
 		s.out.WriteString(format.Attached(&s.env.env, n))
 		s.out.Flush()
@@ -117,8 +138,13 @@ func (s *Session) Run(ctx context.Context) (int, error) {
 		return 1, errors.Join(err, s.drain(readDone))
 	}
 	code, signalled := 0, false
-	if len(jobs) > 0 || pidDone != nil {
-		code, signalled = s.wait(ctx, pidDone)
+	switch {
+	case s.opts.Bench:
+		if err := s.runBenches(); err != nil {
+			return 1, errors.Join(err, s.finish(r, end, readDone))
+		}
+	case len(jobs) > 0 || pidDone != nil || selfSigs != nil:
+		code, signalled = s.wait(ctx, pidDone, selfSigs)
 	}
 	var errs []error
 	if signalled {
@@ -199,7 +225,7 @@ func (s *Session) watch() (<-chan struct{}, func(), error) {
 
 // wait waits for a reason to stop and returns exit()'s code, if that was
 // the reason, and whether it was ctx (a signal).
-func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}) (int, bool) {
+func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}, selfSigs <-chan os.Signal) (int, bool) {
 	for {
 		select {
 		case code := <-s.stopped:
@@ -208,8 +234,12 @@ func (s *Session) wait(ctx context.Context, pidDone <-chan struct{}) (int, bool)
 			return 0, true
 		case <-pidDone:
 			return 0, false
-		case <-s.opts.PrintMaps:
-			s.printMapsNow()
+		case sig := <-s.opts.PrintMaps:
+			if !s.run.handles(sig) {
+				s.printMapsNow()
+			}
+		case sig := <-selfSigs:
+			s.runSelf(sig)
 		}
 	}
 }

@@ -48,6 +48,10 @@ type Session struct {
 	// cleared holds the array maps clear() emptied (see clearMap); only
 	// the reader goroutine touches it until it has finished.
 	cleared map[string]bool
+	// run holds the self and bench probes' programs (filled by plan).
+	run runProgs
+	// ordered are texts waiting for their fenceText (see printOrdered).
+	ordered []string
 	mu      sync.Mutex
 	ran     bool
 	closed  bool

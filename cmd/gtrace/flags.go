@@ -24,6 +24,7 @@ type options struct {
 	named       []string // program options after "--": "--name" or "--name=value" (getopt)
 	includeDirs []string // -I: where #include headers are looked for
 	probeFilter string   // --probe-filter REGEX: attach only the probes it matches
+	mode        string   // --mode run|bench
 	list        bool     // -l
 	verbose     bool     // -v
 	quiet       bool     // -q
@@ -76,6 +77,7 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.BoolVar(&o.help, "help", false, "print this help")
 	fs.BoolVar(&o.info, "info", false, "print what this kernel supports")
 	fs.BoolVar(&o.noWarnings, "no-warnings", false, "do not print warnings")
+	fs.StringVar(&o.mode, "mode", "run", "`run` the program, or bench: time its bench probes")
 	fs.StringVar(&o.probeFilter, "probe-filter", "", "attach only the probes whose name `regex` matches (and BEGIN, END)")
 	fs.Func("rb-pages", "output ring buffer `pages` per CPU", positive(&o.limits.rbPages))
 	fs.Func("max-map-keys", "`keys` per map", positive(&o.limits.mapKeys))
@@ -126,6 +128,9 @@ func parseArgs(args []string) (*options, error) {
 	if o.format != "text" && o.format != "json" && o.format != "folded" {
 		//lint:ignore ST1005 the wording is bpftrace's, which scripts and tests match
 		return nil, fmt.Errorf("Invalid output format %q\nValid formats: text, json, folded", o.format)
+	}
+	if o.mode != "run" && o.mode != "bench" {
+		return nil, fmt.Errorf("invalid --mode %q: want run or bench", o.mode)
 	}
 	if _, err := regexp.Compile(o.probeFilter); err != nil {
 		return nil, fmt.Errorf("invalid --probe-filter regex %q: %v", o.probeFilter, err)
@@ -270,6 +275,8 @@ OPTIONS:
     -v             verbose: show the raw verifier log on load errors
     -d ast|types|asm
                    print the parsed, checked or compiled program and exit
+    --mode bench   run each bench:NAME probe in a loop after BEGIN, print
+                   how long one run takes, and end
     --probe-filter REGEX
                    attach only the probes whose full name REGEX matches
                    (BEGIN and END always run)

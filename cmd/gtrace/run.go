@@ -298,6 +298,7 @@ func execute(o *options, f *lang.File, prog *codegen.Program, reg *probes.Regist
 		Stdout: out, Stderr: stderr, JSON: o.format == "json", Quiet: o.quiet,
 		Verbose: o.verbose, DryRun: o.dryRun, Unsafe: o.unsafe, Attacher: reg, Symbolizer: syms,
 		PID: o.pid, Stdin: os.Stdin, NoWarnings: o.noWarnings,
+		Bench: o.mode == "bench",
 	}
 	if v, ok := check.ConfigValue(f, "print_maps_on_exit"); ok {
 		on, _ := check.ConfigBool(v)

@@ -518,7 +518,7 @@ func (ch *checker) probetype(id *lang.Ident) *types.Type {
 // probes need the registers of where they fired.
 func (ch *checker) usermode(id *lang.Ident) *types.Type {
 	for _, p := range ch.providers {
-		if p == "BEGIN" || p == "END" {
+		if probekind.IsRun(p) {
 			continue
 		}
 		if k, ok := probekind.Lookup(p); !ok || !k.Has(probekind.Reg) {

@@ -100,7 +100,8 @@ type Config struct {
 	// "--name"), which getopt() reads.
 	Named []string
 	// ProbeFilter, when set, keeps only the targets whose full name it
-	// matches (gtrace --probe-filter), and BEGIN and END.
+	// matches (gtrace --probe-filter), and those gtrace runs itself
+	// (BEGIN, END, self, bench).
 	ProbeFilter *regexp.Regexp
 }
 

@@ -89,19 +89,19 @@ func (ch *checker) filterTargets(ts []*Target) []*Target {
 	}
 	var out []*Target
 	for _, t := range ts {
-		if t.Provider == "BEGIN" || t.Provider == "END" || re.MatchString(t.Name) {
+		if probekind.IsRun(t.Provider) || re.MatchString(t.Name) {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// anyAttached reports whether some probe has a target other than BEGIN
-// and END.
+// anyAttached reports whether some probe has a target gtrace attaches
+// (not BEGIN, END, self or bench).
 func (ch *checker) anyAttached() bool {
 	for _, ts := range ch.targets {
 		for _, t := range ts {
-			if t.Provider != "BEGIN" && t.Provider != "END" {
+			if !probekind.IsRun(t.Provider) {
 				return true
 			}
 		}

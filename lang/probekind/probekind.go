@@ -66,6 +66,7 @@ const (
 	Function             // [module:]function; kprobe takes function+offset
 	Rate                 // UNIT:N or the short NUNIT (interval, profile)
 	Event                // EVENT[:COUNT] (software, hardware)
+	Signal               // signal:NAME (self): a signal gtrace handles
 )
 
 // Blank says which parts may be empty.
@@ -101,8 +102,16 @@ type Kind struct {
 	// Complete: the REPL completes its probe names (they can be listed
 	// without naming a binary, and are few enough).
 	Complete bool
-	Parts    Spelling
+	// Run: gtrace runs the kind's programs itself (BPF_PROG_TEST_RUN), at
+	// a moment of its own choosing, rather than attaching them: BEGIN,
+	// END, self (on a signal gtrace receives), bench (--mode bench).
+	Run   bool
+	Parts Spelling
 }
+
+// SelfSignals are the signals a self:signal probe may name: those gtrace
+// does not use itself (SIGINT and SIGTERM end it).
+var SelfSignals = []string{"SIGUSR1", "SIGUSR2", "SIGHUP"}
 
 // Has reports whether k allows all of a.
 func (k *Kind) Has(a Allows) bool { return k.Allows&a == a }
@@ -119,8 +128,16 @@ const (
 // offers them. Kinds with ProgNone parse and check but are reported as
 // not supported when compiled.
 var Kinds = []*Kind{
-	{Name: "BEGIN", Aliases: []string{"begin"}, Prog: ProgRawTracepoint, Allows: AnyPID},
-	{Name: "END", Aliases: []string{"end"}, Prog: ProgRawTracepoint, Allows: AnyPID},
+	{Name: "BEGIN", Aliases: []string{"begin"}, Prog: ProgRawTracepoint, Allows: AnyPID, Run: true},
+	{Name: "END", Aliases: []string{"end"}, Prog: ProgRawTracepoint, Allows: AnyPID, Run: true},
+	{
+		Name: "self", Prog: ProgRawTracepoint, Allows: AnyPID, Run: true,
+		Parts: Spelling{Min: 2, Max: 2, Blank: BlankNone, Form: Signal, Need: "signal and a signal name", Usage: "self:signal:SIGUSR1"},
+	},
+	{
+		Name: "bench", Prog: ProgRawTracepoint, Allows: AnyPID, Run: true,
+		Parts: Spelling{Min: 1, Max: 1, Blank: BlankNone, Need: "a benchmark name", Usage: "bench:name"},
+	},
 	{
 		Name: "tracepoint", Aliases: []string{"t"}, Prog: ProgTracepoint, Allows: Args | Cookie,
 		Resolve: true, Complete: true,
@@ -194,6 +211,13 @@ var Kinds = []*Kind{
 		Name: "iter", Aliases: []string{"it"}, Allows: Args | Path, Resolve: true,
 		Parts: Spelling{Min: 1, Max: 2, Need: "an iterator name", Usage: "iter:task"},
 	},
+}
+
+// IsRun reports whether provider names a kind gtrace runs itself rather
+// than attaches (see Kind.Run).
+func IsRun(provider string) bool {
+	k, ok := Lookup(provider)
+	return ok && k.Run
 }
 
 // Lookup returns the kind spelt name (canonical or an alias).

@@ -6,6 +6,7 @@ package probekind
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -30,6 +31,10 @@ func (k *Kind) Probe(parts []string) (string, []string, error) {
 		return k.Name + ":" + r.String(), []string{r.Unit, strconv.FormatUint(r.N, 10)}, nil
 	case Event:
 		if err := k.checkEvent(parts); err != nil {
+			return "", nil, err
+		}
+	case Signal:
+		if err := k.checkSignal(parts); err != nil {
 			return "", nil, err
 		}
 	default:
@@ -156,4 +161,19 @@ func ParseCount(s string) (uint64, bool) {
 		n *= 10
 	}
 	return n, true
+}
+
+// checkSignal checks the parts of a self probe: "signal" and one of
+// SelfSignals.
+func (k *Kind) checkSignal(parts []string) error {
+	if err := k.checkCount(parts); err != nil {
+		return err
+	}
+	if parts[0] != "signal" {
+		return fmt.Errorf("unknown %s probe type %q: want signal", k.Name, parts[0])
+	}
+	if !slices.Contains(SelfSignals, parts[1]) {
+		return fmt.Errorf("%s:signal cannot handle %s: use %s", k.Name, parts[1], List(SelfSignals))
+	}
+	return nil
 }
