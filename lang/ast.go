@@ -122,6 +122,8 @@ type StructDecl struct {
 	Union  bool
 	Name   string // without "struct "
 	Fields []*StructField
+	Packed bool // __attribute__((packed)): no padding, alignment 1
+	Align  int  // __attribute__((aligned(N))): at least N; 0 when not given
 }
 
 // StructField is one member of a StructDecl. Bits is the width of a
@@ -416,6 +418,8 @@ type Tuple struct {
 // (Name "struct" or "union" when it is anonymous) or Enum.
 type TypeExpr struct {
 	node
+	// Dims are the array dimensions, outermost first; a cast may leave
+	// the only one out ("(int8[])x"), which is AutoDim here.
 	Name   string
 	Ptr    int
 	Array  int
@@ -423,6 +427,9 @@ type TypeExpr struct {
 	Struct *StructDecl
 	Enum   *EnumDecl
 }
+
+// AutoDim is the array size of "[]" in a cast: the operand's size decides it.
+const AutoDim = -1
 
 func (*IntLit) exprNode()     {}
 func (*StrLit) exprNode()     {}

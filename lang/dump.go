@@ -171,6 +171,10 @@ func typeString(t *TypeExpr) string {
 		dims = []int{t.Array}
 	}
 	for _, n := range dims {
+		if n == AutoDim {
+			s += "[]"
+			continue
+		}
 		s += "[" + strconv.Itoa(n) + "]"
 	}
 	return s

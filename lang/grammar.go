@@ -53,9 +53,22 @@ type gImport struct {
 
 type gStruct struct {
 	Tokens []lexer.Token
-	Kind   string   `parser:"@(\"struct\" | \"union\")"`
+	Kind   string        `parser:"@(\"struct\" | \"union\")"`
+	Name   string        `parser:"@Ident"`
+	Body   *gFields      `parser:"@@"`
+	Attrs  []*gAttribute `parser:"@@* \";\"?"`
+}
+
+// gAttribute is a GNU attribute list after a struct's body:
+// "__attribute__((packed, aligned(4)))".
+type gAttribute struct {
+	Specs []*gAttrSpec `parser:"\"__attribute__\" \"(\" \"(\" @@ ( \",\" @@ )* \")\" \")\""`
+}
+
+type gAttrSpec struct {
+	Tokens []lexer.Token
 	Name   string   `parser:"@Ident"`
-	Body   *gFields `parser:"@@ \";\"?"`
+	Args   []string `parser:"( \"(\" ( @(Int | Ident) ( \",\" @(Int | Ident) )* )? \")\" )?"`
 }
 
 // gFields is the braced member list of a struct or union.
@@ -277,6 +290,7 @@ type gType struct {
 	Words  []string `parser:"| @( \"int8\" | \"int16\" | \"int32\" | \"int64\" | \"uint8\" | \"uint16\" | \"uint32\" | \"uint64\" | \"unsigned\" | \"signed\" | \"char\" | \"short\" | \"int\" | \"long\" | \"void\" | \"bool\" | \"_Bool\" )+ @\"*\"*"`
 	Alias  string   `parser:"| @Ident @\"*\"+ )"`
 	Dims   []string `parser:"( \"[\" @Int \"]\" )*"`
+	Auto   bool     `parser:"@( \"[\" \"]\" )?"` // "int8[]": the size of the cast's operand
 }
 
 type gPostfix struct {

@@ -77,7 +77,30 @@ func (l *lowerer) mapDecl(g *gMapDecl) *MapDecl {
 func (l *lowerer) structDecl(g *gStruct) *StructDecl {
 	d := &StructDecl{Union: g.Kind == "union", Name: g.Name, Fields: l.fields(g.Body)}
 	d.At = l.span(g.Tokens)
+	for _, a := range g.Attrs {
+		for _, sp := range a.Specs {
+			l.structAttr(d, sp)
+		}
+	}
 	return d
+}
+
+// structAttr applies a struct attribute: packed (no padding) or
+// aligned(N), the two that change a layout.
+func (l *lowerer) structAttr(d *StructDecl, sp *gAttrSpec) {
+	at := l.span(sp.Tokens)
+	switch name := strings.Trim(sp.Name, "_"); {
+	case name == "packed" && len(sp.Args) == 0:
+		d.Packed = true
+	case name == "aligned" && len(sp.Args) == 1:
+		n, ok := l.intValue(sp.Args[0], at)
+		if ok && (n == 0 || n&(n-1) != 0 || n > 4096) {
+			l.errorf(at, "aligned(%s): the alignment must be a power of 2", sp.Args[0])
+		}
+		d.Align = int(n)
+	default:
+		l.errs.Add(NewError(l.s.f, at, "unsupported struct attribute "+sp.Name, "gtrace lays out structs with packed and aligned(N)"))
+	}
 }
 
 func (l *lowerer) fields(g *gFields) []*StructField {
@@ -524,6 +547,12 @@ func (l *lowerer) typeExpr(g *gType) *TypeExpr {
 		t.Name, t.Ptr = name, len(g.Alias)-len(name)
 	}
 	l.dims(t, g.Dims, g.Tokens)
+	if g.Auto {
+		if len(t.Dims) > 0 {
+			l.errorf(l.span(g.Tokens), "only the first dimension of an array type can be left out")
+		}
+		t.Dims, t.Array = []int{AutoDim}, AutoDim
+	}
 	return t
 }
 

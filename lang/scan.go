@@ -136,6 +136,7 @@ func (s *scanner) item() {
 	switch {
 	case w == "struct" || w == "union" || w == "enum":
 		s.codeUntilClosed()
+		s.attributes()
 	case w == "config" && s.nextNonBlank(s.off+len(w)) == '=':
 		s.codeUntilClosed()
 	case w == "let" && s.nextNonBlank(s.off+len(w)) == '@':
@@ -187,6 +188,29 @@ func (s *scanner) codeUntilClosed() {
 		}
 	}
 	if s.skipSpace(); !s.eof() && s.src[s.off] == ';' {
+		s.codeToken()
+	}
+}
+
+// attributes scans the "__attribute__((...))" lists after a struct's
+// body, then an optional ";".
+func (s *scanner) attributes() {
+	for s.skipSpace(); !s.eof() && s.word(s.off) == "__attribute__"; s.skipSpace() {
+		s.codeToken()
+		depth := 0
+		for s.skipSpace(); !s.eof(); s.skipSpace() {
+			c := s.src[s.off]
+			s.codeToken()
+			if c == '(' {
+				depth++
+			} else if c == ')' {
+				if depth--; depth <= 0 {
+					break
+				}
+			}
+		}
+	}
+	if !s.eof() && s.src[s.off] == ';' {
 		s.codeToken()
 	}
 }

@@ -368,6 +368,8 @@ func (ch *checker) sizeofCall(c *lang.Call) *types.Type {
 		t = ch.typeExpr(te)
 	} else if id, ok := c.Args[0].(*lang.Ident); ok && ch.structs[id.Name] != nil {
 		t = ch.structs[id.Name]
+	} else if id, ok := c.Args[0].(*lang.Ident); ok && intType(id.Name) != nil {
+		t = intType(id.Name) // a C integer type name: sizeof(uint64_t)
 	} else {
 		t = ch.expr(c.Args[0])
 	}

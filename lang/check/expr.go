@@ -668,6 +668,9 @@ func (ch *checker) tupleSubscript(e *lang.Index, x *types.Type) *types.Type {
 }
 
 func (ch *checker) cast(e *lang.Cast) *types.Type {
+	if isAutoArray(e.Type) {
+		return ch.autoArrayCast(e)
+	}
 	to := ch.typeExpr(e.Type)
 	x := ch.expr(e.X)
 	if to == nil || x == nil {
@@ -689,12 +692,52 @@ func (ch *checker) cast(e *lang.Cast) *types.Type {
 	case to.Kind == types.Pointer && isNumeric(x):
 		return to
 	case to.Kind == types.Array && x.IsInt() && to.Size == x.Size:
-		return to
+		return newArray(intElem(to.Elem, e.Type.Name), to.Len)
 	case to.Kind == types.Array && x.Kind == types.Array && to.Size == x.Size:
 		return to
 	}
 	ch.errorf(e, "cannot cast %s to %s", x, to)
 	return nil
+}
+
+func isAutoArray(te *lang.TypeExpr) bool {
+	return len(te.Dims) == 1 && te.Dims[0] == lang.AutoDim
+}
+
+// autoArrayCast checks "(int8[])x" (bpftrace 0.24+): an integer or a
+// string seen as an array of integers, as many as fit in it.
+func (ch *checker) autoArrayCast(e *lang.Cast) *types.Type {
+	elemExpr := *e.Type
+	elemExpr.Dims, elemExpr.Array = nil, 0
+	elem := ch.typeExpr(&elemExpr)
+	x := ch.expr(e.X)
+	if elem == nil || x == nil {
+		return nil
+	}
+	if !elem.IsInt() || elem.IsBool() || elemExpr.Ptr > 0 {
+		ch.errorf(e.Type, "only an array of integers can take its size from the value cast, not %s[]", elem)
+		return nil
+	}
+	if !x.IsInt() && x.Kind != types.String && x.Kind != types.Array {
+		ch.errorf(e, "cannot cast %s to %s[]", x, elem)
+		return nil
+	}
+	if x.Size%elem.Size != 0 {
+		ch.errorHint(e, []string{fmt.Sprintf("%s is %d bytes, not a multiple of %d", x, x.Size, elem.Size)}, "cannot cast %s to %s[]", x, elem)
+		return nil
+	}
+	return ch.record(e.Type, newArray(intElem(elem, e.Type.Name), x.Size/elem.Size))
+}
+
+// intElem marks the int8 elements of an array cast, which print as numbers
+// (a char array prints as a string, as bpftrace prints char fields).
+func intElem(elem *types.Type, name string) *types.Type {
+	if name != "int8" || elem != types.Int8 {
+		return elem
+	}
+	e := *elem
+	e.Name = "int8"
+	return &e
 }
 
 // truncate converts v to the integer type t, as a C cast does.

@@ -56,6 +56,10 @@ func (ch *checker) typeExpr(te *lang.TypeExpr) *types.Type {
 		return nil
 	}
 	for i := len(dims) - 1; i >= 0; i-- {
+		if dims[i] == lang.AutoDim {
+			ch.errorHint(te, []string{"only a cast can leave the size out: (int8[])x"}, "an array type needs a size")
+			return nil
+		}
 		t = newArray(t, dims[i])
 	}
 	if t.Kind == types.None && te.Ptr == 0 {
@@ -203,6 +207,9 @@ func (ch *checker) layoutStruct(d *lang.StructDecl, t *types.Type, done map[stri
 			continue
 		}
 		a := ft.Align()
+		if d.Packed {
+			a = 1
+		}
 		align = max(align, a)
 		if d.Union {
 			t.Fields = append(t.Fields, &types.Field{Name: f.Name, Type: ft, BitSize: f.Bits})
@@ -228,6 +235,7 @@ func (ch *checker) layoutStruct(d *lang.StructDecl, t *types.Type, done map[stri
 		bit = (off + ft.Size) * 8
 	}
 	size := (bit + 7) / 8
+	align = max(align, d.Align)
 	t.Size = (size + align - 1) / align * align
 }
 

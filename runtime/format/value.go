@@ -249,7 +249,11 @@ func recordText(env *Env, t *types.Type, b []byte, json bool) string {
 func structText(env *Env, t *types.Type, b []byte, json bool) string {
 	parts := make([]string, 0, len(t.Fields))
 	for _, f := range t.Fields {
-		v := valueStr(env, f.Type, field(b, f.Offset, f.Type.Size), json, 8)
+		fb := field(b, f.Offset, f.Type.Size)
+		if f.BitSize > 0 {
+			fb = bitfield(fb, f)
+		}
+		v := valueStr(env, f.Type, fb, json, 8)
 		if json {
 			parts = append(parts, `"`+Escape(f.Name)+`": `+v)
 		} else {
@@ -259,11 +263,26 @@ func structText(env *Env, t *types.Type, b []byte, json bool) string {
 	return "{ " + strings.Join(parts, ", ") + " }"
 }
 
+// bitfield returns the value of bit-field f, read from the bytes b of its
+// storage unit, as f.Type.Size bytes (sign-extended when signed).
+func bitfield(b []byte, f *types.Field) []byte {
+	v := u64(b) >> f.BitOff
+	if f.BitSize < 64 {
+		v &= 1<<f.BitSize - 1
+		if f.Type.Signed && v&(1<<(f.BitSize-1)) != 0 {
+			v |= ^uint64(0) << f.BitSize
+		}
+	}
+	out := make([]byte, 8)
+	binary.LittleEndian.PutUint64(out, v)
+	return out[:f.Type.Size]
+}
+
 func arrayText(env *Env, t *types.Type, b []byte, json bool) string {
 	if t.Elem == nil {
 		return "[]"
 	}
-	if e := t.Elem; e.Kind == types.Int && e.Size == 1 && e.Signed {
+	if e := t.Elem; e.Kind == types.Int && e.Size == 1 && e.Signed && e.Name != "int8" {
 		// A char array (a struct field) prints as a string, as the
 		// checker reads one (lang/check: char x[N] is string[N]).
 		return valueStr(env, types.NewString(t.Len), b, json, 8)
