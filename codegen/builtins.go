@@ -35,12 +35,12 @@ var goArgs = []string{"ax", "bx", "cx", "di", "si", "r8", "r9", "r10", "r11"}
 // ident computes a scalar builtin variable into R0.
 func (g *gen) ident(e *lang.Ident) {
 	switch e.Name {
-	case "pid":
-		g.call(asm.FnGetCurrentPidTgid)
-		g.emit(asm.RSh.Imm(asm.R0, 32))
-	case "tid":
-		g.call(asm.FnGetCurrentPidTgid)
-		g.emit(asm.Mov.Reg32(asm.R0, asm.R0))
+	case "pid", "tid":
+		if g.cfg.pidNamespaced() {
+			g.nsPid(&lang.Call{Name: e.Name, Args: []lang.Expr{&lang.Ident{Name: "curr_ns"}}})
+			return
+		}
+		g.initPid(e.Name)
 	case "uid", "username":
 		g.call(asm.FnGetCurrentUidGid)
 		g.emit(asm.Mov.Reg32(asm.R0, asm.R0))
@@ -747,12 +747,22 @@ func (g *gen) clock(c *lang.Call) {
 	}
 }
 
+// initPid computes pid or tid in the initial pid namespace.
+func (g *gen) initPid(name string) {
+	g.call(asm.FnGetCurrentPidTgid)
+	if name == "pid" {
+		g.emit(asm.RSh.Imm(asm.R0, 32))
+	} else {
+		g.emit(asm.Mov.Reg32(asm.R0, asm.R0))
+	}
+}
+
 // nsPid computes pid(ns) or tid(ns): in the initial namespace as the pid
 // and tid builtins, or in gtrace's own pid namespace (curr_ns) through
 // bpf_get_ns_current_pid_tgid with the namespace's device and inode.
 func (g *gen) nsPid(c *lang.Call) {
 	if c.Args[0].(*lang.Ident).Name == "init" {
-		g.ident(&lang.Ident{Name: c.Name})
+		g.initPid(c.Name)
 		return
 	}
 	m := g.mark()

@@ -44,6 +44,10 @@ type Config struct {
 	// FuncAddrs maps kretprobe targets ("kretprobe:vfs_read") to their
 	// function's address, for func with NoFuncIP.
 	FuncAddrs map[string]uint64
+	// PIDNamespaced says gtrace runs in a pid namespace other than the
+	// initial one: pid and tid then read the ids gtrace's namespace gives
+	// (bpftrace 0.26), as pid(curr_ns) and tid(curr_ns) do.
+	PIDNamespaced bool
 	// ClockMap, when set, names a scalar map of unsigned integers ("@ts")
 	// whose value tseries() takes as the current time (nanoseconds of the
 	// wall clock) instead of reading the clock: bpftrace's
@@ -66,6 +70,8 @@ func (c *Config) clockMap() string {
 
 func (c *Config) noCookies() bool { return c != nil && c.NoCookies }
 func (c *Config) noFuncIP() bool  { return c != nil && c.NoFuncIP }
+
+func (c *Config) pidNamespaced() bool { return c != nil && c.PIDNamespaced }
 
 func (c *Config) noPerCPURead() bool { return c != nil && c.NoPerCPURead }
 

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"errors"
+	"golang.org/x/sys/unix"
 	"os"
 	"sync"
 
@@ -81,3 +82,15 @@ var PerCPURead = sync.OnceValue(func() error {
 	}
 	return features.HaveProgramHelper(ebpf.RawTracepoint, asm.FnMapLookupPercpuElem)
 })
+
+// initPIDNamespaceIno is the inode of the initial pid namespace
+// (PROC_PID_INIT_INO in the kernel).
+const initPIDNamespaceIno = 0xEFFFFFFC
+
+// PIDNamespaced reports whether gtrace runs in a pid namespace other than
+// the initial one (in a container, under unshare --pid). A namespace that
+// cannot be read counts as the initial one.
+func PIDNamespaced() bool {
+	var st unix.Stat_t
+	return unix.Stat("/proc/self/ns/pid", &st) == nil && st.Ino != initPIDNamespaceIno
+}

@@ -5,7 +5,15 @@
 //	gtrace -l 'tracepoint:sched:*'
 package main
 
-import "os"
+import (
+	"os"
+	goruntime "runtime"
+)
+
+// init keeps the main goroutine on the main thread (Go runs init on it):
+// BEGIN, END and the self probes run on the goroutine that calls run, so
+// their tid is gtrace's pid, as in bpftrace.
+func init() { goruntime.LockOSThread() }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

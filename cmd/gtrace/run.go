@@ -216,8 +216,9 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 		MapMax: lim.mapKeys, RingBufSize: runtime.RingBufSize(lim.rbPages),
 		NoCookies: kprobeFeatureMissing(info, func(kf *probes.Features) error { return kf.Cookies }),
 		NoFuncIP:  noFuncIP, FuncAddrs: funcAddrs(info, reg, noFuncIP),
-		ClockMap:     os.Getenv("BPFTRACE_DUMMY_TS_MAP"),
-		NoPerCPURead: hasAggregations(info) && probes.PerCPURead() != nil,
+		PIDNamespaced: probes.PIDNamespaced(),
+		ClockMap:      os.Getenv("BPFTRACE_DUMMY_TS_MAP"),
+		NoPerCPURead:  hasAggregations(info) && probes.PerCPURead() != nil,
 	})
 	if err != nil {
 		fmt.Fprint(stderr, lang.FormatError(err))
