@@ -3,6 +3,7 @@ package check
 // This file implements the checks of individual builtin functions.
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gtrace/gtrace/lang"
@@ -518,8 +519,24 @@ func (ch *checker) lenCall(c *lang.Call) *types.Type {
 		ch.errorf(c.Args[0], "len() expects a map without keys")
 		return nil
 	}
+	if ch.keylessMap(c, m) {
+		return nil
+	}
 	ch.recordMapNode(m, ch.mapRef(m, false))
 	return types.Uint64
+}
+
+// keylessMap reports, with an error, that c's map m has no keys: len()
+// and has_key() need a map with keys (bpftrace 0.26 refuses the others).
+func (ch *checker) keylessMap(c *lang.Call, m *lang.MapExpr) bool {
+	st := ch.maps[m.Name]
+	if st == nil || !st.written || st.keyArity != 0 {
+		return false
+	}
+	ch.args(c)
+	ch.errorHint(m, []string{fmt.Sprintf("%s is used without keys at %s", m.Name, st.keyAt.Start)},
+		"%s() expects a map with keys, and %s has none", c.Name, m.Name)
+	return true
 }
 
 func (ch *checker) hasKeyCall(c *lang.Call) *types.Type {
@@ -527,6 +544,9 @@ func (ch *checker) hasKeyCall(c *lang.Call) *types.Type {
 	if !ok || len(m.Keys) > 0 {
 		ch.args(c)
 		ch.errorf(c.Args[0], "has_key() expects a map without keys as its first argument")
+		return nil
+	}
+	if ch.keylessMap(c, m) {
 		return nil
 	}
 	keyed := &lang.MapExpr{Name: m.Name, Keys: []lang.Expr{c.Args[1]}}

@@ -45,9 +45,34 @@ func isCondType(t *types.Type) bool {
 }
 
 func (ch *checker) block(b *lang.Block) {
-	for _, s := range b.Stmts {
+	for i, s := range b.Stmts {
 		ch.stmt(s)
+		if i+1 < len(b.Stmts) && endsFlow(s) {
+			// As bpftrace 0.26, warn; the statements are not compiled.
+			ch.warnAt(b.Stmts[i+1].Span(), "unreachable statement: it follows "+flowName(s))
+		}
 	}
+}
+
+// endsFlow reports whether nothing after statement s in its block runs:
+// s is return, break, continue or a call of exit().
+func endsFlow(s lang.Stmt) bool {
+	switch s := s.(type) {
+	case *lang.JumpStmt:
+		return true
+	case *lang.ExprStmt:
+		c, ok := s.X.(*lang.Call)
+		return ok && c.Name == "exit"
+	}
+	return false
+}
+
+// flowName names the statement that ends the flow, for messages.
+func flowName(s lang.Stmt) string {
+	if j, ok := s.(*lang.JumpStmt); ok {
+		return jumpName(j.Kind)
+	}
+	return "exit()"
 }
 
 func (ch *checker) stmt(s lang.Stmt) {

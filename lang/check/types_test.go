@@ -218,6 +218,9 @@ func TestWarnings(t *testing.T) {
 		{"comparison with literal", "BEGIN { if (pid > 100) { exit() } }", false, 0},
 		{"comparison with negative literal", "BEGIN { @ = -1 < (uint64)1 }", false, 1},
 		{"same signs", "BEGIN { $x = (uint32)2; if ($x == pid) { exit() } @ = $x & pid }", false, 0},
+		{"unreachable after exit", "BEGIN { @ = 1; exit(); @ = 2; @ = 3 }", false, 1},
+		{"unreachable after break and return", "BEGIN { while (1) { break; @ = 1 } return; @ = 2 }", false, 2},
+		{"exit last", "BEGIN { if (1) { exit() } @ = 1; exit() }", false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
