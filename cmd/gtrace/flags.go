@@ -25,6 +25,7 @@ type options struct {
 	includeDirs []string // -I: where #include headers are looked for
 	probeFilter string   // --probe-filter REGEX: attach only the probes it matches
 	mode        string   // --mode run|bench
+	aot         string   // --aot FILE: write an executable that runs the program
 	list        bool     // -l
 	verbose     bool     // -v
 	quiet       bool     // -q
@@ -77,6 +78,7 @@ func newFlagSet(o *options, pid *string, kk *int, ignored *stringList) *flag.Fla
 	fs.BoolVar(&o.help, "help", false, "print this help")
 	fs.BoolVar(&o.info, "info", false, "print what this kernel supports")
 	fs.BoolVar(&o.noWarnings, "no-warnings", false, "do not print warnings")
+	fs.StringVar(&o.aot, "aot", "", "write an executable `file` that runs the program (gtrace with the program built in)")
 	fs.StringVar(&o.mode, "mode", "run", "`run` the program, or bench: time its bench probes")
 	fs.StringVar(&o.probeFilter, "probe-filter", "", "attach only the probes whose name `regex` matches (and BEGIN, END)")
 	fs.Func("rb-pages", "output ring buffer `pages` per CPU", positive(&o.limits.rbPages))
@@ -133,7 +135,8 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fmt.Errorf("invalid --mode %q: want run or bench", o.mode)
 	}
 	if _, err := regexp.Compile(o.probeFilter); err != nil {
-		return nil, fmt.Errorf("invalid --probe-filter regex %q: %v", o.probeFilter, err)
+		//lint:ignore ST1005 the wording is bpftrace's, which scripts and tests match
+		return nil, fmt.Errorf("Invalid --probe-filter regex %q: %v", o.probeFilter, err)
 	}
 	switch o.dump {
 	case "", "ast", "types", "asm":
@@ -275,6 +278,8 @@ OPTIONS:
     -v             verbose: show the raw verifier log on load errors
     -d ast|types|asm
                    print the parsed, checked or compiled program and exit
+    --aot FILE     check the program, then write FILE: a copy of gtrace that
+                   runs it ("FILE [args] [-- --name=value...]")
     --mode bench   run each bench:NAME probe in a loop after BEGIN, print
                    how long one run takes, and end
     --probe-filter REGEX

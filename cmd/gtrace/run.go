@@ -31,7 +31,7 @@ const version = "gtrace v0.1.0 (bpftrace v0.17.0 compatible)"
 
 // run is gtrace's main: it returns the process exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	o, err := parseArgs(args)
+	o, err := parseArgs(aotArgs(args))
 	if err != nil {
 		return usageError(stderr, err)
 	}
@@ -226,6 +226,13 @@ func compileAndRun(o *options, name, src string, stdout, stderr io.Writer) int {
 	}
 	if o.dump == "asm" {
 		fmt.Fprint(stdout, prog.Listing())
+		return 0
+	}
+	if o.aot != "" {
+		if err := writeAOT(o.aot, src); err != nil {
+			fmt.Fprintf(stderr, "ERROR: %v\n", err)
+			return 1
+		}
 		return 0
 	}
 	return execute(o, f, prog, reg, stdout, stderr)
