@@ -73,6 +73,7 @@ func expandMacros(f *File, std *File) ErrorList {
 		x.std = newMacroSet(std)
 	}
 	x.checkDefinitions()
+	x.checkImports()
 	if len(x.errs) > 0 {
 		return x.errs
 	}
@@ -100,6 +101,16 @@ func (x *expander) checkDefinitions() {
 				fmt.Sprintf("the first definition is at line %d", prev.NameAt.Start.Line)))
 		}
 		seen[k] = m
+	}
+}
+
+// checkImports refuses "import": gtrace has no modules to import (bpftrace
+// 0.26 imports stdlib modules with C functions and script files). The
+// stdlib's macros need no import.
+func (x *expander) checkImports() {
+	for _, im := range x.f.Imports {
+		x.errs.Add(NewError(x.f, im.At, fmt.Sprintf("cannot import %q: gtrace has no modules to import", im.Path),
+			"the stdlib's macros (assert, ppid) need no import"))
 	}
 }
 
