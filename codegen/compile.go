@@ -193,7 +193,7 @@ type mapInfo struct {
 }
 
 func (g *gen) fail(n lang.Node, format string, args ...any) {
-	panic(bailout{lang.Errorf(g.f, n.Span(), format, args...)})
+	panic(bailout{g.f.ErrorAt(n, fmt.Sprintf(format, args...))})
 }
 
 func (g *gen) setup() {
