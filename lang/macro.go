@@ -20,6 +20,10 @@ import (
 // maxMacroDepth bounds nested expansions (macros using macros).
 const maxMacroDepth = 64
 
+// maxMacroNodes bounds the nodes expansion may copy: a parameter used
+// twice in each of a chain of macros doubles its argument at each step.
+const maxMacroNodes = 1 << 20
+
 // macroKey identifies a macro: bpftrace allows several macros of one name
 // with different parameter counts.
 type macroKey struct {
@@ -50,6 +54,8 @@ type expander struct {
 	std   *macroSet
 	errs  ErrorList
 	count int // expansions so far, for fresh variable names
+	nodes int // nodes copied so far
+	huge  bool
 }
 
 // expandCtx is where a node being copied sits: inside which expansion of
@@ -437,8 +443,14 @@ func (x *expander) exprs(in []Expr, c *expandCtx) []Expr {
 
 // expr copies e, expanding the macro uses in it.
 func (x *expander) expr(e Expr, c *expandCtx) Expr {
-	if e == nil {
-		return nil
+	if e == nil || x.huge {
+		return e
+	}
+	if x.nodes++; x.nodes > maxMacroNodes {
+		x.huge = true
+		x.errorf(e.Span(), c, []string{"a parameter used several times copies its argument each time: bind it once with let $v = x;"},
+			"macro expansion makes more than %d nodes", maxMacroNodes)
+		return e
 	}
 	if stmts, value, ok := x.macroUse(e, c); ok {
 		return blockValue(stmts, value, e.Span())
