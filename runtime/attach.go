@@ -19,6 +19,8 @@ import (
 	"sync"
 
 	"github.com/cilium/ebpf"
+
+	"github.com/gtrace/gtrace/lang/probekind"
 )
 
 // maxWorkers bounds the goroutines that attach or detach at once.
@@ -92,11 +94,11 @@ func skippable(target string, err error) bool {
 }
 
 // attachOrder returns the jobs from the last to the first, then the timer
-// jobs (interval, profile, software and hardware perf events) from the
-// first to the last. The kernel runs the newest perf event of a
-// tracepoint first, but each sampling event has its own timer or
-// counter: attached in script order, two of the same period fire in
-// script order.
+// jobs (interval, profile, and the software clock events cpu-clock and
+// task-clock) from the first to the last. The kernel runs the newest perf
+// event of a tracepoint or counted software event (faults,
+// context-switches) first, but each clock event has its own timer:
+// attached in script order, two of the same period fire in script order.
 func attachOrder(jobs []attachJob) []attachJob {
 	var out, timers []attachJob
 	for i := len(jobs) - 1; i >= 0; i-- {
@@ -113,10 +115,14 @@ func attachOrder(jobs []attachJob) []attachJob {
 }
 
 func isTimer(target string) bool {
-	for _, p := range []string{"interval:", "profile:", "software:", "hardware:"} {
-		if strings.HasPrefix(target, p) {
-			return true
-		}
+	parts := strings.Split(target, ":")
+	switch parts[0] {
+	case "interval", "profile":
+		return true
+	case "software":
+		k, _ := probekind.Lookup("software")
+		ev, ok := k.Event(parts[min(1, len(parts)-1)])
+		return ok && (ev.Name == "cpu-clock" || ev.Name == "task-clock")
 	}
 	return false
 }
