@@ -114,7 +114,7 @@ func appendKeyOrder(dst []byte, elems []*types.Type, offs []int, b []byte) []byt
 // keyElems returns the elements of a map key and their offsets: a tuple's
 // elements for a multi-key map, or the key itself.
 func keyElems(key *types.Type) ([]*types.Type, []int) {
-	if key.Kind == types.Tuple {
+	if key.Kind == types.Tuple && !key.IsRecord() {
 		return key.Elems, key.Offsets()
 	}
 	return []*types.Type{key}, []int{0}
