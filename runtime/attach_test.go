@@ -13,16 +13,17 @@ import (
 func TestAttachOrder(t *testing.T) {
 	t.Parallel()
 	var jobs []attachJob
-	for _, n := range []string{"tracepoint:a:b", "interval:ms:1", "software:faults:1", "profile:hz:9", "uprobe:/x:f"} {
+	for _, n := range []string{"tracepoint:a:b", "interval:ms:1", "software:faults:1", "software:cpu-clock:1000", "profile:hz:9", "software:task-clock:99", "uprobe:/x:f"} {
 		jobs = append(jobs, attachJob{target: n})
 	}
 	var got []string
 	for _, j := range attachOrder(jobs) {
 		got = append(got, j.target)
 	}
-	// Other probes attach last-first; timers and sampling events last, in
-	// script order, so that two on one event fire in script order.
-	want := []string{"uprobe:/x:f", "tracepoint:a:b", "interval:ms:1", "software:faults:1", "profile:hz:9"}
+	// Other probes (counted software events too) attach last-first;
+	// timers and the software clock events last, in script order, so
+	// that two on one event fire in script order.
+	want := []string{"uprobe:/x:f", "software:faults:1", "tracepoint:a:b", "interval:ms:1", "software:cpu-clock:1000", "profile:hz:9", "software:task-clock:99"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("attach order (-want +got):\n%s", diff)
 	}
