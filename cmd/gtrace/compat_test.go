@@ -68,6 +68,14 @@ var knownDiffs = map[string]string{
 		"(its max starts from 0), so @m = max(-5) prints only the blank line; gtrace prints @m: -5",
 	"hist_above_4g.gt": "codegen: bpftrace 0.17's log2 saturates at the [2G, 4G) bucket, so " +
 		"hist(5000000000) (and 2^40, 2^62) counts there, a bug bpftrace 0.20 fixed; gtrace counts it in [4G, 8G)",
+	"compare_values.gt": "language: bpftrace 0.17 stores a comparison, && and || as an integer " +
+		"(@lt: 1, @and: 0); bpftrace 0.24+ makes them bools, so gtrace prints @lt: true, @and: false " +
+		"(printf %d still prints 1 and 0, and sizeof(1 == 1) stays 0.17's 8)",
+	"print_large_literal.gt": "language: bpftrace 0.17 types every literal as int64, so print(18446744073709551615) " +
+		"prints -1 and ~10 is -11; bpftrace 0.26 makes a literal past int64 a uint64 and ~ of a literal a uint64, " +
+		"so gtrace prints 18446744073709551615, 10223372036854775807 and @x: 18446744073709551605",
+	"json_large_literal.gt": "language: bpftrace 0.17 types 18446744073709551615 as int64 (JSON @a: -1); " +
+		"bpftrace 0.26 makes a literal past int64 a uint64, so gtrace's JSON says 18446744073709551615",
 	"tuple_in_map_key.gt": "language: bpftrace 0.17 refuses a tuple as a map key or a key element " +
 		"(\"@[1, \"a\", (2, 3)]\", exit 1); bpftrace 0.26 accepts both, and @[(1, \"a\")] is the key of @[1, \"a\"], " +
 		"so gtrace prints @[1, a, (2, 3)]: 1",

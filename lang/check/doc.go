@@ -6,8 +6,10 @@
 //     (recorded in Info.Consts; literals above MaxInt64 keep their bits).
 //   - Builtins pid tid uid gid nsecs elapsed cpu numaid cgroup rand jiffies
 //     cpid, argN, sargN and retval are uint64.
-//   - Binary arithmetic and comparisons give 64 bits: uint64 when either
-//     operand is unsigned, else int64. ! gives uint64; && || int64. Unary
+//   - Binary arithmetic gives 64 bits: uint64 when either operand is
+//     unsigned (a bool counts as signed), else int64. Comparisons, && and
+//     || give types.Bool64 (a bool of 8 bytes, as 0.17's int64 result); !
+//     gives types.Bool. ~ of a literal is uint64 (bpftrace 0.26). Unary
 //     - and ~ keep the operand's type: -(uint8)1 is 255. A cast (uintN)x
 //     truncates to N bits and keeps that width.
 //   - / % and >> follow the result's type: signed (C's truncating

@@ -157,9 +157,9 @@ func (ch *checker) positionalString(p *lang.Positional, s string) *types.Type {
 }
 
 // arithType is the result of integer arithmetic in bpftrace 0.17: 64 bits,
-// unsigned when either operand is unsigned.
+// unsigned when either operand is unsigned (a bool counts as signed).
 func arithType(a, b *types.Type) *types.Type {
-	if !a.Signed || !b.Signed {
+	if !a.Signed && !a.IsBool() || !b.Signed && !b.IsBool() {
 		return types.Uint64
 	}
 	return types.Int64
@@ -256,26 +256,26 @@ func (ch *checker) logical(b *lang.Binary, x, y *types.Type) *types.Type {
 			return nil
 		}
 	}
-	return types.Int64
+	return types.Bool64
 }
 
-// compare checks a comparison. Its result stays an integer (1 or 0) as in
-// bpftrace 0.17, not 0.24's bool: 0.17's output prints "@lt: 1" for
-// "@lt = $a < $b", and that output is gtrace's default.
+// compare checks a comparison. Its result is a bool, printed true or false
+// as bpftrace 0.24+ prints it, of 8 bytes as in bpftrace 0.17: 0.17's
+// runtime cases check that sizeof(1 == 1) is 8.
 func (ch *checker) compare(b *lang.Binary, x, y *types.Type) *types.Type {
 	switch {
 	case isNumeric(x) && isNumeric(y):
-		return arithType(numType(x), numType(y))
+		return types.Bool64
 	case x.Kind == types.String && y.Kind == types.String:
 		if b.Op != "==" && b.Op != "!=" {
 			ch.errorf(b, "strings can only be compared with == and !=, not %s", b.Op)
 			return nil
 		}
-		return types.Int64
+		return types.Bool64
 	case (b.Op == "==" || b.Op == "!=") && x.Kind == types.Buffer && y.Kind == types.Buffer:
-		return types.Int64
+		return types.Bool64
 	case (b.Op == "==" || b.Op == "!=") && x.Kind == types.Array && types.Equal(x, y):
-		return types.Int64
+		return types.Bool64
 	case x.Kind == types.Tuple && y.Kind == types.Tuple:
 		return ch.compareTuples(b, x, y)
 	case (b.Op == "==" || b.Op == "!=") && x.Kind == y.Kind && sameIDKind[x.Kind]:
@@ -298,7 +298,7 @@ func (ch *checker) compareTuples(b *lang.Binary, x, y *types.Type) *types.Type {
 			"type mismatch for '%s': comparing %s with %s", b.Op, x, y)
 		return nil
 	}
-	return types.Int64
+	return types.Bool64
 }
 
 // tuplesComparable reports whether == can compare tuples x and y.

@@ -193,6 +193,10 @@ var (
 	// Bool is bpftrace's boolean (0.24 and later): a one-byte integer
 	// holding 0 or 1, printed as false or true.
 	Bool = &Type{Kind: Int, Size: 1, Name: "bool"}
+	// Bool64 is the bool of a comparison or of && and ||: printed true or
+	// false as bpftrace 0.24+ prints it, 8 bytes as in bpftrace 0.17
+	// (whose sizeof(1 == 1) is 8).
+	Bool64 = &Type{Kind: Int, Size: 8, Name: "bool"}
 )
 
 // NewInt returns the integer type of size bytes and the given sign.

@@ -115,6 +115,7 @@ func appendKeyOrder(dst []byte, elems []*types.Type, offs []int, b []byte) []byt
 // elements for a multi-key map, or the key itself.
 func keyElems(key *types.Type) ([]*types.Type, []int) {
 	if key.Kind == types.Tuple && !key.IsRecord() {
+		// A record key prints as one record, not as several keys.
 		return key.Elems, key.Offsets()
 	}
 	return []*types.Type{key}, []int{0}
