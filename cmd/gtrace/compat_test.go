@@ -52,8 +52,6 @@ const bpftracePath = "/usr/bin/bpftrace"
 // knownDiffs maps each script in testdata/compat/known/ to the reason gtrace's
 // output differs from bpftrace 0.17's.
 var knownDiffs = map[string]string{
-	"literal_past_int64.gt": "0.26 language: an integer literal past int64 (18446744073709551615) and ~ of a " +
-		"literal are uint64 in bpftrace 0.26 and print as such; bpftrace 0.17 prints them as -1",
 	"add_assign_new_map.gt": "checker: bpftrace 0.17 types a map first set by \"@y += 5\" as uint64 " +
 		"(after @y -= 7 it prints 18446744073709551614); gtrace keeps it signed (-2)",
 	"signed_division.gt": "deliberate: bpftrace 0.17 divides, takes remainders and shifts signed ints as unsigned " +
