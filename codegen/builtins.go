@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/gtrace/gtrace/lang"
@@ -17,6 +18,9 @@ import (
 
 // bpf_get_stackid flag for user stacks.
 const bpfUserStack = 1 << 8
+
+// stackDepth is the most frames a stack keeps, as in bpftrace.
+const stackDepth = 127
 
 // x86_64 struct pt_regs offsets.
 var ptRegs = map[string]int{
@@ -268,17 +272,77 @@ func (g *gen) probeID() {
 	g.loadConst(asm.R0, int64(g.probeIDs[grp.targets[0].Name]))
 }
 
-// stackID captures a stack into the stack map; R0 = its id.
+// stackID captures a stack and stores it in the stack map; R0 = its id, 0
+// when no stack could be read.
+//
+// The id is a 64-bit FNV-1a hash of the first Limit frames, not
+// bpf_get_stackid's: that helper files stacks in buckets by hash and
+// returns -EEXIST when two stacks share a bucket, so stacks were lost as
+// soon as a few hundred were seen, and its id covers every frame, so
+// ustack(3) gave a key per deep stack where bpftrace gives one per three
+// frames. The whole stack is stored (printing shows Limit frames); stacks
+// with the same first Limit frames share an id and an entry.
 func (g *gen) stackID(e lang.Node, user bool) {
 	g.useStack = true
+	m := g.mark()
+	defer g.release(m)
+	buf, key := g.alloc(stackDepth*8), g.alloc(8)
+	done := g.newLabel()
 	g.emit(asm.Mov.Reg(asm.R1, regCtx))
-	g.mapPtr(asm.R2, stackName)
+	g.addr(asm.R2, buf)
+	g.emit(asm.Mov.Imm(asm.R3, stackDepth*8))
 	flags := int32(0)
 	if user {
 		flags = bpfUserStack
 	}
-	g.emit(asm.Mov.Imm(asm.R3, flags))
-	g.call(asm.FnGetStackid)
+	g.emit(asm.Mov.Imm(asm.R4, flags))
+	g.call(asm.FnGetStack)
+	got := g.newLabel()
+	g.emit(asm.JSGT.Imm(asm.R0, 0, got), asm.Mov.Imm(asm.R0, 0), asm.Ja.Label(done))
+	g.label(got)
+	g.stackHash(buf, g.stackLimit(e))
+	g.stackStore(buf, key)
+	g.label(done)
+}
+
+// stackLimit returns the frames of e's stack that make its identity.
+func (g *gen) stackLimit(e lang.Node) int {
+	if x, ok := e.(lang.Expr); ok {
+		if t := g.typeOf(x); t != nil && t.Stack != nil && t.Stack.Limit > 0 && t.Stack.Limit < stackDepth {
+			return t.Stack.Limit
+		}
+	}
+	return stackDepth
+}
+
+// stackHash computes the FNV-1a hash of the first n frames at buf into
+// R2, stopping at the first zero frame.
+func (g *gen) stackHash(buf loc, n int) {
+	hashed := g.newLabel()
+	g.addr(asm.R1, buf)
+	g.emit(asm.LoadImm(asm.R2, -3750763034362895579, asm.DWord), asm.LoadImm(asm.R3, 1099511628211, asm.DWord))
+	for i := range n {
+		g.emit(asm.LoadMem(asm.R4, asm.R1, int16(i*8), asm.DWord),
+			asm.JEq.Imm(asm.R4, 0, hashed),
+			asm.Xor.Reg(asm.R2, asm.R4),
+			asm.Mul.Reg(asm.R2, asm.R3))
+	}
+	g.label(hashed)
+}
+
+// stackStore files the stack at buf under the id in R2 (0 becomes 1, as 0
+// means no stack) unless it is there already, and leaves the id in R0.
+func (g *gen) stackStore(buf, key loc) {
+	nonzero := g.newLabel()
+	g.emit(asm.JNE.Imm(asm.R2, 0, nonzero), asm.Mov.Imm(asm.R2, 1))
+	g.label(nonzero)
+	g.storeInt(key, asm.R2, 8)
+	g.mapPtr(asm.R1, stackName)
+	g.addr(asm.R2, key)
+	g.addr(asm.R3, buf)
+	g.emit(asm.Mov.Imm(asm.R4, int32(ebpf.UpdateNoExist)))
+	g.call(asm.FnMapUpdateElem)
+	g.emit(asm.LoadMem(asm.R0, key.base, int16(key.off), asm.DWord))
 }
 
 // identTo writes a memory-valued builtin variable at dst.

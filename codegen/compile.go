@@ -311,7 +311,7 @@ func (g *gen) finish() {
 	}
 	if g.useStack {
 		g.prog.StackMap = stackName
-		s[stackName] = &ebpf.MapSpec{Name: stackName, Type: ebpf.StackTrace, KeySize: 4, ValueSize: 127 * 8, MaxEntries: uint32(g.cfg.stackMax())}
+		s[stackName] = &ebpf.MapSpec{Name: stackName, Type: ebpf.Hash, KeySize: 8, ValueSize: stackDepth * 8, MaxEntries: uint32(g.cfg.stackMax())}
 	}
 	if g.useGlob {
 		s[GlobalsName] = &ebpf.MapSpec{Name: GlobalsName, Type: ebpf.Array, KeySize: 4, ValueSize: GlobalsSize, MaxEntries: 1}

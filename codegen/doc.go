@@ -15,7 +15,9 @@
 //     slot i (1..n) holds [min+(i-1)*step, min+i*step), the last v>=max;
 //     then the s64 sum of the values counted.
 //   - Ksym: u64 addr. Usym: {u64 addr; u64 pid}. KStack: u64 stack id.
-//     UStack: {u64 stack id; u64 pid}. Inet: {u64 af; [16]byte}. Probe: u64 id.
+//     UStack: {u64 stack id; u64 pid}. A stack id is a hash of the stack's
+//     first Limit frames (0: no stack), the key of its frames ([127]u64,
+//     zero-padded) in the HASH map "stackmap". Inet: {u64 af; [16]byte}. Probe: u64 id.
 //   - Tuple: C layout (types.Type.Offsets). Buffer: u8 length, then data.
 //
 // An output record is {u64 event id; args laid out as a tuple}.

@@ -212,9 +212,9 @@ func (fakeSyms) UserInline(pid uint32, a uint64) ([]format.Symbol, bool) {
 	return []format.Symbol{{Name: "inner", Module: "/bin/x"}, {Name: "outer", Module: "/bin/x"}}, true
 }
 
-type fakeStacks map[uint32][]uint64
+type fakeStacks map[uint64][]uint64
 
-func (s fakeStacks) Stack(id uint32) ([]uint64, bool) { f, ok := s[id]; return f, ok }
+func (s fakeStacks) Stack(id uint64) ([]uint64, bool) { f, ok := s[id]; return f, ok }
 
 func stackSource() *fakeSource {
 	src := &fakeSource{env: &format.Env{Syms: fakeSyms{}, Stacks: fakeStacks{

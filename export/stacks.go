@@ -118,10 +118,10 @@ func (r *resolver) stack(p keyPart) []frame {
 	if p.t.Kind == types.UStack {
 		pid = uint32(binary.LittleEndian.Uint64(p.b[8:]))
 	}
-	if r.env == nil || r.env.Stacks == nil || int32(id) < 0 {
+	if r.env == nil || r.env.Stacks == nil || id == 0 {
 		return nil
 	}
-	addrs, ok := r.env.Stacks.Stack(uint32(id))
+	addrs, ok := r.env.Stacks.Stack(id)
 	if !ok {
 		return nil
 	}

@@ -65,7 +65,7 @@ func (a symAdapter) User(pid uint32, addr uint64) (format.Symbol, bool) {
 }
 
 // Stack reads the frames of stack id from the stack map.
-func (e *envState) Stack(id uint32) ([]uint64, bool) {
+func (e *envState) Stack(id uint64) ([]uint64, bool) {
 	b, err := e.stack.LookupBytes(id)
 	if err != nil || b == nil {
 		return nil, false

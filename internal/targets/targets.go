@@ -20,10 +20,12 @@ var (
 	ctarget []byte
 	//go:embed testdata/cmalloc.c
 	cmalloc []byte
+	//go:embed testdata/cstacks.c
+	cstacks []byte
 )
 
 // C sources by name.
-var cSources = map[string][]byte{"ctarget": ctarget, "cmalloc": cmalloc}
+var cSources = map[string][]byte{"ctarget": ctarget, "cmalloc": cmalloc, "cstacks": cstacks}
 
 // Go builds the Go program gotarget (see its doc) with the options
 // given to "go build" (such as "-ldflags=-s -w"), and returns its path.

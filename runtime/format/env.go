@@ -41,7 +41,7 @@ type Symbolizer interface {
 // StackReader returns the frames of a captured stack (the runtime reads the
 // stack map). A missing id returns nil, false; frames stop at the first 0.
 type StackReader interface {
-	Stack(id uint32) (frames []uint64, ok bool)
+	Stack(id uint64) (frames []uint64, ok bool)
 }
 
 func (e *Env) syms() Symbolizer {

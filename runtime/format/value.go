@@ -379,10 +379,10 @@ func ustackText(env *Env, t *types.Type, id uint64, pid uint32, indent int) stri
 }
 
 func readStack(env *Env, id uint64) ([]uint64, bool) {
-	if env == nil || env.Stacks == nil || int32(id) < 0 {
+	if env == nil || env.Stacks == nil || id == 0 {
 		return nil, false
 	}
-	return env.Stacks.Stack(uint32(id))
+	return env.Stacks.Stack(id)
 }
 
 func renderStack(t *types.Type, frames []uint64, indent int, sym func(uint64, bool) string) string {

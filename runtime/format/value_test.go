@@ -30,7 +30,7 @@ func (fakeSyms) User(pid uint32, addr uint64) (Symbol, bool) {
 	return Symbol{Name: "main", Offset: addr - 0x400000, Module: "/bin/app"}, true
 }
 
-func (fakeSyms) Stack(id uint32) ([]uint64, bool) {
+func (fakeSyms) Stack(id uint64) ([]uint64, bool) {
 	switch id {
 	case 1:
 		return []uint64{0xffffffff81000010, 0xffffffff81000020, 0x10}, true
