@@ -1,7 +1,8 @@
 // Package guest holds the kernel matrix's cases. Its test binary runs as
-// /guest.test inside each kernel booted by package vmtest; outside such a
-// guest the cases skip unless the kernel has kprobes and GTRACE_BIN names a
-// gtrace binary.
+// /guest.test inside each kernel booted by package vmtest. Outside such a
+// guest they skip where the kernel lacks kprobes; where it has them they
+// need GTRACE_BIN to name a static gtrace, and without it they skip, or
+// fail under CI=true (a missing prerequisite, internal/testenv).
 //
 // Each file in testdata is a testscript (txtar) case, run in a fresh work
 // directory on the guest's tmpfs:

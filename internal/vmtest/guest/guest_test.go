@@ -17,6 +17,8 @@ import (
 	"github.com/cilium/ebpf/features"
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/sys/unix"
+
+	"github.com/gtrace/gtrace/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
@@ -27,11 +29,12 @@ func TestMain(m *testing.M) {
 
 func TestCases(t *testing.T) {
 	bin := os.Getenv("GTRACE_BIN")
-	if _, err := os.Stat("/sys/bus/event_source/devices/kprobe"); err != nil {
-		t.Skip("skipped: needs kprobes (CONFIG_KPROBES); the kernel matrix runs these cases: go run ./internal/vmtest/cmd/vmrun")
-	}
-	if bin == "" {
-		t.Skip("skipped: GTRACE_BIN names no gtrace binary (go run ./internal/vmtest/cmd/vmrun sets it)")
+	_, kprobes := os.Stat("/sys/bus/event_source/devices/kprobe")
+	switch prereq(kprobes, bin) {
+	case noKprobes:
+		testenv.NoKernelFeature(t, "kprobes (CONFIG_KPROBES); the kernel matrix runs these cases: go run ./internal/vmtest/cmd/vmrun", nil)
+	case noBinary:
+		testenv.Missing(t, "GTRACE_BIN names no gtrace binary (go run ./internal/vmtest/cmd/vmrun sets it; on a host with kprobes, set it to a static gtrace)")
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:       "testdata",
@@ -44,6 +47,26 @@ func TestCases(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// What the cases lack to run here.
+const (
+	ready = iota
+	noKprobes
+	noBinary
+)
+
+// prereq says what is missing: kprobes (kprobeErr from stat'ing the
+// kprobe PMU) is a kernel feature, a skip anywhere; GTRACE_BIN is a
+// prerequisite, which CI must provide on a kernel that has kprobes.
+func prereq(kprobeErr error, bin string) int {
+	switch {
+	case kprobeErr != nil:
+		return noKprobes
+	case bin == "":
+		return noBinary
+	}
+	return ready
 }
 
 // fentryEnd returns the offset of the first instruction after fn's
@@ -348,4 +371,26 @@ func loopSetup(file, size string) error {
 	}
 	defer unix.Close(dev)
 	return unix.IoctlSetInt(dev, unix.LOOP_SET_FD, int(f.Fd()))
+}
+
+// TestPrereq checks when the cases skip (no kprobes) and when a missing
+// GTRACE_BIN is a prerequisite (testenv.Missing: a failure under CI=true).
+func TestPrereq(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		bin  string
+		want int
+	}{
+		{"no kprobes", os.ErrNotExist, "/bin/gtrace", noKprobes},
+		{"no kprobes, no binary", os.ErrNotExist, "", noKprobes},
+		{"kprobes, no binary", nil, "", noBinary},
+		{"kprobes and a binary", nil, "/bin/gtrace", ready},
+	}
+	for _, tt := range tests {
+		if got := prereq(tt.err, tt.bin); got != tt.want {
+			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
+		}
+	}
 }
