@@ -19,7 +19,6 @@ type Features struct {
 	KprobeMulti error // BPF_LINK_TYPE_KPROBE_MULTI (5.18+ with CONFIG_FPROBE)
 	Cookies     error // bpf_get_attach_cookie in kprobe programs (5.15+)
 	FuncIP      error // bpf_get_func_ip in kprobe programs (5.15+)
-	Kfunc       error // fentry programs load and attach to kernel functions (BTF, 5.5+)
 }
 
 // KernelFeatures probes the running kernel once per process; later calls
@@ -31,9 +30,14 @@ var KernelFeatures = sync.OnceValue(func() *Features {
 		KprobeMulti: features.HaveBPFLinkKprobeMulti(),
 		Cookies:     features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetAttachCookie),
 		FuncIP:      features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetFuncIp),
-		Kfunc:       haveKfunc(),
 	}
 })
+
+// KfuncSupport reports, once per process, whether fentry programs load and
+// attach to kernel functions (BTF, 5.5+): nil when they do. It is apart
+// from KernelFeatures because its probe loads the kernel's BTF, which
+// costs a kprobe script seconds under an emulated CPU.
+var KfuncSupport = sync.OnceValue(haveKfunc)
 
 // errNoKprobes is Features.Kprobes on kernels without CONFIG_KPROBES.
 var errNoKprobes = notSupported("kprobes are not supported by this kernel (built without CONFIG_KPROBES)")

@@ -67,7 +67,7 @@ func printInfo(stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "  kprobe attach: %s\n", yesNo(kf.Kprobes))
 	fmt.Fprintf(stdout, "  kprobe_multi: %s\n", yesNo(kf.KprobeMulti))
-	fmt.Fprintf(stdout, "  kfunc: %s\n", yesNo(kf.Kfunc))
+	fmt.Fprintf(stdout, "  kfunc: %s\n", yesNo(probes.KfuncSupport()))
 	return 0
 }
 

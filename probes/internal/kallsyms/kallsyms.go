@@ -6,8 +6,9 @@
 package kallsyms
 
 import (
-	"bufio"
+	"cmp"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,30 +37,62 @@ type Table struct {
 
 // Parse reads a /proc/kallsyms file ("ffffffff816d5370 T vfs_read",
 // "... t foo\t[module]"); malformed lines are skipped.
+//
+// The file has about 200,000 lines; it is read whole and split by hand,
+// its names kept as substrings of one string, because a scanner and
+// strings.Fields per line cost seconds under the kernel matrix's emulated
+// CPU.
 func Parse(r io.Reader) (*Table, error) {
-	t := &Table{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 3 || len(fields[1]) != 1 {
+	text, err := readAll(r)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{syms: make([]Symbol, 0, strings.Count(text, "\n")+1)}
+	for len(text) > 0 {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		var f [4]string
+		if fields(line, f[:]) < 3 || len(f[1]) != 1 {
 			continue
 		}
-		addr, err := strconv.ParseUint(fields[0], 16, 64)
+		addr, err := strconv.ParseUint(f[0], 16, 64)
 		if err != nil {
 			continue
 		}
-		s := Symbol{Addr: addr, Type: fields[1][0], Name: fields[2]}
-		if len(fields) > 3 {
-			s.Module = strings.Trim(fields[3], "[]")
-		}
-		t.syms = append(t.syms, s)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
+		t.syms = append(t.syms, Symbol{Addr: addr, Type: f[1][0], Name: f[2], Module: strings.Trim(f[3], "[]")})
 	}
 	t.index()
 	return t, nil
+}
+
+// readAll reads r whole into one string.
+func readAll(r io.Reader) (string, error) {
+	var b strings.Builder
+	b.Grow(1 << 20)
+	if _, err := io.Copy(&b, r); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// fields splits line at spaces and tabs into f, as strings.Fields does
+// without allocating, and returns the number of fields found (at most
+// len(f); the last one ends at the next blank).
+func fields(line string, f []string) int {
+	n := 0
+	for n < len(f) {
+		line = strings.TrimLeft(line, " \t")
+		if line == "" {
+			break
+		}
+		end := strings.IndexAny(line, " \t")
+		if end < 0 {
+			end = len(line)
+		}
+		f[n], line = line[:end], line[end:]
+		n++
+	}
+	return n
 }
 
 // isCode reports whether a symbol type is code (text or weak).
@@ -73,7 +106,7 @@ func (t *Table) index() {
 			t.text = append(t.text, i)
 		}
 	}
-	sort.SliceStable(t.text, func(i, j int) bool { return t.syms[t.text[i]].Addr < t.syms[t.text[j]].Addr })
+	slices.SortStableFunc(t.text, func(i, j int) int { return cmp.Compare(t.syms[i].Addr, t.syms[j].Addr) })
 }
 
 // Funcs returns the text symbols (types t and T) that can be a probe
@@ -123,32 +156,26 @@ func skipKallsyms(name string) bool {
 // name then module, without duplicates. Every function there can be
 // kprobed, clones with a '.' in their name included.
 func ParseFilterFunctions(r io.Reader) ([]Func, error) {
-	var fs []Func
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 || strings.HasPrefix(fields[0], "__pfx_") {
+	text, err := readAll(r)
+	if err != nil {
+		return nil, err
+	}
+	fs := make([]Func, 0, strings.Count(text, "\n")+1)
+	for len(text) > 0 {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		var f [2]string
+		if fields(line, f[:]) == 0 || strings.HasPrefix(f[0], "__pfx_") {
 			continue
 		}
-		f := Func{Name: fields[0]}
-		if len(fields) > 1 {
-			f.Module = strings.Trim(fields[1], "[]")
-		}
-		fs = append(fs, f)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
+		fs = append(fs, Func{Name: f[0], Module: strings.Trim(f[1], "[]")})
 	}
 	return sortFuncs(fs), nil
 }
 
 func sortFuncs(fs []Func) []Func {
-	sort.Slice(fs, func(i, j int) bool {
-		if fs[i].Name != fs[j].Name {
-			return fs[i].Name < fs[j].Name
-		}
-		return fs[i].Module < fs[j].Module
+	slices.SortFunc(fs, func(a, b Func) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Module, b.Module))
 	})
 	out := fs[:0]
 	for i, f := range fs {
