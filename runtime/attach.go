@@ -41,6 +41,9 @@ type attachJob struct {
 // every job failing, detaches what was attached and returns the (first)
 // error.
 func attachAll(a Attacher, jobs []attachJob, warn io.Writer) ([]io.Closer, error) {
+	if orderFree(jobs) {
+		return attachParallel(a, jobs, warn)
+	}
 	links := make([]io.Closer, 0, len(jobs))
 	var skipped []error
 	for _, j := range attachOrder(jobs) {
@@ -64,6 +67,66 @@ func attachAll(a Attacher, jobs []attachJob, warn io.Writer) ([]io.Closer, error
 		fmt.Fprintf(warn, "WARNING: %v: skipped\n", err)
 	}
 	return links, nil
+}
+
+// orderFree reports whether the order of attaching jobs cannot matter:
+// there are several, each of one target, none a timer, no two on the same
+// target (programs on one event run in the reverse order of attaching).
+func orderFree(jobs []attachJob) bool {
+	if len(jobs) < 2 {
+		return false
+	}
+	seen := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		if j.multi != nil || isTimer(j.target) || seen[j.target] {
+			return false
+		}
+		seen[j.target] = true
+	}
+	return true
+}
+
+// attachParallel attaches order-free jobs on the worker pool: without
+// kprobe_multi (before 5.18, or 6.1 without CONFIG_FPROBE) each kprobe
+// waits for the kernel to patch its function, so hundreds of them attached
+// one by one took half a minute under qemu. Skips and errors are as in
+// attachAll, in attachOrder.
+func attachParallel(a Attacher, jobs []attachJob, warn io.Writer) ([]io.Closer, error) {
+	jobs = attachOrder(jobs)
+	links := make([]io.Closer, len(jobs))
+	errs := make([]error, len(jobs))
+	parallel(len(jobs), func(i int) {
+		links[i], errs[i] = a.Attach(jobs[i].prog, jobs[i].target, jobs[i].cookie)
+	})
+	var ok []io.Closer
+	var skipped []error
+	for i, j := range jobs {
+		if errs[i] == nil {
+			ok = append(ok, links[i])
+			continue
+		}
+		err := errs[i]
+		if !strings.Contains(err.Error(), j.target) {
+			err = fmt.Errorf("attach %s: %w", j.target, err)
+		}
+		if !skippable(j.target, err) {
+			detachAll(ok)
+			for _, l := range links[i+1:] {
+				if l != nil {
+					l.Close()
+				}
+			}
+			return nil, err
+		}
+		skipped = append(skipped, err)
+	}
+	if len(ok) == 0 && len(skipped) > 0 {
+		return nil, skipped[0]
+	}
+	for _, err := range skipped {
+		fmt.Fprintf(warn, "WARNING: %v: skipped\n", err)
+	}
+	return ok, nil
 }
 
 // attachOne attaches one job, adding its link to links, or its error to

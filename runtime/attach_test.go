@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/cilium/ebpf"
 	"github.com/google/go-cmp/cmp"
@@ -32,6 +34,7 @@ func TestAttachOrder(t *testing.T) {
 // refusingAttacher refuses the targets in refuse and counts the others.
 type refusingAttacher struct {
 	refuse   map[string]error
+	mu       sync.Mutex
 	attached []string
 }
 
@@ -39,6 +42,8 @@ func (a *refusingAttacher) Attach(_ *ebpf.Program, target string, _ uint64) (io.
 	if err := a.refuse[target]; err != nil {
 		return nil, err
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.attached = append(a.attached, target)
 	return io.NopCloser(nil), nil
 }
@@ -80,5 +85,65 @@ func TestAttachAllSkipsRefusedKprobes(t *testing.T) {
 		if err != nil || len(links) != tt.wantN || warn.String() != tt.wantWarn {
 			t.Errorf("%s: got %d links, error %v, warning %q; want %d links, warning %q", tt.name, len(links), err, warn.String(), tt.wantN, tt.wantWarn)
 		}
+	}
+}
+
+func TestOrderFree(t *testing.T) {
+	t.Parallel()
+	multi := attachJob{target: "kprobe:a", multi: &multiJob{}}
+	tests := []struct {
+		name string
+		jobs []attachJob
+		want bool
+	}{
+		{"distinct kprobes", []attachJob{{target: "kprobe:a"}, {target: "kretprobe:a"}, {target: "kprobe:b"}}, true},
+		{"one job", []attachJob{{target: "kprobe:a"}}, false},
+		{"two programs on one target", []attachJob{{target: "kprobe:a"}, {target: "kprobe:b"}, {target: "kprobe:a"}}, false},
+		{"a timer", []attachJob{{target: "kprobe:a"}, {target: "interval:s:1"}}, false},
+		{"a multi link", []attachJob{multi, {target: "kprobe:b"}}, false},
+	}
+	for _, tt := range tests {
+		if got := orderFree(tt.jobs); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// barrierAttacher's Attach returns only once n calls are in it at the same
+// time (or fails after a minute): jobs attached one by one cannot pass it.
+type barrierAttacher struct {
+	n       int
+	mu      sync.Mutex
+	arrived int
+	all     chan struct{}
+}
+
+func (a *barrierAttacher) Attach(_ *ebpf.Program, target string, _ uint64) (io.Closer, error) {
+	a.mu.Lock()
+	a.arrived++
+	if a.arrived == a.n {
+		close(a.all)
+	}
+	a.mu.Unlock()
+	select {
+	case <-a.all:
+		return io.NopCloser(nil), nil
+	case <-time.After(time.Minute):
+		return nil, errors.New("attached alone: " + target)
+	}
+}
+
+// TestAttachParallel checks that order-free jobs (hundreds of kprobes on
+// kernels without kprobe_multi) attach concurrently.
+func TestAttachParallel(t *testing.T) {
+	t.Parallel()
+	a := &barrierAttacher{n: 8, all: make(chan struct{})}
+	var jobs []attachJob
+	for i := range a.n {
+		jobs = append(jobs, attachJob{target: "kprobe:f" + string(rune('a'+i))})
+	}
+	links, err := attachAll(a, jobs, io.Discard)
+	if err != nil || len(links) != a.n {
+		t.Fatalf("got %d links, error %v; want %d links", len(links), err, a.n)
 	}
 }
