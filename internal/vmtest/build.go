@@ -41,8 +41,11 @@ func Build(root, dir string) (*Binaries, error) {
 // (for /bin/sh and the tools' helpers), Debian's bpftrace tools from
 // toolsDir (copied at build time, never committed), and the kernel's
 // guest modules; the cases of casesDir go to /guest/testdata and the
-// scripts of examplesDir to /examples.
-func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir, examplesDir string) error {
+// scripts of examplesDir to /examples. extra adds files (guest path → host
+// path), such as OracleFiles; with extra the archive is stored, not
+// compressed, since compressing hundreds of megabytes takes longer than
+// the guest takes to copy them.
+func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir, examplesDir string, extra map[string]string) error {
 	ir := &Initramfs{
 		Files: map[string]string{
 			"/init":       b.Init,
@@ -72,6 +75,10 @@ func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir, examplesDir 
 	for _, m := range f.Modules {
 		ir.Files["/modules/"+filepath.Base(m)] = m
 	}
+	for g, h := range extra {
+		ir.Files[g] = h
+	}
+	ir.Store = len(extra) > 0
 	out, err := os.Create(path)
 	if err != nil {
 		return err
@@ -81,4 +88,29 @@ func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir, examplesDir 
 		return err
 	}
 	return out.Close()
+}
+
+// OracleFiles returns bpftrace (the host's, 0.17 on this project's
+// machines) with the shared libraries and loader it needs, at their host
+// paths, so that cases can run it in the guest beside gtrace, as the
+// oracle of a measurement ([file:/usr/bin/bpftrace]). They weigh about
+// 210 MB, most of it LLVM and clang.
+func OracleFiles() (map[string]string, error) {
+	bin, err := exec.LookPath("bpftrace")
+	if err != nil {
+		return nil, fmt.Errorf("bpftrace is not installed: %w", err)
+	}
+	out, err := exec.Command("ldd", bin).Output()
+	if err != nil {
+		return nil, fmt.Errorf("ldd %s: %w", bin, err)
+	}
+	files := map[string]string{"/usr/bin/bpftrace": bin, "/etc/ld.so.cache": "/etc/ld.so.cache"}
+	for _, line := range strings.Split(string(out), "\n") {
+		for _, w := range strings.Fields(line) {
+			if strings.HasPrefix(w, "/") {
+				files[w] = w
+			}
+		}
+	}
+	return files, nil
 }

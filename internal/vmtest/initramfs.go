@@ -17,11 +17,19 @@ import (
 type Initramfs struct {
 	Files    map[string]string // "/bin/gtrace" → host path
 	Symlinks map[string]string // "/bin/sh" → "busybox"
+	Store    bool              // gzip without compression (fast for large archives)
 }
 
 // Write writes the archive to w. Parent directories are created as needed.
 func (ir *Initramfs) Write(w io.Writer) error {
-	zw := gzip.NewWriter(w)
+	level := gzip.DefaultCompression
+	if ir.Store {
+		level = gzip.NoCompression
+	}
+	zw, err := gzip.NewWriterLevel(w, level)
+	if err != nil {
+		return err
+	}
 	cw := &cpioWriter{w: zw, ino: 1}
 	dirs := map[string]bool{"/": true}
 	var names []string

@@ -2,6 +2,7 @@ package vmtest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ type Boot struct {
 	Timeout         time.Duration // the whole boot, test and power-off
 	Console         io.Writer     // receives the console as it comes; may be nil
 	Stdin           io.Reader     // for the shell; nil otherwise
+	Memory          string        // guest RAM, "1G" when empty
 }
 
 // ErrNoVerdict is returned when the guest never printed its exit-code line
@@ -40,7 +42,7 @@ func (b *Boot) Run() (int, []byte, error) {
 		appendLine += " vmtest.args=" + strings.Join(b.Args, ",")
 	}
 	cmd := exec.CommandContext(ctx, "qemu-system-x86_64",
-		"-cpu", "max", "-smp", "1", "-m", "1G", "-nographic", "-no-reboot", "-nic", "none",
+		"-cpu", "max", "-smp", "1", "-m", cmp.Or(b.Memory, "1G"), "-nographic", "-no-reboot", "-nic", "none",
 		"-kernel", b.Vmlinuz, "-initrd", b.Initrd, "-append", appendLine)
 	var out bytes.Buffer
 	cmd.Stdout = &out

@@ -2,7 +2,7 @@
 // kernel it fetches vmlinuz, packs an initramfs with a static gtrace and the
 // guest test binary, boots it under qemu and reports the cases' results.
 //
-//	go run ./internal/vmtest/cmd/vmrun [-kernel 5.10,6.12] [-run REGEX] [-v] [-shell]
+//	go run ./internal/vmtest/cmd/vmrun [-kernel 5.10,6.12] [-run REGEX] [-v] [-shell] [-bpftrace]
 package main
 
 import (
@@ -35,6 +35,7 @@ type options struct {
 	cache    string
 	timeout  time.Duration
 	parallel int
+	oracle   bool
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -49,11 +50,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cache    = fs.String("cache", vmtest.DefaultCacheDir(), "`dir` where kernels are kept between runs")
 		timeout  = fs.Duration("timeout", 10*time.Minute, "`limit` for one kernel's boot and cases")
 		parallel = fs.Int("parallel", 2, "kernels booted at once (each qemu uses one host core)")
+		oracle   = fs.Bool("bpftrace", false, "also pack the host's bpftrace and its libraries (~210 MB, 2G of guest RAM), so that cases time it beside gtrace")
 	)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	o := options{run: *runRE, verbose: *verbose, shell: *shell, refresh: *refresh, cache: *cache, timeout: *timeout, parallel: max(*parallel, 1)}
+	o := options{run: *runRE, verbose: *verbose, shell: *shell, refresh: *refresh, cache: *cache, timeout: *timeout, parallel: max(*parallel, 1), oracle: *oracle}
 	for _, name := range strings.Split(*kernels, ",") {
 		if name == "all" {
 			o.kernels = append(o.kernels, vmtest.Kernels...)
@@ -141,7 +143,17 @@ type result struct {
 func boot(o options, root string, f *vmtest.Fetched, bins *vmtest.Binaries, work string, stdin io.Reader, console io.Writer, logf func(string, ...any)) result {
 	r := result{kernel: f.Kernel.Name, pkg: f.Version, code: -1}
 	initrd := filepath.Join(work, "initramfs-"+f.Kernel.Name+".cpio.gz")
-	if err := vmtest.Pack(initrd, bins, f, "/usr/sbin", filepath.Join(root, "internal/vmtest/guest/testdata"), filepath.Join(root, "examples")); err != nil {
+	var extra map[string]string
+	memory := ""
+	if o.oracle {
+		var err error
+		if extra, err = vmtest.OracleFiles(); err != nil {
+			r.err = err
+			return r
+		}
+		memory = "2G"
+	}
+	if err := vmtest.Pack(initrd, bins, f, "/usr/sbin", filepath.Join(root, "internal/vmtest/guest/testdata"), filepath.Join(root, "examples"), extra); err != nil {
 		r.err = err
 		return r
 	}
@@ -152,7 +164,7 @@ func boot(o options, root string, f *vmtest.Fetched, bins *vmtest.Binaries, work
 	if o.shell {
 		args = []string{"shell"}
 	}
-	b := &vmtest.Boot{Vmlinuz: f.Vmlinuz, Initrd: initrd, Args: args, Timeout: o.timeout, Console: console, Stdin: stdin}
+	b := &vmtest.Boot{Vmlinuz: f.Vmlinuz, Initrd: initrd, Args: args, Timeout: o.timeout, Console: console, Stdin: stdin, Memory: memory}
 	if o.shell {
 		b.Timeout = 24 * time.Hour
 	}
