@@ -46,7 +46,8 @@ func parseKfunc(probe string) (kfuncTarget, error) {
 }
 
 // Expand takes FUNC (a vmlinux function, or a module's when vmlinux has
-// none of that name) or MODULE:FUNC; FUNC may have wildcards.
+// none of that name) or MODULE:FUNC; both MODULE and FUNC may have
+// wildcards.
 func (p *kfuncProvider) Expand(parts []string) ([]string, error) {
 	module, pattern := "vmlinux", parts[len(parts)-1]
 	if len(parts) == 2 && parts[0] != "" {
@@ -54,6 +55,13 @@ func (p *kfuncProvider) Expand(parts []string) ([]string, error) {
 	}
 	want := p.name + ":" + module + ":" + pattern
 	var names []string
+	if hasWild(module) {
+		names, err := p.wildFuncs(module, pattern)
+		if err == nil && len(names) == 0 {
+			err = &NotFoundError{Probe: want}
+		}
+		return names, err
+	}
 	if module == "vmlinux" {
 		all, err := p.vmlinuxFuncs()
 		if err != nil {
@@ -112,12 +120,48 @@ func (p *kfuncProvider) ListPattern(pattern string) ([]string, error) {
 	default:
 		return nil, nil
 	}
-	if module != "vmlinux" && !hasWild(module) {
+	if hasWild(module) {
+		return p.wildFuncs(module, fn)
+	}
+	if module != "vmlinux" {
 		all, err := p.moduleFuncs(module)
 		return filter(p.name+":"+module+":"+fn, all), err
 	}
 	all, err := p.vmlinuxFuncs()
 	return filter(p.name+":"+module+":"+fn, all), err
+}
+
+// wildFuncs returns the functions named fnPat of vmlinux and of every
+// module matching modPat. Only the modules that the kernel lists a
+// matching traceable function in have their BTF read, so "kfunc:*:F"
+// costs a file or two; a module without BTF is left out.
+func (p *kfuncProvider) wildFuncs(modPat, fnPat string) ([]string, error) {
+	want := p.name + ":" + modPat + ":" + fnPat
+	var out []string
+	if match(modPat, "vmlinux") {
+		all, err := p.vmlinuxFuncs()
+		if err != nil {
+			return nil, err
+		}
+		out = filter(want, all)
+	}
+	funcs, err := p.k.kernelFuncs()
+	if err != nil {
+		return out, nil
+	}
+	mods := map[string]bool{}
+	for _, f := range funcs {
+		if f.Module != "" && !mods[f.Module] && match(modPat, f.Module) && match(fnPat, f.Name) {
+			mods[f.Module] = true
+		}
+	}
+	for m := range mods {
+		if all, err := p.moduleFuncs(m); err == nil {
+			out = append(out, filter(want, all)...)
+		}
+	}
+	sort.Strings(out)
+	return compactStrings(out), nil
 }
 
 // vmlinuxFuncs returns "NAME:vmlinux:FUNC" for every function of vmlinux's

@@ -159,7 +159,9 @@ func boot(o options, root string, f *vmtest.Fetched, bins *vmtest.Binaries, work
 	}
 	args := []string{"-test.v"}
 	if o.run != "" {
-		args = append(args, "-test.run=TestCases/"+o.run)
+		// Parenthesized: testing splits a pattern at a top-level '|', so
+		// "a|b" would run case a and a test named b.
+		args = append(args, "-test.run=TestCases/("+o.run+")")
 	}
 	if o.shell {
 		args = []string{"shell"}
