@@ -210,7 +210,14 @@ func (g *gen) forMap(s *lang.ForStmt) {
 		kv := g.varLoc(s.Var)
 		offs := kvT.Offsets()
 		g.copyMem(kv.at(offs[0]), loc{asm.R7, 0}, min(kvT.Elems[0].Size, mi.key.Size))
-		g.copyMem(kv.at(offs[1]), loc{asm.R8, 0}, min(kvT.Elems[1].Size, mi.value.Size))
+		if g.perCPUMap(mi) && scalar(kvT.Elems[1]) && !g.cfg.noPerCPURead() {
+			// The value of all CPUs, as when the map is read
+			// (bpftrace 0.26), not this CPU's share.
+			g.aggReadInt(mi, loc{asm.R7, 0})
+			g.storeInt(kv.at(offs[1]), asm.R0, kvT.Elems[1].Size)
+		} else {
+			g.copyMem(kv.at(offs[1]), loc{asm.R8, 0}, min(kvT.Elems[1].Size, mi.value.Size))
+		}
 		g.loop(g.fn.loops[0].brk, g.fn.loops[0].cont, s.Body)
 	})
 	g.forEach(mi, cb, g.frameCtx())
