@@ -214,12 +214,15 @@ type AssignStmt struct {
 	Value  Expr
 }
 
-// VarDecl is "let $x [: type] [= value]".
+// VarDecl is "let $x [: type] [= value]". The type may be written
+// "typeof(expr)" (bpftrace 0.26): then TypeOf holds expr, whose type is
+// the variable's, and which is never evaluated.
 type VarDecl struct {
 	node
-	Var   *Var
-	Type  *TypeExpr // nil when not written
-	Value Expr      // nil when not written
+	Var    *Var
+	Type   *TypeExpr // nil when not written
+	TypeOf Expr      // nil when not written
+	Value  Expr      // nil when not written
 }
 
 // IfStmt is "if (cond) then [else else]". Else is nil, a *Block or an *IfStmt.

@@ -244,7 +244,13 @@ func (d *dumper) varDecl(s *VarDecl) {
 	if s.Type != nil {
 		typ = " : " + typeString(s.Type)
 	}
+	if s.TypeOf != nil {
+		typ = " : typeof"
+	}
 	d.line(s.At, "let %s%s", s.Var.Name, typ)
+	if s.TypeOf != nil {
+		d.nest(func() { d.expr(s.TypeOf) })
+	}
 	if s.Value != nil {
 		d.nest(func() { d.expr(s.Value) })
 	}

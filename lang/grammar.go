@@ -224,6 +224,7 @@ type gLet struct {
 	Tokens []lexer.Token
 	Var    *gToken `parser:"\"let\" @@"`
 	Type   *gType  `parser:"( \":\" ( @@"`
+	TypeOf *gExpr  `parser:"      | \"typeof\" \"(\" @@ \")\""`
 	Alias  *gAlias `parser:"      | @@ ) )?"`
 	Value  *gExpr  `parser:"( \"=\" @@ )?"`
 }

@@ -36,10 +36,14 @@ func children(n Node) []Node {
 	case *AssignStmt:
 		return []Node{n.Target, n.Value}
 	case *VarDecl:
-		if n.Value != nil {
-			return []Node{n.Var, n.Value}
+		out := []Node{n.Var}
+		if n.TypeOf != nil {
+			out = append(out, n.TypeOf)
 		}
-		return []Node{n.Var}
+		if n.Value != nil {
+			out = append(out, n.Value)
+		}
+		return out
 	case *IfStmt:
 		out := []Node{n.Cond, n.Then}
 		if n.Else != nil {

@@ -426,6 +426,8 @@ func (l *lowerer) simple(g *gSimple) Stmt {
 		d.At = l.span(g.Let.Tokens)
 		if g.Let.Type != nil {
 			d.Type = l.typeExpr(g.Let.Type)
+		} else if g.Let.TypeOf != nil {
+			d.TypeOf = l.expr(g.Let.TypeOf)
 		} else if g.Let.Alias != nil {
 			d.Type = l.aliasType(g.Let.Alias)
 		}

@@ -237,6 +237,9 @@ func (x *expander) stmt(s Stmt, c *expandCtx) Stmt {
 		out = &AssignStmt{Target: x.expr(s.Target, c), Op: s.Op, Value: x.expr(s.Value, c)}
 	case *VarDecl:
 		d := &VarDecl{Var: x.varNode(s.Var, c), Type: s.Type}
+		if s.TypeOf != nil {
+			d.TypeOf = x.expr(s.TypeOf, c)
+		}
 		if s.Value != nil {
 			d.Value = x.expr(s.Value, c)
 		}

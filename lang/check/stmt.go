@@ -248,6 +248,10 @@ func (ch *checker) varDecl(s *lang.VarDecl) {
 	if s.Type != nil {
 		t = ch.typeExpr(s.Type)
 	}
+	if s.TypeOf != nil {
+		// "let $y: typeof(x)": x's type, x itself is never computed.
+		t = ch.valueExpr(s.TypeOf)
+	}
 	if s.Value != nil {
 		vt := ch.valueExpr(s.Value)
 		if vt != nil && t != nil && !assignable(t, vt) {
@@ -257,7 +261,7 @@ func (ch *checker) varDecl(s *lang.VarDecl) {
 			t = vt
 		}
 	}
-	if t == nil && s.Type == nil && s.Value == nil {
+	if t == nil && s.Type == nil && s.TypeOf == nil && s.Value == nil {
 		t = types.Int64
 	}
 	ch.defineVar(s.Var, t, s)
