@@ -20,6 +20,7 @@ func FuzzCheck(f *testing.F) {
 		}
 	}
 	f.Add("BEGIN { @x[1, comm] = count(); print(@x); }")
+	f.Add("macro inc($x) { $x += 1; $x } macro get(@m, k) { @m[k] } BEGIN { $a = 1; @m[inc($a)] = { $a }; print(get(@m, 2)); assert($a == 2, \"a\"); }")
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := lang.Parse("fuzz", src)
 		if err != nil {
