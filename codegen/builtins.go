@@ -399,6 +399,8 @@ func (g *gen) callInt(c *lang.Call) {
 		g.reg(c, g.strArg(c, 0))
 	case "kaddr", "uaddr", "cgroupid":
 		g.symAddr(c)
+	case "percpu_kaddr":
+		g.percpuKaddr(c)
 	case "nsecs":
 		g.clock(c)
 	case "pid", "tid":
@@ -441,6 +443,42 @@ func (g *gen) symAddr(c *lang.Call) {
 		g.fail(c, "%s() is not available: no symbol table", c.Name)
 	}
 	g.loadConst(asm.R0, int64(addr))
+}
+
+// pseudoBTFID marks a 64-bit immediate load of a kernel variable by its
+// BTF id (BPF_PSEUDO_BTF_ID): the verifier resolves it to the variable.
+const pseudoBTFID = asm.R3
+
+// percpuKaddr sets R0 to the address of a per-CPU kernel variable:
+// bpf_per_cpu_ptr(var, cpu) (NULL for no such CPU) or bpf_this_cpu_ptr(var)
+// (Linux 5.10). The verifier types the helper's result as a kernel
+// pointer, which scripts may not do arithmetic on or store in maps; it is
+// copied through the stack with probe_read_kernel to make it a plain
+// number, as gtrace's other pointers are.
+func (g *gen) percpuKaddr(c *lang.Call) {
+	id, ok := g.info.Values[c]
+	if !ok {
+		g.fail(c, "percpu_kaddr() is not available: no kernel BTF")
+	}
+	if len(c.Args) == 2 {
+		g.intExpr(c.Args[1])
+		g.emit(asm.Mov.Reg(asm.R2, asm.R0))
+	}
+	g.emit(asm.Instruction{OpCode: asm.LoadImmOp(asm.DWord), Dst: asm.R1, Src: pseudoBTFID, Constant: int64(id)})
+	if len(c.Args) == 2 {
+		g.call(asm.FnPerCpuPtr)
+	} else {
+		g.call(asm.FnThisCpuPtr)
+	}
+	m := g.mark()
+	ptr, num := g.alloc(8), g.alloc(8)
+	g.storeInt(ptr, asm.R0, 8)
+	g.addr(asm.R1, num)
+	g.emit(asm.Mov.Imm(asm.R2, 8))
+	g.addr(asm.R3, ptr)
+	g.call(asm.FnProbeReadKernel)
+	g.loadInt(asm.R0, num, types.Uint64)
+	g.release(m)
 }
 
 // strArg returns argument i of c, which must be a string literal.

@@ -308,6 +308,7 @@ func funcTable() []funcSig {
 		{name: "ksym", min: 1, max: 1, check: fixed(ksymType, argInt)},
 		{name: "usym", min: 1, max: 1, check: fixed(usymType, argInt)},
 		{name: "kaddr", min: 1, max: 1, check: symCall(types.Uint64)},
+		{name: "percpu_kaddr", min: 1, max: 2, check: percpuCall},
 		{name: "uaddr", min: 1, max: 1, where: probekind.UAddr, check: uaddrCall},
 		{name: "reg", min: 1, max: 1, where: probekind.Reg, check: (*checker).regCall},
 		{name: "uptr", min: 1, max: 1, check: (*checker).ptrCall},

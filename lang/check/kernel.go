@@ -47,6 +47,47 @@ func symCall(result *types.Type) func(ch *checker, c *lang.Call) *types.Type {
 	}
 }
 
+// PercpuResolver is implemented by resolvers that know the kernel's
+// per-CPU variables (from BTF): percpu_kaddr("var") needs the variable's
+// BTF id, which the checker records in Info.Values, and its type.
+type PercpuResolver interface {
+	PercpuVar(name string) (btfID uint32, t *types.Type, err error)
+}
+
+// percpuCall checks percpu_kaddr("var"[, cpu]) (bpftrace 0.23+): a pointer
+// to the per-CPU kernel variable var of the given CPU, or of the current
+// one; NULL for a CPU that does not exist.
+func percpuCall(ch *checker, c *lang.Call) *types.Type {
+	if !ch.argOf(c, 0, c.Args[0], argStrLit) {
+		return nil
+	}
+	if len(c.Args) == 2 {
+		if t := ch.expr(c.Args[1]); t != nil && !t.IsInt() {
+			ch.errorf(c.Args[1], "percpu_kaddr() takes a CPU number, not %s", t)
+			return nil
+		}
+	}
+	name := ch.info.Strings[c.Args[0]]
+	result := types.NewPointer(types.Uint64, false)
+	pr, ok := ch.conf.resolver().(PercpuResolver)
+	if !ok {
+		return result // codegen says there is no kernel BTF
+	}
+	id, t, err := pr.PercpuVar(name)
+	if err != nil {
+		if ch.final {
+			ch.info.KernelErrors.Add(lang.NewError(ch.file, c.Args[0].Span(),
+				fmt.Sprintf("percpu_kaddr(%q): %v", name, err), "percpu_kaddr() reads a per-CPU variable of the kernel's BTF (section .data..percpu)"))
+		}
+		return result
+	}
+	ch.info.Values[c] = uint64(id)
+	if t == nil || t.Kind == types.None {
+		return result
+	}
+	return types.NewPointer(t, false)
+}
+
 // UaddrSizer is implemented by resolvers that know the size of a user
 // symbol: uaddr("sym") then points to a signed integer of that size (1, 2
 // or 4 bytes; 8 otherwise), as bpftrace types it, so *uaddr("an_int")
