@@ -4,9 +4,12 @@ package codegen
 // and writes {u64 id; args as a tuple} to the ring buffer.
 
 import (
+	"strings"
+
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/fmtspec"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -68,6 +71,70 @@ func (g *gen) printf(c *lang.Call, kind EventKind) {
 func (g *gen) diagf(c *lang.Call, kind EventKind) {
 	f := g.strArg(c, 0)
 	g.emitRecord(&Event{Kind: kind, Format: f, Site: g.site(c)}, c.Args[1:])
+}
+
+// debugf calls bpf_trace_printk(fmt, size, args...): the kernel formats
+// the message into the tracing buffer. Integer conversions without a
+// length read 64 bits ("%d" becomes "%lld"); a string argument is passed
+// as the address of its copy on the stack.
+func (g *gen) debugf(c *lang.Call) {
+	f := debugfFormat(g.strArg(c, 0))
+	m := g.mark()
+	fl := g.alloc(len(f) + 1)
+	g.strLit(f, fl, len(f)+1)
+	args := c.Args[1:]
+	slots := make([]loc, len(args))
+	for i, a := range args {
+		t := g.typeOf(a)
+		if scalar(t) {
+			slots[i] = g.alloc(8)
+			g.intExpr(a)
+			g.storeInt(slots[i], asm.R0, 8)
+			continue
+		}
+		slots[i] = g.allocZero(t.Size)
+		g.exprTo(a, slots[i])
+	}
+	g.addr(asm.R1, fl)
+	g.emit(asm.Mov.Imm(asm.R2, int32(len(f)+1)))
+	for i, a := range args {
+		r := asm.R3 + asm.Register(i)
+		if scalar(g.typeOf(a)) {
+			g.loadInt(r, slots[i], types.Int64)
+		} else {
+			g.addr(r, slots[i])
+		}
+	}
+	g.call(asm.FnTracePrintk)
+	g.release(m)
+}
+
+// debugfFormat gives the integer conversions of a debugf format without a
+// length modifier the 64-bit one.
+func debugfFormat(f string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			continue
+		}
+		if strings.HasPrefix(f[i:], "%%") {
+			i++
+			continue
+		}
+		sp, n := fmtspec.Parse(f[i:])
+		if n == 0 {
+			continue
+		}
+		if sp.Bits == 0 && strings.Contains("diuxX", sp.Verb) {
+			b.WriteString(f[last : i+n-1])
+			b.WriteString("ll" + sp.Verb)
+			last = i + n
+		}
+		i += n - 1
+	}
+	b.WriteString(f[last:])
+	return b.String()
 }
 
 func (g *gen) print(c *lang.Call) {

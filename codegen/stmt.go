@@ -113,6 +113,8 @@ func (g *gen) callStmt(c *lang.Call) bool {
 		g.diagf(c, EvErrorf)
 	case "warnf":
 		g.diagf(c, EvWarnf)
+	case "debugf":
+		g.debugf(c)
 	case "print":
 		g.print(c)
 	case "time":

@@ -289,6 +289,7 @@ func funcTable() []funcSig {
 		{name: "system", min: 1, max: -1, unsafe: true, check: (*checker).printfCall},
 		{name: "errorf", min: 1, max: -1, check: (*checker).printfCall},
 		{name: "warnf", min: 1, max: -1, check: (*checker).printfCall},
+		{name: "debugf", min: 1, max: 4, check: (*checker).debugfCall},
 		// Time.
 		{name: "strftime", min: 2, max: 2, check: (*checker).strftimeCall},
 		{name: "nsecs", min: 1, max: 1, check: identArg(clocks)},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gtrace/gtrace/lang"
+	"github.com/gtrace/gtrace/lang/fmtspec"
 	"github.com/gtrace/gtrace/lang/types"
 )
 
@@ -56,6 +57,28 @@ func (ch *checker) printfCall(c *lang.Call) *types.Type {
 		}
 	}
 	return types.Void
+}
+
+// debugfVerbs are the conversions bpf_trace_printk formats.
+var debugfVerbs = map[string]bool{"d": true, "i": true, "u": true, "x": true, "X": true, "c": true, "s": true, "p": true}
+
+// debugfCall checks debugf(fmt, args...) (bpftrace 0.21+): a printf that the
+// kernel formats with bpf_trace_printk into the tracing buffer (read from
+// tracefs' trace_pipe), so at most 3 arguments and the kernel's
+// conversions.
+func (ch *checker) debugfCall(c *lang.Call) *types.Type {
+	t := ch.printfCall(c)
+	format, ok := ch.info.Strings[c.Args[0]]
+	if !ok {
+		return t
+	}
+	for _, sp := range fmtspec.Conversions(format) {
+		if !debugfVerbs[sp.Verb] {
+			ch.errorHint(c.Args[0], []string{"bpf_trace_printk formats %d %i %u %x %X %c %s %p"}, "debugf: the kernel cannot format %s", sp.Text)
+			return t
+		}
+	}
+	return t
 }
 
 func (ch *checker) checkConv(c *lang.Call, a lang.Expr, cv conv, t *types.Type) {
