@@ -131,11 +131,26 @@ const (
 
 // Compile translates a checked file into a Program. It makes no syscalls;
 // errors are positioned and returned as a lang.ErrorList.
-func Compile(f *lang.File, info *check.Info, cfg *Config) (prog *Program, err error) {
-	if len(info.KernelErrors) > 0 {
-		return nil, info.KernelErrors
+//
+// A keyed count() map gets a count cache (countcache.go) unless a probe
+// reads it: the first compilation finds the maps read, and the program is
+// compiled again without their caches.
+func Compile(f *lang.File, info *check.Info, cfg *Config) (*Program, error) {
+	prog, read, err := compile(f, info, cfg, nil)
+	if err != nil || len(read) == 0 {
+		return prog, err
 	}
-	g := &gen{f: f, info: info, cfg: cfg, probeIDs: map[string]int{}}
+	prog, _, err = compile(f, info, cfg, read)
+	return prog, err
+}
+
+// compile is one compilation, without a count cache for the maps in
+// noCache. It returns the maps with a count cache that a probe reads.
+func compile(f *lang.File, info *check.Info, cfg *Config, noCache map[string]bool) (prog *Program, read map[string]bool, err error) {
+	if len(info.KernelErrors) > 0 {
+		return nil, nil, info.KernelErrors
+	}
+	g := &gen{f: f, info: info, cfg: cfg, probeIDs: map[string]int{}, noCache: noCache}
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bailout)
@@ -143,7 +158,7 @@ func Compile(f *lang.File, info *check.Info, cfg *Config) (prog *Program, err er
 				panic(r)
 			}
 			g.errs.Add(b.err)
-			prog, err = nil, g.errs
+			prog, read, err = nil, nil, g.errs
 		}
 	}()
 	g.setup()
@@ -154,9 +169,17 @@ func Compile(f *lang.File, info *check.Info, cfg *Config) (prog *Program, err er
 	g.finish()
 	if len(g.errs) > 0 {
 		g.errs.Sort()
-		return nil, g.errs
+		return nil, nil, g.errs
 	}
-	return g.prog, nil
+	for n, mi := range g.maps {
+		if mi.Cache != "" && mi.read {
+			if read == nil {
+				read = map[string]bool{}
+			}
+			read[n] = true
+		}
+	}
+	return g.prog, read, nil
 }
 
 // bailout carries a fatal error out of deep recursion; Compile recovers it.
@@ -171,6 +194,7 @@ type gen struct {
 	errs lang.ErrorList
 
 	maps     map[string]*mapInfo // script maps by name
+	noCache  map[string]bool     // maps compiled without a count cache
 	probeIDs map[string]int
 	zeroSize int  // value size of the zero map
 	useStack bool // the stack map is needed
@@ -190,6 +214,7 @@ type mapInfo struct {
 	value *types.Type // value layout
 	agg   bool
 	array bool // one-entry per-CPU array (un-keyed aggregation)
+	read  bool // a probe uses the map other than by counting into it
 }
 
 func (g *gen) fail(n lang.Node, format string, args ...any) {
@@ -244,6 +269,9 @@ func (g *gen) setupMaps() {
 		declaredMap(spec, cm)
 		spec.KeySize = uint32(max(mi.key.Size, 1))
 		g.prog.Spec.Maps[mi.SpecName] = spec
+		if mi.agg && !mi.array && cacheable(cm) && !g.noCache[n] {
+			g.addCountCache(mi)
+		}
 		g.prog.Maps = append(g.prog.Maps, mi.Map)
 		g.maps[n] = mi
 		if mi.agg {

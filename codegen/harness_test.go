@@ -147,7 +147,11 @@ func (l *loaded) maps(t *testing.T) []string {
 		key := make([]byte, bm.KeySize())
 		if m.PerCPU {
 			var vals [][]byte
+			pending := l.pendingCounts(t, m)
 			for it.Next(&key, &vals) {
+				for c, n := range pending[string(key)] {
+					binary.LittleEndian.PutUint64(vals[c], binary.LittleEndian.Uint64(vals[c])+n)
+				}
 				if v := reduce(m.Value, vals); v != "" {
 					out = append(out, renderEntry(m, key)+v)
 				}
@@ -163,6 +167,33 @@ func (l *loaded) maps(t *testing.T) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// pendingCounts reads m's count cache (see countcache.go): the counts
+// of each CPU not yet added to the map, by key.
+func (l *loaded) pendingCounts(t *testing.T, m *Map) map[string][]uint64 {
+	t.Helper()
+	if m.Cache == "" {
+		return nil
+	}
+	var vals [][]byte
+	if err := l.coll.Maps[m.Cache].Lookup(uint32(0), &vals); err != nil {
+		t.Fatal(err)
+	}
+	ks := m.Key.Size
+	out := map[string][]uint64{}
+	for c, v := range vals {
+		for off := 0; off+ks+8 <= len(v); off += ks + 8 {
+			if n := binary.LittleEndian.Uint64(v[off+ks:]); n > 1 {
+				k := string(v[off : off+ks])
+				if out[k] == nil {
+					out[k] = make([]uint64, len(vals))
+				}
+				out[k][c] += n - 1
+			}
+		}
+	}
 	return out
 }
 

@@ -17,6 +17,7 @@ func (g *gen) mapOf(e *lang.MapExpr) *mapInfo {
 	if mi == nil {
 		g.fail(e, "internal error: unknown map %s", e.Name)
 	}
+	mi.read = true
 	return mi
 }
 
@@ -122,6 +123,7 @@ func (g *gen) bumpError(i int) {
 
 // mapAssign implements "@m[k] = value" for plain values.
 func (g *gen) mapAssign(e *lang.MapExpr, value lang.Expr) {
+	read := g.maps[e.Name] != nil && g.maps[e.Name].read
 	mi := g.mapOf(e)
 	if mi.agg {
 		// The statements of block expressions around the call run first:
@@ -132,6 +134,15 @@ func (g *gen) mapAssign(e *lang.MapExpr, value lang.Expr) {
 		c := check.AggOf(value)
 		if c == nil {
 			g.fail(value, "%s holds %s: assign an aggregation call", e.Name, mi.Value)
+		}
+		if c.Name == "count" {
+			mi.read = read // counting into a map does not read it
+			// Not in a loop: the verifier follows every iteration, and
+			// the cache's branches would multiply its states.
+			if mi.Cache != "" && len(g.fn.loops) == 0 {
+				g.cachedCount(e, mi, c)
+				return
+			}
 		}
 		g.aggregate(e, mi, c)
 		return

@@ -50,6 +50,11 @@ type Map struct {
 	Key      *types.Type // nil for a scalar (one-entry array)
 	Value    *types.Type // aggregation kind or plain value type
 	PerCPU   bool        // values are per-CPU and must be reduced
+	// Cache, when not "", is the spec name of the map's count cache (see
+	// countcache.go): a per-CPU array of one value of CountCacheSlots
+	// slots, each the key and 1 + the counts not yet in the map (0: an
+	// empty slot). Reading the map adds those counts.
+	Cache string
 }
 
 // EventKind says what a ring-buffer record asks the runtime to do.

@@ -54,5 +54,10 @@ func (s *Session) ReadMap(m *codegen.Map, limit int) (fm *format.Map, more bool,
 	if err := it.Err(); err != nil {
 		return nil, false, fmt.Errorf("read map %s: %w", m.Name, err)
 	}
+	pending, err := s.pendingCounts(m)
+	if err != nil {
+		return nil, false, err
+	}
+	addPending(fm, pending)
 	return fm, more, nil
 }

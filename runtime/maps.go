@@ -26,8 +26,25 @@ func (s *Session) scriptMap(name string) *codegen.Map {
 	return nil
 }
 
-// readMap reads every entry of m from the kernel.
+// readMap reads every entry of m from the kernel, with the counts pending
+// in its count cache.
 func (s *Session) readMap(m *codegen.Map) (*format.Map, error) {
+	fm, err := s.readKernelMap(m)
+	if err != nil {
+		return nil, err
+	}
+	// The cache is read after the map: a probe moves pending counts to
+	// the map, never back, so no count is seen twice.
+	pending, err := s.pendingCounts(m)
+	if err != nil {
+		return nil, err
+	}
+	addPending(fm, pending)
+	return fm, nil
+}
+
+// readKernelMap reads every entry of m's kernel map.
+func (s *Session) readKernelMap(m *codegen.Map) (*format.Map, error) {
 	km := s.coll.Maps[m.SpecName]
 	if km == nil {
 		return nil, fmt.Errorf("map %s: not loaded", m.Name)
@@ -134,7 +151,7 @@ func (s *Session) clearMap(name string) error {
 			return fmt.Errorf("clear %s: %w", name, err)
 		}
 	}
-	return nil
+	return s.emptyCache(s.scriptMap(name))
 }
 
 // markUnwritten marks the un-keyed aggregations, which live in one-entry
@@ -170,7 +187,7 @@ func (s *Session) zeroMap(name string) error {
 			return fmt.Errorf("zero %s: %w", name, err)
 		}
 	}
-	return nil
+	return s.emptyCache(s.scriptMap(name))
 }
 
 func (s *Session) kernelMap(name string) (*ebpf.Map, error) {
