@@ -238,6 +238,16 @@ func (ch *checker) warnAt(s lang.Span, msg string) {
 	}
 }
 
+// warnNode records a warning at span s of node n's source during the final
+// pass, with the "expanded from" notes of a node from a macro.
+func (ch *checker) warnNode(n lang.Node, s lang.Span, msg string) {
+	if ch.final {
+		w := lang.NewError(ch.file.SourceOf(n), s, msg)
+		w.Notes = ch.file.ErrorAt(n, "").Notes
+		ch.warnings.Add(w)
+	}
+}
+
 func (ch *checker) errorAt(s lang.Span, hints []string, msg string) {
 	if !ch.final {
 		return

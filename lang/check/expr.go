@@ -207,12 +207,12 @@ func (ch *checker) signWarnings(b *lang.Binary, x, y *types.Type) {
 	arith := b.Op == "+" || b.Op == "-" || b.Op == "*" || b.Op == "/" || b.Op == "%"
 	switch {
 	case (b.Op == "/" || b.Op == "%") && x.Signed && y.Signed:
-		ch.warnAt(ch.opSpan(b), fmt.Sprintf("signed operands for '%s' can lead to undefined behavior (cast to unsigned to silence warning)", b.Op))
+		ch.warnNode(b, ch.opSpan(b), fmt.Sprintf("signed operands for '%s' can lead to undefined behavior (cast to unsigned to silence warning)", b.Op))
 	case x.Signed == y.Signed || isLiteral(b.X) || isLiteral(b.Y):
 	case arith:
-		ch.warnAt(ch.opSpan(b), fmt.Sprintf("arithmetic on integers of different signs: '%s' and '%s' can lead to undefined behavior", x, y))
+		ch.warnNode(b, ch.opSpan(b), fmt.Sprintf("arithmetic on integers of different signs: '%s' and '%s' can lead to undefined behavior", x, y))
 	case comparisons[b.Op]:
-		ch.warnAt(ch.opSpan(b), fmt.Sprintf("comparison of integers of different signs: '%s' and '%s' can lead to undefined behavior", x, y))
+		ch.warnNode(b, ch.opSpan(b), fmt.Sprintf("comparison of integers of different signs: '%s' and '%s' can lead to undefined behavior", x, y))
 	}
 }
 
@@ -225,7 +225,12 @@ func isLiteral(e lang.Expr) bool {
 
 // opSpan finds the operator of b in the source, between its operands.
 func (ch *checker) opSpan(b *lang.Binary) lang.Span {
-	src := ch.file.Src
+	exp := ch.file.Expansions
+	if exp[b] != exp[b.X] || exp[b] != exp[b.Y] {
+		// An operand is a macro argument: it sits elsewhere in the source.
+		return b.Span()
+	}
+	src := ch.file.SourceOf(b).Src
 	from, to := b.X.Span().End.Offset, b.Y.Span().Start.Offset
 	if from < 0 || to > len(src) || from > to {
 		return b.Span()

@@ -49,7 +49,7 @@ func (ch *checker) block(b *lang.Block) {
 		ch.stmt(s)
 		if i+1 < len(b.Stmts) && endsFlow(s) {
 			// As bpftrace 0.26, warn; the statements are not compiled.
-			ch.warnAt(b.Stmts[i+1].Span(), "unreachable statement: it follows "+flowName(s))
+			ch.warnNode(b.Stmts[i+1], b.Stmts[i+1].Span(), "unreachable statement: it follows "+flowName(s))
 		}
 	}
 }
