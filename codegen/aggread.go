@@ -35,7 +35,7 @@ func (g *gen) aggReadInt(mi *mapInfo, k loc) {
 	m := g.mark()
 	ctx := g.allocZero(16 + mi.key.Size)
 	g.copyMem(ctx.at(16), k, mi.key.Size)
-	cb := g.genCallback(cbLoop, nil, func() {
+	cb := g.genCallback(cbLoop, "read "+mi.Name+" on every CPU", func() {
 		g.mapPtr(asm.R1, mi.SpecName)
 		g.emit(asm.Mov.Reg(asm.R2, regParent), asm.Add.Imm(asm.R2, 16), asm.Mov.Reg(asm.R3, asm.R7))
 		g.call(asm.FnMapLookupPercpuElem)

@@ -83,12 +83,12 @@ type cbState struct {
 }
 
 // genCallback generates a callback subprogram of kind k with body and
-// returns its name. Inside, break stops the iteration (the callback
-// returns 1), continue goes on (it returns 0, after next when next is not
-// nil), and return and exit() also set the loop's return flag (see
-// loopReturn) before stopping. Callbacks nest: each one gets the
-// program's frame pointer as its context.
-func (g *gen) genCallback(k cbKind, next func(), body func()) string {
+// returns its name; title heads it in listings. Inside, break stops the
+// iteration (the callback returns 1), continue goes on (it returns 0), and
+// return and exit() also set the loop's return flag (see loopReturn)
+// before stopping. Loop bodies nest: each gets the program's frame
+// pointer as its context.
+func (g *gen) genCallback(k cbKind, title string, body func()) string {
 	fn := g.fn
 	saved := cbState{fn.insns, fn.label, fn.src, fn.dead, fn.stackTop, fn.loops, fn.exitLabel, fn.inCallback, fn.cold}
 	fn.nsub++
@@ -100,9 +100,6 @@ func (g *gen) genCallback(k cbKind, next func(), body func()) string {
 	body()
 	if !(fn.dead && fn.label == "") || referenced(fn, cont) {
 		g.label(cont)
-		if next != nil {
-			next()
-		}
 		g.emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
 	}
 	if referenced(fn, ret) {
@@ -117,7 +114,7 @@ func (g *gen) genCallback(k cbKind, next func(), body func()) string {
 	}
 	// The callback's out-of-line paths stay in the callback.
 	fn.insns = append(fn.insns, fn.cold...)
-	fn.subs = append(fn.subs, callback{name: name, title: "loop body", body: fn.insns, kind: k})
+	fn.subs = append(fn.subs, callback{name: name, title: title, body: fn.insns, kind: k})
 	fn.insns, fn.label, fn.src, fn.dead, fn.cold = saved.insns, saved.label, saved.src, saved.dead, saved.cold
 	fn.stackTop, fn.loops, fn.exitLabel, fn.inCallback = saved.stackTop, saved.loops, saved.exitLabel, saved.inCallback
 	return name
@@ -206,7 +203,7 @@ func (g *gen) forMap(s *lang.ForStmt) {
 		g.fail(s.Var, "internal error: %s has type %s", s.Var.Name, kvT)
 	}
 	after := g.loopReturn(s.Body)
-	cb := g.genCallback(cbMapElem, nil, func() {
+	cb := g.genCallback(cbMapElem, "loop body", func() {
 		kv := g.varLoc(s.Var)
 		offs := kvT.Offsets()
 		g.copyMem(kv.at(offs[0]), loc{asm.R7, 0}, min(kvT.Elems[0].Size, mi.key.Size))
@@ -251,7 +248,7 @@ func (g *gen) forLoop(s *lang.ForStmt) {
 	n := g.alloc(8)
 	g.storeInt(n, asm.R0, 8)
 	after := g.loopReturn(s.Body)
-	cb := g.genCallback(cbLoop, nil, func() {
+	cb := g.genCallback(cbLoop, "loop body", func() {
 		st := g.parentLoc(g.fn.loopStart[s])
 		g.loadInt(asm.R0, st, types.Int64)
 		g.emit(asm.Add.Reg(asm.R0, asm.R7))
@@ -280,7 +277,7 @@ func (g *gen) mapLen(c *lang.Call) {
 		g.loadConst(asm.R0, 1)
 		return
 	}
-	cb := g.genCallback(cbMapCount, nil, func() {
+	cb := g.genCallback(cbMapCount, "len: count the keys", func() {
 		// An atomic add leaves the count unknown to the verifier: with a
 		// load, add and store it tracks the exact count through every
 		// callback iteration, and a later "if (len(@m) > 1)" makes each
