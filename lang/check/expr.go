@@ -308,7 +308,9 @@ func (ch *checker) compareTuples(b *lang.Binary, x, y *types.Type) *types.Type {
 
 // tuplesComparable reports whether == can compare tuples x and y.
 func tuplesComparable(x, y *types.Type) bool {
-	if len(x.Elems) != len(y.Elems) {
+	if len(x.Elems) != len(y.Elems) || !slices.Equal(x.Names, y.Names) {
+		// Records compare only with records of the same fields, in the
+		// same order.
 		return false
 	}
 	for i, a := range x.Elems {
