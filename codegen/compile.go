@@ -248,7 +248,7 @@ func (g *gen) setupMaps() {
 	for i, n := range names {
 		cm := g.info.Maps[n]
 		mi := &mapInfo{index: i, cm: cm, agg: cm.Value.Kind.IsAgg()}
-		mi.Map = &Map{Name: n, SpecName: specName(n), Key: cm.Key, Value: cm.Value, PerCPU: mi.agg}
+		mi.Map = &Map{Name: n, SpecName: specName(n), Key: cm.Key, Value: cm.Value, PerCPU: mi.agg, Decl: cm.Decl}
 		mi.value = valueLayout(cm.Value)
 		spec := &ebpf.MapSpec{Name: mi.SpecName, ValueSize: uint32(max(mi.value.Size, 1)), MaxEntries: uint32(g.cfg.mapMax())}
 		switch {

@@ -50,6 +50,9 @@ type Map struct {
 	Key      *types.Type // nil for a scalar (one-entry array)
 	Value    *types.Type // aggregation kind or plain value type
 	PerCPU   bool        // values are per-CPU and must be reduced
+	// Decl is the kind a declaration gave the map ("lruhash" for
+	// "let @m = lruhash(100);"), "" when it is not declared.
+	Decl string
 	// Cache, when not "", is the spec name of the map's count cache (see
 	// countcache.go): a per-CPU array of one value of CountCacheSlots
 	// slots, each the key and 1 + the counts not yet in the map (0: an

@@ -274,6 +274,11 @@ func (s *Session) mapKeysHint(m *codegen.Map) {
 	if km := s.coll.Maps[m.SpecName]; km != nil {
 		limit = km.MaxEntries()
 	}
+	if m.Decl != "" {
+		// max_map_keys does not apply to a declared map.
+		fmt.Fprintf(s.errw, "hint: %s is declared with %s(%d); declare it with more keys\n", m.Name, m.Decl, limit)
+		return
+	}
 	fmt.Fprintf(s.errw, "hint: maps hold %d keys each; raise max_map_keys with --max-map-keys N, "+
 		"BPFTRACE_MAX_MAP_KEYS=N or config = { max_map_keys = N }\n", limit)
 }
