@@ -6,8 +6,9 @@
 // It measures:
 //   - whole-process wall time and peak RSS of `-e 'BEGIN { exit(); }'`;
 //   - kernel-measured cost per event (run_time_ns / run_cnt, with
-//     kernel.bpf_stats_enabled=1) of three tracepoint:syscalls:sys_enter_read
-//     programs while a dd workload reads;
+//     kernel.bpf_stats_enabled=1, the median of 3 runs) of three
+//     tracepoint:syscalls:sys_enter_read programs while a dd workload
+//     reads, as a whole and above the empty program's;
 //   - wall time of a 360-probe script that exits at once (attach + detach);
 //   - printf throughput (throughput.go): a C target (built with gcc) calls
 //     getppid() 100k, 300k, 1M times a second and unthrottled for 2 s,
@@ -162,8 +163,13 @@ func costs(tools []tool, events int) {
 	}
 }
 
+// costRuns is how many times cost measures each tool; it reports the
+// median.
+const costRuns = 3
+
 // cost starts each tool on script, drives `events` reads with dd, and reads
-// run_time_ns/run_cnt of the tool's BPF programs.
+// run_time_ns/run_cnt of the tool's BPF programs (the median of costRuns
+// runs).
 func cost(tools []tool, script string, events int) []float64 {
 	if err := os.WriteFile("/proc/sys/kernel/bpf_stats_enabled", []byte("1"), 0); err != nil {
 		fmt.Fprintf(os.Stderr, "enable bpf stats: %v\n", err)
@@ -172,12 +178,16 @@ func cost(tools []tool, script string, events int) []float64 {
 	defer os.WriteFile("/proc/sys/kernel/bpf_stats_enabled", []byte("0"), 0)
 	vals := make([]float64, len(tools))
 	for i, t := range tools {
-		ns, err := costOnce(t.path, script, events)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "%s: %v\n", t.name, err)
-			return nil
+		var runs []float64
+		for range costRuns {
+			ns, err := costOnce(t.path, script, events)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", t.name, err)
+				return nil
+			}
+			runs = append(runs, ns)
 		}
-		vals[i] = ns
+		vals[i] = median(runs)
 	}
 	report("per event: "+script, "ns ", tools, vals)
 	return vals
