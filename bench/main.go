@@ -199,7 +199,7 @@ func costOnce(path, script string, events int) (float64, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, err
 	}
-	defer func() { cmd.Process.Signal(syscall.SIGINT); cmd.Wait() }()
+	defer stop(cmd)
 	ids, err := waitForPrograms(cmd.Process.Pid)
 	if err != nil {
 		return 0, err
@@ -215,6 +215,21 @@ func costOnce(path, script string, events int) (float64, error) {
 		return 0, fmt.Errorf("no events counted")
 	}
 	return float64(after[0]-before[0]) / float64(cnt), nil
+}
+
+// stop sends cmd SIGINT and waits for it; a tool still running 20 s later
+// (bpftrace 0.17 sometimes hangs at exit on a loaded machine) is killed.
+func stop(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		fmt.Fprintf(os.Stderr, "%s did not exit 20 s after SIGINT: killed\n", cmd.Path)
+		cmd.Process.Kill()
+		<-done
+	}
 }
 
 // waitForPrograms waits until pid holds BPF programs and returns their ids.
