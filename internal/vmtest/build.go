@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -72,6 +73,9 @@ func Pack(path string, b *Binaries, f *Fetched, toolsDir, casesDir, examplesDir 
 	for _, t := range tools {
 		ir.Files["/tools/"+filepath.Base(t)] = t
 	}
+	for g, h := range toolHeaders(tools) {
+		ir.Files[g] = h
+	}
 	for _, m := range f.Modules {
 		ir.Files["/modules/"+filepath.Base(m)] = m
 	}
@@ -113,4 +117,30 @@ func OracleFiles() (map[string]string, error) {
 		}
 	}
 	return files, nil
+}
+
+// toolHeaders returns the C library headers the tools #include (such as
+// <sys/socket.h>) that the host has, at their host paths: gtrace refuses a
+// script whose header is missing, as bpftrace does, and the guest has no
+// /usr/include. Headers the host lacks (<net/sock.h>) are left out:
+// kernel structs come from BTF.
+func toolHeaders(tools []string) map[string]string {
+	inc := regexp.MustCompile(`(?m)^#include <([^>]+)>`)
+	files := map[string]string{}
+	for _, t := range tools {
+		data, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		for _, m := range inc.FindAllStringSubmatch(string(data), -1) {
+			for _, dir := range []string{"/usr/include/x86_64-linux-gnu", "/usr/include"} {
+				p := filepath.Join(dir, m[1])
+				if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+					files[p] = p
+					break
+				}
+			}
+		}
+	}
+	return files
 }

@@ -53,3 +53,17 @@ func TestInitramfs(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+// TestToolHeaders finds the headers a tool includes that this host has
+// (libc6-dev's <sys/socket.h>) and leaves out those it lacks.
+func TestToolHeaders(t *testing.T) {
+	t.Parallel()
+	testenv.RequireFile(t, "/usr/include/x86_64-linux-gnu/sys/socket.h", "libc6-dev's sys/socket.h")
+	tool := filepath.Join(t.TempDir(), "t.bt")
+	os.WriteFile(tool, []byte("#include <gtrace/no-such.h>\n#include <sys/socket.h>\nBEGIN { exit(); }\n"), 0o644)
+	got := toolHeaders([]string{tool})
+	const want = "/usr/include/x86_64-linux-gnu/sys/socket.h"
+	if len(got) != 1 || got[want] != want {
+		t.Errorf("got %v, want only %s", got, want)
+	}
+}
