@@ -389,7 +389,7 @@ func (g *gen) callInt(c *lang.Call) {
 	switch c.Name {
 	case "kstack":
 		g.stackID(c, false)
-	case "ksym", "strerror", "signal_name", "kptr", "uptr", "username", "cgroup_path":
+	case "ksym", "strerror", "signal_name", "syscall_name", "kptr", "uptr", "username", "cgroup_path":
 		g.intExpr(c.Args[0])
 	case "override":
 		g.intExpr(c.Args[0])

@@ -16,7 +16,7 @@ import (
 func scalar(t *types.Type) bool {
 	switch t.Kind {
 	case types.Int, types.Pointer, types.KStack, types.Ksym, types.Username,
-		types.Probe, types.Cgroup, types.Errno, types.SigName:
+		types.Probe, types.Cgroup, types.Errno, types.SigName, types.SysName:
 		return true
 	}
 	return false

@@ -29,6 +29,7 @@ var (
 	cgroupType   = &types.Type{Kind: types.Cgroup, Size: 8}
 	errnoType    = &types.Type{Kind: types.Errno, Size: 8}
 	sigNameType  = &types.Type{Kind: types.SigName, Size: 8}
+	sysNameType  = &types.Type{Kind: types.SysName, Size: 8}
 )
 
 // DefaultStackLimit is the frame limit of kstack and ustack without one.
@@ -303,6 +304,7 @@ func funcTable() []funcSig {
 		{name: "strcontains", min: 2, max: 2, check: (*checker).strcontainsCall},
 		{name: "strerror", min: 1, max: 1, check: fixed(errnoType, argInt)},
 		{name: "signal_name", min: 1, max: 1, check: fixed(sigNameType, argInt)},
+		{name: "syscall_name", min: 1, max: 1, check: fixed(sysNameType, argInt)},
 		{name: "strlen", min: 1, max: 1, check: (*checker).strlenCall},
 		{name: "path", min: 1, max: 1, where: probekind.Path, check: (*checker).pathCall},
 		// Symbols and addresses.

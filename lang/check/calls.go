@@ -108,7 +108,7 @@ func isStringish(t *types.Type) bool {
 	switch t.Kind {
 	case types.String, types.KStack, types.UStack, types.Ksym, types.Usym, types.Inet,
 		types.MacAddr, types.Timestamp, types.Username, types.Probe, types.Cgroup,
-		types.Errno, types.SigName, types.Buffer:
+		types.Errno, types.SigName, types.SysName, types.Buffer:
 		return true
 	}
 	return false

@@ -332,7 +332,7 @@ func tuplesComparable(x, y *types.Type) bool {
 // sameIDKind are the kinds held as an integer id but printed by name
 // (a uid as its user name, a probe as its attach point): two values of
 // one such kind compare with == and != as their ids.
-var sameIDKind = map[types.Kind]bool{types.Username: true, types.Probe: true, types.Errno: true, types.SigName: true, types.Ksym: true}
+var sameIDKind = map[types.Kind]bool{types.Username: true, types.Probe: true, types.Errno: true, types.SigName: true, types.SysName: true, types.Ksym: true}
 
 func isNumeric(t *types.Type) bool { return t.IsInt() || t.Kind == types.Pointer }
 

@@ -36,6 +36,7 @@ const (
 	Cgroup         // cgroup path: Size 8 (id)
 	Errno          // strerror() result: Size 8
 	SigName        // signal_name() result: a signal number printed as strsignal(3) does; Size 8
+	SysName        // syscall_name() result: a syscall number printed as its name; Size 8
 	Count          // count() aggregation value (per-CPU u64)
 	Sum            // sum(): per-CPU s64
 	Min            // min(): per-CPU s64 (+ set flag)
@@ -54,7 +55,7 @@ var kindNames = [...]string{
 	MacAddr: "macaddr", Timestamp: "timestamp", Username: "username", Probe: "probe",
 	Cgroup: "cgroup_path", Errno: "strerror", Count: "count", Sum: "sum", Min: "min",
 	Max: "max", Avg: "avg", Stats: "stats", Hist: "hist", Lhist: "lhist",
-	TSeries: "tseries", SigName: "signal_name",
+	TSeries: "tseries", SigName: "signal_name", SysName: "syscall_name",
 }
 
 func (k Kind) String() string {
@@ -259,7 +260,7 @@ func (t *Type) FieldIndex(name string) int {
 // Align returns the C alignment of t.
 func (t *Type) Align() int {
 	switch t.Kind {
-	case Int, Pointer, KStack, Ksym, Username, Probe, Cgroup, Errno, SigName, Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, UStack, Usym, Inet, Timestamp:
+	case Int, Pointer, KStack, Ksym, Username, Probe, Cgroup, Errno, SigName, SysName, Count, Sum, Min, Max, Avg, Stats, Hist, Lhist, UStack, Usym, Inet, Timestamp:
 		if t.Size >= 8 || t.Kind != Int {
 			return 8
 		}

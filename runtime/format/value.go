@@ -58,7 +58,7 @@ func quoted(k types.Kind) bool {
 	switch k {
 	case types.KStack, types.UStack, types.Ksym, types.Usym, types.Inet,
 		types.Username, types.String, types.Buffer, types.Probe, types.Cgroup,
-		types.Errno, types.SigName, types.Timestamp, types.MacAddr:
+		types.Errno, types.SigName, types.SysName, types.Timestamp, types.MacAddr:
 		return true
 	}
 	return false
@@ -117,6 +117,8 @@ func valueText(env *Env, t *types.Type, b []byte, json bool, indent int) string 
 		return Strerror(int64(u64(b)))
 	case types.SigName:
 		return SignalName(int64(u64(b)))
+	case types.SysName:
+		return SyscallName(int64(u64(b)))
 	}
 	if t.Kind.IsAgg() {
 		return aggText(t, b, 1)
