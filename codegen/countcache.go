@@ -100,16 +100,8 @@ func (g *gen) cachedCount(e *lang.MapExpr, mi *mapInfo, c *lang.Call) {
 // countInHash counts into the hash, as aggregate does, then runs counted
 // (when not nil) if the key is in the hash.
 func (g *gen) countInHash(mi *mapInfo, c *lang.Call, k loc, counted func()) {
-	g.lookup(mi.SpecName, k)
 	skip := g.newLabel()
-	g.lookupErr(c)
-	g.outOfLine(func(l string) asm.Instruction { return asm.JEq.Imm(asm.R0, 0, l) }, func(found string) {
-		g.insertZero(mi, k)
-		g.lookup(mi.SpecName, k)
-		g.emit(asm.JNE.Imm(asm.R0, 0, found))
-		g.countError(mi)
-		g.jump(skip)
-	})
+	g.lookupOrInsert(mi, c, k, skip)
 	g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
 	if counted != nil {
 		counted()

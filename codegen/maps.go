@@ -255,28 +255,36 @@ func (g *gen) aggregate(e *lang.MapExpr, mi *mapInfo, c *lang.Call) {
 		g.storeInt(arg, asm.R0, 8)
 	}
 	k := g.mapKey(e, mi)
-	g.lookup(mi.SpecName, k)
 	skip := g.newLabel()
-	if mi.array {
-		g.emit(asm.JEq.Imm(asm.R0, 0, skip))
-	} else {
-		g.lookupErr(c)
-		// A miss is out of line: insert a zero value, look it up again
-		// and come back with the pointer.
-		g.outOfLine(func(l string) asm.Instruction { return asm.JEq.Imm(asm.R0, 0, l) }, func(found string) {
-			g.insertZero(mi, k)
-			g.lookup(mi.SpecName, k)
-			g.emit(asm.JNE.Imm(asm.R0, 0, found))
-			g.countError(mi)
-			g.jump(skip)
-		})
-	}
+	g.lookupOrInsert(mi, c, k, skip)
 	g.emit(asm.Mov.Reg(asm.R8, asm.R0))
 	if len(c.Args) > 0 {
 		g.loadInt(asm.R7, arg, types.Int64)
 	}
 	g.applyAgg(c, mi)
 	g.label(skip)
+}
+
+// lookupOrInsert leaves in R0 a pointer to the value of mi under key k,
+// inserting a zero value first if k is missing; when that fails (the map
+// is full) it counts the error and jumps to skip. An array's missing index
+// jumps to skip too.
+func (g *gen) lookupOrInsert(mi *mapInfo, c *lang.Call, k loc, skip string) {
+	g.lookup(mi.SpecName, k)
+	if mi.array {
+		g.emit(asm.JEq.Imm(asm.R0, 0, skip))
+		return
+	}
+	g.lookupErr(c)
+	// A miss is out of line: insert a zero value, look it up again and
+	// come back with the pointer.
+	g.outOfLine(func(l string) asm.Instruction { return asm.JEq.Imm(asm.R0, 0, l) }, func(found string) {
+		g.insertZero(mi, k)
+		g.lookup(mi.SpecName, k)
+		g.emit(asm.JNE.Imm(asm.R0, 0, found))
+		g.countError(mi)
+		g.jump(skip)
+	})
 }
 
 // insertZero inserts a zero value under key k with BPF_NOEXIST.

@@ -250,76 +250,71 @@ func (g *gen) strLit(s string, dst loc, size int) {
 	}
 }
 
+// compareJumps returns where an ==/!= comparison (e.Op), tested for
+// being when, goes on equal and on different operands: target, or the
+// label next, which the caller places after the comparison.
+func (g *gen) compareJumps(e *lang.Binary, when bool, target string) (onEq, onNe, next string) {
+	next = g.newLabel()
+	if (e.Op == "==") == when {
+		return target, next, next
+	}
+	return next, target, next
+}
+
+// compareRefs runs cmp on the operands of e, in memory.
+func (g *gen) compareRefs(e *lang.Binary, cmp func(a, b loc)) {
+	m := g.mark()
+	a, da := g.ref(e.X)
+	b, db := g.ref(e.Y)
+	cmp(a, b)
+	db()
+	da()
+	g.release(m)
+}
+
 // strCompare implements == and != on strings: bytes are compared up to the
 // first NUL.
 func (g *gen) strCompare(e *lang.Binary, when bool, target string) {
-	eq := (e.Op == "==") == when
-	other := g.newLabel()
-	onEq, onNe := target, other
-	if !eq {
-		onEq, onNe = other, target
-	}
+	onEq, onNe, next := g.compareJumps(e, when, target)
 	if lit, ok := e.Y.(*lang.StrLit); ok {
 		g.strCmpLit(e.X, lit.Value, onEq, onNe)
 	} else if lit, ok := e.X.(*lang.StrLit); ok {
 		g.strCmpLit(e.Y, lit.Value, onEq, onNe)
 	} else {
-		m := g.mark()
-		a, da := g.ref(e.X)
-		b, db := g.ref(e.Y)
-		g.strCmpMem(a, g.typeOf(e.X).Size, b, g.typeOf(e.Y).Size, -1, onEq, onNe)
-		db()
-		da()
-		g.release(m)
+		g.compareRefs(e, func(a, b loc) {
+			g.strCmpMem(a, g.typeOf(e.X).Size, b, g.typeOf(e.Y).Size, -1, onEq, onNe)
+		})
 	}
-	g.label(other)
+	g.label(next)
 }
 
 // bufCompare implements == and != on buffers: equal lengths and bytes.
 func (g *gen) bufCompare(e *lang.Binary, when bool, target string) {
-	eq := (e.Op == "==") == when
-	other := g.newLabel()
-	onEq, onNe := target, other
-	if !eq {
-		onEq, onNe = other, target
-	}
-	m := g.mark()
-	a, da := g.ref(e.X)
-	b, db := g.ref(e.Y)
-	n := min(g.typeOf(e.X).Size, g.typeOf(e.Y).Size)
-	for i := 0; i < n; {
-		c := chunk(a.off+i, n-i)
-		c = chunk(b.off+i, c)
-		g.emit(asm.LoadMem(asm.R1, a.base, int16(a.off+i), sizeOf(c)),
-			asm.LoadMem(asm.R2, b.base, int16(b.off+i), sizeOf(c)),
-			asm.JNE.Reg(asm.R1, asm.R2, onNe))
-		i += c
-	}
-	g.jump(onEq)
-	db()
-	da()
-	g.release(m)
-	g.label(other)
+	onEq, onNe, next := g.compareJumps(e, when, target)
+	g.compareRefs(e, func(a, b loc) {
+		n := min(g.typeOf(e.X).Size, g.typeOf(e.Y).Size)
+		for i := 0; i < n; {
+			c := chunk(a.off+i, n-i)
+			c = chunk(b.off+i, c)
+			g.emit(asm.LoadMem(asm.R1, a.base, int16(a.off+i), sizeOf(c)),
+				asm.LoadMem(asm.R2, b.base, int16(b.off+i), sizeOf(c)),
+				asm.JNE.Reg(asm.R1, asm.R2, onNe))
+			i += c
+		}
+		g.jump(onEq)
+	})
+	g.label(next)
 }
 
 // tupleCompare implements == and != on tuples (bpftrace 0.26): equal when
 // every pair of elements is, strings compared up to their NUL.
 func (g *gen) tupleCompare(e *lang.Binary, when bool, target string) {
-	eq := (e.Op == "==") == when
-	other := g.newLabel()
-	onEq, onNe := target, other
-	if !eq {
-		onEq, onNe = other, target
-	}
-	m := g.mark()
-	a, da := g.ref(e.X)
-	b, db := g.ref(e.Y)
-	g.tupleCmpMem(a, g.typeOf(e.X), b, g.typeOf(e.Y), onNe)
-	g.jump(onEq)
-	db()
-	da()
-	g.release(m)
-	g.label(other)
+	onEq, onNe, next := g.compareJumps(e, when, target)
+	g.compareRefs(e, func(a, b loc) {
+		g.tupleCmpMem(a, g.typeOf(e.X), b, g.typeOf(e.Y), onNe)
+		g.jump(onEq)
+	})
+	g.label(next)
 }
 
 // tupleCmpMem jumps to onNe when the tuples at a and b differ, and falls

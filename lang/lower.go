@@ -248,12 +248,20 @@ func (l *lowerer) probe(g *gProbe) *Probe {
 // ifExpr lowers "if c { a } else { b }" used as an expression to the
 // ternary c ? { a } : { b }.
 func (l *lowerer) ifExpr(g *gIfX) Expr {
-	t := &Ternary{Cond: l.expr(g.Cond), Then: l.blockExpr(g.Then)}
-	t.At = l.span(g.Tokens)
+	var elseIf Expr
 	if g.ElseIf != nil {
-		t.Else = l.ifExpr(g.ElseIf)
-	} else {
-		t.Else = l.blockExpr(g.ElseBody)
+		elseIf = l.ifExpr(g.ElseIf)
+	}
+	return l.ifTernary(g.Tokens, g.Cond, g.Then, elseIf, g.ElseBody)
+}
+
+// ifTernary is the ternary of an if/else chain: cond ? { then } : the
+// lowered else-if, or else { elseBody }.
+func (l *lowerer) ifTernary(tokens []lexer.Token, cond *gExpr, then *gBlock, elseIf Expr, elseBody *gBlock) Expr {
+	t := &Ternary{Cond: l.expr(cond), Then: l.blockExpr(then), Else: elseIf}
+	t.At = l.span(tokens)
+	if elseIf == nil {
+		t.Else = l.blockExpr(elseBody)
 	}
 	return t
 }
@@ -270,14 +278,11 @@ func ifHasElse(g *gIf) bool {
 // ifValue lowers an if statement that ends a block expression as the
 // ternary ifExpr makes of an if expression.
 func (l *lowerer) ifValue(g *gIf) Expr {
-	t := &Ternary{Cond: l.expr(g.Cond), Then: l.blockExpr(g.Then)}
-	t.At = l.span(g.Tokens)
+	var elseIf Expr
 	if g.ElseIf != nil {
-		t.Else = l.ifValue(g.ElseIf)
-	} else {
-		t.Else = l.blockExpr(g.ElseBody)
+		elseIf = l.ifValue(g.ElseIf)
 	}
-	return t
+	return l.ifTernary(g.Tokens, g.Cond, g.Then, elseIf, g.ElseBody)
 }
 
 // blockExpr lowers a block used as an expression: "{ stmts; value }".

@@ -19,9 +19,6 @@ const buildCommand = "CGO_ENABLED=0 go build -o gtrace ./cmd/gtrace"
 // libraries. (A plain "go build" links libc through cgo: net, which
 // readline and the metrics server use, has a cgo resolver.)
 func TestStaticBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped: -short (builds gtrace)")
-	}
 	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
